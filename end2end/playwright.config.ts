@@ -1,0 +1,25 @@
+import { defineConfig } from "@playwright/test";
+
+// System Chromium (Debian's package): Playwright's own browser download cannot run here.
+const chromium = {
+  browserName: "chromium" as const,
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  },
+};
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  reporter: [["list"]],
+  use: { baseURL: process.env.BASE_URL ?? "http://127.0.0.1:3000", locale: "en-US", ...chromium },
+  // Every spec runs twice: hydrated, and as plain HTML forms with JavaScript off.
+  projects: [
+    { name: "js", use: { javaScriptEnabled: true } },
+    { name: "no-js", use: { javaScriptEnabled: false } },
+  ],
+});

@@ -1,0 +1,101 @@
+import { test, expect, Page } from "@playwright/test";
+
+const unique = (p: string) => `${p}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.cm`;
+
+async function register(page: Page, email: string) {
+  await page.goto("/register");
+  await page.getByLabel("Full name").fill("Awa Ndiaye");
+  await page.getByLabel("E-mail address").fill(email);
+  await page.getByLabel("Phone number").fill("+237 677 12 34 56");
+  await page.getByLabel("Password").fill("correct horse battery");
+  await page.getByLabel("Family name").fill("Famille Ndiaye");
+  await page.getByRole("button", { name: "Create my account" }).click();
+  await expect(page).toHaveURL(/\/family/);
+}
+
+test("register, add a family member, log out and log in again", async ({ page }) => {
+  const email = unique("awa");
+  await register(page, email);
+  await expect(page.getByRole("heading", { name: /My family — Famille Ndiaye/ })).toBeVisible();
+
+  await page.getByLabel("Full name").fill("Paul Ndiaye");
+  await page.getByLabel("E-mail address").fill(unique("paul"));
+  await page.getByLabel("Phone number").fill("699 00 01 11");
+  await page.getByRole("button", { name: "Add the member" }).click();
+  await expect(page.getByText("Paul Ndiaye")).toBeVisible();
+
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page.getByRole("link", { name: "Log in" }).first()).toBeVisible();
+
+  await page.goto("/login");
+  await page.getByLabel("E-mail address").fill(email);
+  await page.getByLabel("Password").fill("correct horse battery");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page).toHaveURL(/\/family/);
+  await expect(page.getByText("Paul Ndiaye")).toBeVisible();
+});
+
+test("a refused registration shows the message next to the field and keeps what was typed", async ({ page }) => {
+  await page.goto("/register");
+  await page.getByLabel("Full name").fill("Awa Ndiaye");
+  await page.getByLabel("E-mail address").fill("not-an-email");
+  await page.getByLabel("Phone number").fill("677123456");
+  await page.getByLabel("Password").fill("correct horse battery");
+  await page.getByLabel("Family name").fill("Famille Ndiaye");
+  await page.getByRole("button", { name: "Create my account" }).click();
+  await expect(page.getByText("This e-mail address is not valid.")).toBeVisible();
+  await expect(page.getByLabel("Full name")).toHaveValue("Awa Ndiaye");
+  await expect(page.getByLabel("Phone number")).toHaveValue("677123456");
+});
+
+test("a wrong password is refused with a clear message", async ({ page }) => {
+  await page.goto("/login");
+  await page.getByLabel("E-mail address").fill("awa@demo.tessera.cm");
+  await page.getByLabel("Password").fill("not the password");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByText("E-mail or password is not correct.")).toBeVisible();
+  await expect(page.getByLabel("E-mail address")).toHaveValue("awa@demo.tessera.cm");
+});
+
+test("the language can be switched on any page and is remembered", async ({ page }) => {
+  await page.goto("/login");
+  await expect(page.getByRole("heading", { name: "Log in" })).toBeVisible();
+  await page.getByLabel("Language").selectOption("fr");
+  await page.getByRole("button", { name: "Change" }).click();
+  await expect(page.getByRole("heading", { name: "Connexion" })).toBeVisible();
+  await expect(page).toHaveURL(/\/login/);
+  await page.goto("/register");
+  await expect(page.getByRole("heading", { name: "Créer votre compte" })).toBeVisible();
+  await page.getByLabel("Langue").selectOption("en");
+  await page.getByRole("button", { name: "Changer" }).click();
+  await expect(page.getByRole("heading", { name: "Create your account" })).toBeVisible();
+});
+
+test("a French browser gets French pages", async ({ browser }) => {
+  const context = await browser.newContext({ locale: "fr-FR", javaScriptEnabled: test.info().project.name === "js" });
+  const page = await context.newPage();
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: "Bienvenue sur Tessera" })).toBeVisible();
+  await context.close();
+});
+
+test("an admin reaches /admin and a member does not", async ({ page }) => {
+  await page.goto("/login");
+  await page.getByLabel("E-mail address").fill("awa@demo.tessera.cm");
+  await page.getByLabel("Password").fill("demo-family-2026");
+  await page.getByRole("button", { name: /Log in|Se connecter/ }).click();
+  await expect(page).toHaveURL(/\/family/);
+  await expect(page.getByRole("link", { name: /Administration/ })).toHaveCount(0);
+  const res = await page.goto("/admin");
+  expect(res?.status()).toBe(403);
+  await expect(page.getByText(/You do not have access to this page.|Vous n'avez pas accès à cette page./)).toBeVisible();
+  await page.getByRole("button", { name: /Log out|Se déconnecter/ }).click();
+
+  await page.goto("/login");
+  await page.getByLabel(/E-mail address|Adresse e-mail/).fill("admin@demo.tessera.cm");
+  await page.getByLabel(/^(Password|Mot de passe)$/).fill("demo-admin-2026");
+  await page.getByRole("button", { name: /Log in|Se connecter/ }).click();
+  await expect(page).toHaveURL(/\/admin/);
+  await expect(page.getByRole("heading", { name: "Administration" })).toBeVisible();
+  await expect(page.getByText("awa@demo.tessera.cm")).toBeVisible();
+});

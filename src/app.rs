@@ -1,0 +1,156 @@
+//! The HTML shell, the router and the layout with its role-aware navigation.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    hooks::use_location,
+    path, SsrMode,
+};
+
+use crate::{
+    domain::Lang,
+    features::{
+        accounts::{
+            get_me,
+            pages::{AccountPage, ForgotPage, LoginPage, RegisterPage, ResetPage},
+            Logout,
+        },
+        admin::AdminPage,
+        family::FamilyPage,
+    },
+    ui::{initial_lang, tr, UiLang},
+};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = initial_lang();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(UiLang(initial_lang()));
+    view! {
+        <Stylesheet id="leptos" href="/pkg/tessera.css"/>
+        <Title text="Tessera"/>
+        <Router>
+            <Header/>
+            <main id="main">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/forgot") view=ForgotPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reset/:token") view=ResetPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/family") view=FamilyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
+        opts.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! { <section class="card"><h1>{tr("page.not_found")}</h1><a href="/">{tr("nav.home")}</a></section> }
+}
+
+/// Brand, navigation for who is signed in, the language switch and log-out.
+#[component]
+fn Header() -> impl IntoView {
+    let location = use_location();
+    // Re-read on every navigation: logging in or out changes what the menu offers.
+    let me = Resource::new(move || location.pathname.get(), |_| get_me());
+    let logout = ServerAction::<Logout>::new();
+    let here = move || {
+        let search = location.search.get();
+        let path = location.pathname.get();
+        if search.is_empty() {
+            path
+        } else {
+            format!("{path}?{search}")
+        }
+    };
+    let lang = crate::ui::lang();
+    view! {
+        <header class="site-header">
+            <a class="brand" href="/">{tr("app.name")}</a>
+            <nav aria-label=tr("nav.menu")>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match me.await.ok().flatten() {
+                            Some(me) => view! {
+                                <a href="/family">{tr("nav.family")}</a>
+                                <a href="/account">{tr("nav.account")}</a>
+                                {me.role.is_admin().then(|| view! { <a href="/admin">{tr("nav.admin")}</a> })}
+                                <ActionForm action=logout attr:class="inline">
+                                    <button type="submit" class="link">{tr("nav.logout")}</button>
+                                </ActionForm>
+                            }.into_any(),
+                            None => view! {
+                                <a href="/login">{tr("nav.login")}</a>
+                                <a href="/register">{tr("nav.register")}</a>
+                            }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </nav>
+            <form class="lang-switch inline" method="post" action="/lang">
+                <input type="hidden" name="next" value=here/>
+                <label for="lang-select" class="visually-hidden">{tr("lang.label")}</label>
+                <select id="lang-select" name="lang">
+                    <option value="en" selected=lang == Lang::En>"EN"</option>
+                    <option value="fr" selected=lang == Lang::Fr>"FR"</option>
+                </select>
+                <button type="submit" class="small">{tr("lang.switch")}</button>
+            </form>
+        </header>
+    }
+}
+
+#[component]
+fn HomePage() -> impl IntoView {
+    let me = Resource::new(|| (), |_| get_me());
+    view! {
+        <section class="card hero">
+            <h1>{tr("home.title")}</h1>
+            <p class="lead">{tr("app.tagline")}</p>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match me.await.ok().flatten() {
+                        Some(me) => view! {
+                            <p>{tr("home.signed_in_as")} " " <strong>{me.name}</strong></p>
+                            <a class="button" href="/family">{tr("nav.family")}</a>
+                        }.into_any(),
+                        None => view! {
+                            <p>{tr("home.start")}</p>
+                            <a class="button" href="/register">{tr("nav.register")}</a>
+                            " "
+                            <a class="button secondary" href="/login">{tr("nav.login")}</a>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

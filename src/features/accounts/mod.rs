@@ -1,0 +1,165 @@
+//! Accounts: registration, login and logout, the account page, password reset links.
+
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    domain::{Lang, Role},
+    error::AppError,
+};
+
+/// The signed-in user as pages see them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Me {
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub language: Lang,
+    pub has_family: bool,
+}
+
+#[server(prefix = "/fn", endpoint = "me")]
+pub async fn get_me() -> Result<Option<Me>, AppError> {
+    use crate::server::{auth, respond};
+    respond::reply(auth::current_user().await.map(|u| {
+        u.map(|u| Me {
+            name: u.name,
+            email: u.email,
+            role: u.role,
+            language: u.language,
+            has_family: u.family_id.is_some(),
+        })
+    }))
+}
+
+#[cfg(feature = "ssr")]
+async fn start_session(user: &crate::server::auth::AuthUser) -> Result<(), AppError> {
+    use crate::server::{auth::SESSION_USER_KEY, lang, respond};
+    let state = respond::state()?;
+    let session = respond::session().await?;
+    // A new id at every login, so a session id planted before login is worthless after it.
+    session.cycle_id().await.map_err(respond::internal)?;
+    session
+        .insert(SESSION_USER_KEY, user.id)
+        .await
+        .map_err(respond::internal)?;
+    respond::append_header(
+        http::header::SET_COOKIE,
+        lang::set_cookie(user.language, state.config.secure_cookies()),
+    );
+    Ok(())
+}
+
+#[server(prefix = "/fn", endpoint = "register")]
+pub async fn register(
+    name: String,
+    email: String,
+    phone: String,
+    password: String,
+    family_name: String,
+) -> Result<(), AppError> {
+    use crate::server::respond;
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            let lang = crate::ui::initial_lang();
+            let input = service::NewAccount {
+                name,
+                email,
+                phone,
+                password,
+                family_name,
+            };
+            let user = service::register(&state.pool, &state.config, input, lang).await?;
+            start_session(&user).await?;
+            leptos_axum::redirect("/family");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "login")]
+pub async fn login(email: String, password: String) -> Result<(), AppError> {
+    use crate::server::respond;
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            let ip = respond::client_ip(state.config.trust_proxy).await;
+            let user =
+                service::authenticate(&state.pool, &state.config, &email, &password, &ip).await?;
+            start_session(&user).await?;
+            leptos_axum::redirect(if user.role.is_admin() {
+                "/admin"
+            } else {
+                "/family"
+            });
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::server::respond;
+    respond::reply(
+        async {
+            let session = respond::session().await?;
+            session.flush().await.map_err(respond::internal)?;
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
+    use crate::server::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            let user = auth::require_user().await?;
+            service::change_password(&state.pool, &user, &current_password, &new_password).await?;
+            leptos_axum::redirect("/account?saved=password");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "forgot_password")]
+pub async fn forgot_password(email: String) -> Result<(), AppError> {
+    use crate::server::respond;
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            service::request_reset(&state.pool, &state.config, &email).await?;
+            leptos_axum::redirect("/forgot?sent=1");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "reset_password")]
+pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
+    use crate::server::respond;
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            service::reset_password(&state.pool, &token, &password).await?;
+            leptos_axum::redirect("/login?reset=1");
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -1,0 +1,95 @@
+//! The admin area: an overview that only admins reach.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    error::AppError,
+    ui::{tr, LoadError},
+};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecentUser {
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Overview {
+    pub users: i64,
+    pub families: i64,
+    pub outbox_pending: i64,
+    pub outbox_failed: i64,
+    pub recent: Vec<RecentUser>,
+}
+
+#[server(prefix = "/fn", endpoint = "admin_overview")]
+pub async fn admin_overview() -> Result<Overview, AppError> {
+    use crate::server::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            auth::require_admin().await?;
+            let counts = sqlx::query!(
+                r#"SELECT (SELECT count(*) FROM users) AS "users!",
+                          (SELECT count(*) FROM families) AS "families!",
+                          (SELECT count(*) FROM outbox WHERE status = 'PENDING') AS "pending!",
+                          (SELECT count(*) FROM outbox WHERE status = 'FAILED') AS "failed!""#
+            )
+            .fetch_one(&state.pool)
+            .await
+            .map_err(respond::internal)?;
+            let recent = sqlx::query_as!(
+                RecentUser,
+                r#"SELECT name, email, role, created_at AS "created_at: chrono::DateTime<chrono::Utc>" FROM users ORDER BY created_at DESC LIMIT 10"#
+            )
+            .fetch_all(&state.pool)
+            .await
+            .map_err(respond::internal)?;
+            Ok(Overview {
+                users: counts.users,
+                families: counts.families,
+                outbox_pending: counts.pending,
+                outbox_failed: counts.failed,
+                recent,
+            })
+        }
+        .await,
+    )
+}
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let overview = Resource::new(|| (), |_| admin_overview());
+    view! {
+        <Suspense fallback=|| view! { <p>{tr("page.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match overview.await {
+                    Ok(o) => view! {
+                        <section class="card">
+                            <h1>{tr("admin.title")}</h1>
+                            <div class="stats">
+                                <div class="stat"><span class="stat-value">{o.users}</span><span>{tr("admin.users")}</span></div>
+                                <div class="stat"><span class="stat-value">{o.families}</span><span>{tr("admin.families")}</span></div>
+                                <div class="stat"><span class="stat-value">{o.outbox_pending}</span><span>{tr("admin.outbox_pending")}</span></div>
+                                <div class="stat"><span class="stat-value">{o.outbox_failed}</span><span>{tr("admin.outbox_failed")}</span></div>
+                            </div>
+                            <h2>{tr("admin.recent_users")}</h2>
+                            <table>
+                                <thead><tr><th>{tr("field.name")}</th><th>{tr("field.email")}</th><th>{tr("account.role")}</th></tr></thead>
+                                <tbody>
+                                    {o.recent.into_iter().map(|u| view! {
+                                        <tr><td>{u.name}</td><td>{u.email}</td><td>{tr(&format!("role.{}", u.role))}</td></tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </section>
+                    }.into_any(),
+                    Err(e) => view! { <LoadError error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

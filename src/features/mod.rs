@@ -1,0 +1,5 @@
+//! One folder per capability: its server functions, server-side service and pages.
+
+pub mod accounts;
+pub mod admin;
+pub mod family;

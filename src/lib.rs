@@ -1,0 +1,19 @@
+//! Tessera: payment collection with mobile-money proofs, card gateways, subscriptions and
+//! QR e-tickets. One crate, built as the server (`ssr`) and as the browser bundle (`hydrate`).
+#![recursion_limit = "256"]
+
+pub mod app;
+pub mod domain;
+pub mod error;
+pub mod features;
+pub mod i18n;
+#[cfg(feature = "ssr")]
+pub mod server;
+pub mod ui;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

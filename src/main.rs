@@ -1,0 +1,6 @@
+//! The `tessera` binary: serves the app, or runs an admin command.
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tessera::server::cli::main().await
+}

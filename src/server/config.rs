@@ -1,0 +1,175 @@
+//! Configuration from environment variables, with safe defaults; secrets never print.
+
+use std::path::PathBuf;
+
+/// A value that must never reach a log line.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Self {
+        Self(s.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    None,
+    StartTls,
+    Tls,
+}
+
+#[derive(Debug, Clone)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    pub username: Option<String>,
+    pub password: Option<Secret>,
+    pub security: SmtpSecurity,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: Secret,
+    /// Public address of the site, used in e-mailed links; `https://…` turns on Secure cookies.
+    pub base_url: String,
+    pub data_dir: PathBuf,
+    pub smtp: Option<SmtpConfig>,
+    pub mail_from: String,
+    pub demo: bool,
+    pub jobs_enabled: bool,
+    pub job_interval_ms: u64,
+    pub outbox_max_attempts: i32,
+    pub outbox_backoff_secs: i64,
+    pub login_max_failures: i32,
+    pub login_window_secs: i64,
+    /// Read the client address from X-Forwarded-For (only behind a proxy you control).
+    pub trust_proxy: bool,
+    pub instance: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{0} is not set")]
+    Missing(&'static str),
+    #[error("{name} has an invalid value: {reason}")]
+    Invalid { name: &'static str, reason: String },
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parsed<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    match var(name) {
+        None => Ok(default),
+        Some(v) => v.trim().parse().map_err(|e: T::Err| ConfigError::Invalid {
+            name,
+            reason: e.to_string(),
+        }),
+    }
+}
+
+fn flag(name: &'static str, default: bool) -> Result<bool, ConfigError> {
+    match var(name).as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None => Ok(default),
+        Some("1" | "true" | "yes" | "on") => Ok(true),
+        Some("0" | "false" | "no" | "off") => Ok(false),
+        Some(other) => Err(ConfigError::Invalid {
+            name,
+            reason: format!("expected true or false, got {other}"),
+        }),
+    }
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let database_url = var("DATABASE_URL").ok_or(ConfigError::Missing("DATABASE_URL"))?;
+        let smtp = match var("SMTP_HOST") {
+            None => None,
+            Some(host) => Some(SmtpConfig {
+                host,
+                port: parsed("SMTP_PORT", 587)?,
+                username: var("SMTP_USERNAME"),
+                password: var("SMTP_PASSWORD").map(Secret::new),
+                security: match var("SMTP_SECURITY").as_deref().unwrap_or("starttls") {
+                    "none" => SmtpSecurity::None,
+                    "starttls" => SmtpSecurity::StartTls,
+                    "tls" => SmtpSecurity::Tls,
+                    other => {
+                        return Err(ConfigError::Invalid {
+                            name: "SMTP_SECURITY",
+                            reason: format!("expected none, starttls or tls, got {other}"),
+                        })
+                    }
+                },
+            }),
+        };
+        let base_url = var("TESSERA_BASE_URL").unwrap_or_else(|| "http://127.0.0.1:3000".into());
+        Ok(Self {
+            database_url: Secret::new(database_url),
+            base_url: base_url.trim_end_matches('/').to_string(),
+            data_dir: PathBuf::from(var("TESSERA_DATA_DIR").unwrap_or_else(|| "data".into())),
+            smtp,
+            mail_from: var("MAIL_FROM")
+                .unwrap_or_else(|| "Tessera <no-reply@tessera.local>".into()),
+            demo: flag("TESSERA_DEMO", false)?,
+            jobs_enabled: flag("TESSERA_JOBS", true)?,
+            job_interval_ms: parsed("TESSERA_JOB_INTERVAL_MS", 2000)?,
+            outbox_max_attempts: parsed("OUTBOX_MAX_ATTEMPTS", 5)?,
+            outbox_backoff_secs: parsed("OUTBOX_BACKOFF_SECS", 30)?,
+            login_max_failures: parsed("LOGIN_MAX_FAILURES", 5)?,
+            login_window_secs: parsed("LOGIN_WINDOW_SECS", 900)?,
+            trust_proxy: flag("TESSERA_TRUST_PROXY", false)?,
+            instance: var("TESSERA_INSTANCE")
+                .unwrap_or_else(|| format!("pid-{}", std::process::id())),
+        })
+    }
+
+    /// Defaults for tests: nothing read from the environment but what the test passes.
+    pub fn for_tests(database_url: &str, data_dir: PathBuf) -> Self {
+        Self {
+            database_url: Secret::new(database_url),
+            base_url: "http://127.0.0.1:3000".into(),
+            data_dir,
+            smtp: None,
+            mail_from: "Tessera <no-reply@tessera.local>".into(),
+            demo: false,
+            jobs_enabled: false,
+            job_interval_ms: 100,
+            outbox_max_attempts: 5,
+            outbox_backoff_secs: 1,
+            login_max_failures: 5,
+            login_window_secs: 900,
+            trust_proxy: false,
+            instance: "test".into(),
+        }
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_do_not_print() {
+        let c = Config::for_tests("postgres://u:hunter2@h/db", "data".into());
+        assert!(!format!("{c:?}").contains("hunter2"));
+    }
+}

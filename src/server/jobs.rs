@@ -1,0 +1,49 @@
+//! The background job runner: each job runs on an interval until shutdown.
+//!
+//! Jobs hold no state in memory between runs; what they work on is claimed in the database
+//! (`FOR UPDATE SKIP LOCKED`), so any number of instances can run them at once.
+
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use super::{outbox, state::AppState};
+
+pub fn spawn(
+    state: AppState,
+    mailer: outbox::Mailer,
+    mut shutdown: watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_millis(state.config.job_interval_ms));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = tick.tick() => run_once(&state, &mailer).await,
+                _ = shutdown.changed() => break,
+            }
+        }
+        tracing::info!("job runner stopped");
+    })
+}
+
+/// One pass over every job; errors are logged and the next pass tries again.
+pub async fn run_once(state: &AppState, mailer: &outbox::Mailer) {
+    loop {
+        match outbox::deliver_due(&state.pool, mailer, &state.config, 20).await {
+            Ok(20) => continue,
+            Ok(_) => break,
+            Err(e) => {
+                tracing::error!(error = %e, "outbox delivery failed");
+                break;
+            }
+        }
+    }
+    // The session table belongs to tower-sessions and is created at start-up, hence unchecked.
+    if let Err(e) = sqlx::query("DELETE FROM tower_sessions.session WHERE expiry_date < now()")
+        .execute(&state.pool)
+        .await
+    {
+        tracing::warn!(error = %e, "could not purge expired sessions");
+    }
+}

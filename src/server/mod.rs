@@ -1,0 +1,186 @@
+//! Server-only infrastructure: configuration, database, sessions, CSRF, mail, jobs, REST.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod csrf;
+pub mod demo;
+pub mod health;
+pub mod jobs;
+pub mod lang;
+pub mod outbox;
+pub mod respond;
+pub mod rest;
+pub mod state;
+pub mod throttle;
+
+use std::{sync::Arc, time::Duration};
+
+use axum::{
+    middleware,
+    routing::{get, post},
+    Router,
+};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use sqlx::{postgres::PgPoolOptions, PgPool};
+use tower_http::{
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::PostgresStore;
+
+use crate::app::{shell, App};
+use config::Config;
+use state::AppState;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("configuration: {0}")]
+    Config(#[from] config::ConfigError),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("leptos configuration: {0}")]
+    Leptos(String),
+    #[error("mailer: {0}")]
+    Mailer(#[from] lettre::transport::smtp::Error),
+    #[error("i/o: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+pub async fn connect(database_url: &str) -> Result<PgPool, StartError> {
+    Ok(PgPoolOptions::new()
+        .max_connections(20)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect(database_url)
+        .await?)
+}
+
+/// Applies the app's migrations and creates the session table.
+pub async fn migrate(pool: &PgPool) -> Result<(), StartError> {
+    sqlx::migrate!().run(pool).await?;
+    PostgresStore::new(pool.clone()).migrate().await?;
+    Ok(())
+}
+
+pub fn leptos_options() -> Result<LeptosOptions, StartError> {
+    let mut opts = get_configuration(None)
+        .map_err(|e| StartError::Leptos(e.to_string()))?
+        .leptos_options;
+    if opts.output_name.is_empty() {
+        opts.output_name = "tessera".into();
+    }
+    Ok(opts)
+}
+
+/// The whole HTTP application: pages, server functions, REST, health, and the layers around them.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let session_layer = SessionManagerLayer::new(PostgresStore::new(state.pool.clone()))
+        .with_name("tessera_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.config.secure_cookies())
+        .with_expiry(Expiry::OnInactivity(
+            tower_sessions::cookie::time::Duration::days(14),
+        ));
+    let ctx_state = state.clone();
+    let fn_state = state.clone();
+    let shell_opts = state.leptos_options.clone();
+    Router::new()
+        .route("/health/live", get(health::live))
+        .route("/health/ready", get(health::ready))
+        .route("/lang", post(lang::switch))
+        .nest("/api", rest::routes())
+        .route(
+            "/fn/{*fn_name}",
+            post(move |req| {
+                let s = fn_state.clone();
+                handle_server_fns_with_context(move || provide_context(s.clone()), req)
+            }),
+        )
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(ctx_state.clone()),
+            move || shell(shell_opts.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
+        .layer(session_layer)
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+pub fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .try_init();
+}
+
+/// Serves until Ctrl-C or SIGTERM, then lets requests and the job runner finish.
+pub async fn serve(config: Config) -> Result<(), StartError> {
+    let pool = connect(config.database_url.expose()).await?;
+    migrate(&pool).await?;
+    if config.demo {
+        demo::seed(&pool).await?;
+    }
+    let leptos_options = leptos_options()?;
+    let addr = leptos_options.site_addr;
+    let mailer = outbox::Mailer::from_config(&config)?;
+    let state = AppState {
+        leptos_options,
+        pool,
+        config: Arc::new(config),
+    };
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let jobs = state
+        .config
+        .jobs_enabled
+        .then(|| jobs::spawn(state.clone(), mailer, stop_rx));
+    let app = router(state);
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!("listening on http://{addr}");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    let _ = stop_tx.send(true);
+    if let Some(jobs) = jobs {
+        let _ = jobs.await;
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,147 @@
+//! Small building blocks shared by every page: the current language, labelled fields with
+//! their errors, and form-level messages.
+
+use leptos::prelude::*;
+
+use crate::{domain::Lang, error::AppError, i18n};
+
+/// The language the page is rendered in, provided once by the app shell.
+#[derive(Clone, Copy)]
+pub struct UiLang(pub Lang);
+
+pub fn lang() -> Lang {
+    use_context::<UiLang>().map(|l| l.0).unwrap_or_default()
+}
+
+pub fn tr(key: &str) -> &'static str {
+    i18n::t(lang(), key)
+}
+
+/// The language chosen for this request: from the request on the server, from `<html lang>` in
+/// the browser, so both render the same text and hydration matches.
+pub fn initial_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .map(|p| crate::server::lang::request_lang(&p.headers))
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        #[cfg(feature = "hydrate")]
+        {
+            web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.document_element())
+                .and_then(|e| e.get_attribute("lang"))
+                .and_then(|l| Lang::parse(&l))
+                .unwrap_or_default()
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            Lang::default()
+        }
+    }
+}
+
+/// The error of the last submission of a form, if any.
+pub type FormState = Signal<Option<AppError>>;
+
+pub fn form_state<S>(action: ServerAction<S>) -> FormState
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(|r| r.err()))
+}
+
+/// A labelled input whose error sits right under it and which keeps what the user typed.
+#[component]
+pub fn Field(
+    name: &'static str,
+    label: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(default = true)] required: bool,
+    state: FormState,
+) -> impl IntoView {
+    let id = format!("f-{name}");
+    let err_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let error = move || state.get().and_then(|e| e.for_field(name).map(tr));
+    let echoed = move || {
+        if kind == "password" {
+            return None;
+        }
+        state
+            .get()
+            .and_then(|e| e.echoed(name).map(String::from))
+            .or_else(|| value.clone())
+    };
+    let described = {
+        let (err_id, hint_id) = (err_id.clone(), hint_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if error().is_some() {
+                ids.push(err_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:field-invalid=move || error().is_some()>
+            <label for=id.clone()>{tr(label)}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{tr(h)}</p> })}
+            <input
+                id=id.clone()
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                required=required
+                value=echoed
+                aria-invalid=move || error().is_some().then_some("true")
+                aria-describedby=described
+            />
+            <p class="field-error" id=err_id.clone() role="alert" hidden=move || error().is_none()>
+                {error}
+            </p>
+        </div>
+    }
+}
+
+/// A message about the whole form (wrong login, throttled, server trouble).
+#[component]
+pub fn FormMessage(state: FormState) -> impl IntoView {
+    let msg = move || state.get().and_then(|e| e.general().map(tr));
+    view! {
+        <p class="alert alert-error" role="alert" hidden=move || msg().is_none()>{msg}</p>
+    }
+}
+
+/// A success notice, shown when `show` is true.
+#[component]
+pub fn Notice(#[prop(into)] show: Signal<bool>, text: &'static str) -> impl IntoView {
+    view! { <p class="alert alert-ok" role="status" hidden=move || !show.get()>{tr(text)}</p> }
+}
+
+/// What a page shows when its data could not be loaded.
+#[component]
+pub fn LoadError(error: AppError) -> impl IntoView {
+    let key = match &error {
+        AppError::Unauthorized => "page.login_required",
+        AppError::Forbidden => "page.forbidden",
+        other => other.message_key(),
+    };
+    let login = matches!(error, AppError::Unauthorized);
+    view! {
+        <div class="card">
+            <p class="alert alert-error" role="alert">{tr(key)}</p>
+            {login.then(|| view! { <a class="button" href="/login">{tr("nav.login")}</a> })}
+        </div>
+    }
+}

@@ -1,0 +1,6 @@
+//! HTTP, database and SMTP tests: the real app on port 0 against a fresh database per test.
+
+mod accounts;
+mod helpers;
+mod mail;
+mod security;

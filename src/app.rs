@@ -80,8 +80,11 @@ fn NotFound() -> impl IntoView {
 fn Header() -> impl IntoView {
     let location = use_location();
     // Re-read on every navigation: logging in or out changes what the menu offers.
-    let me = Resource::new(move || location.pathname.get(), |_| get_me());
     let logout = ServerAction::<Logout>::new();
+    let me = Resource::new(
+        move || (location.pathname.get(), logout.version().get()),
+        |_| get_me(),
+    );
     let here = move || {
         let search = location.search.get();
         let path = location.pathname.get();

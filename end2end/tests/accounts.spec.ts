@@ -71,12 +71,14 @@ test("the language can be switched on any page and is remembered", async ({ page
   await expect(page.getByRole("heading", { name: "Create your account" })).toBeVisible();
 });
 
-test("a French browser gets French pages", async ({ browser }) => {
-  const context = await browser.newContext({ locale: "fr-FR", javaScriptEnabled: test.info().project.name === "js" });
-  const page = await context.newPage();
-  await page.goto("/");
-  await expect(page.getByRole("heading", { name: "Bienvenue sur Tessera" })).toBeVisible();
-  await context.close();
+test.describe("with a French browser", () => {
+  test.use({ locale: "fr-FR" });
+  test("pages are in French", async ({ page }) => {
+    await page.goto("/");
+    await expect(page.getByRole("heading", { name: "Bienvenue sur Tessera" })).toBeVisible();
+    await page.goto("/login");
+    await expect(page.getByLabel("Mot de passe")).toBeVisible();
+  });
 });
 
 test("an admin reaches /admin and a member does not", async ({ page }) => {
@@ -85,6 +87,9 @@ test("an admin reaches /admin and a member does not", async ({ page }) => {
   await page.getByLabel("Password").fill("demo-family-2026");
   await page.getByRole("button", { name: /Log in|Se connecter/ }).click();
   await expect(page).toHaveURL(/\/family/);
+  // Awa's saved language is French: the page after login follows it.
+  await expect(page.locator("html")).toHaveAttribute("lang", "fr");
+  await expect(page.getByRole("heading", { name: /Ma famille/ })).toBeVisible();
   await expect(page.getByRole("link", { name: /Administration/ })).toHaveCount(0);
   const res = await page.goto("/admin");
   expect(res?.status()).toBe(403);

@@ -11,6 +11,8 @@ use crate::error::AppError;
 /// redirect back to its page (with the error in the URL), which a 4xx would stop the browser from following.
 pub fn set_status(err: &AppError) {
     let from_form = use_context::<Parts>()
+        // Pages keep their status; only a server-function call from a plain form is redirected.
+        .filter(|p| p.uri.path().starts_with("/fn/"))
         .and_then(|p| {
             p.headers
                 .get(header::ACCEPT)

@@ -95,6 +95,8 @@ impl TestApp {
     pub async fn page(&self, client: &Client, path: &str) -> (u16, String) {
         let res = client
             .get(format!("{}{path}", self.addr))
+            // As a browser asks for a page.
+            .header("accept", "text/html,application/xhtml+xml")
             .send()
             .await
             .expect("request");

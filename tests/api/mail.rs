@@ -171,3 +171,24 @@ async fn two_instances_deliver_each_outbox_message_once(pool: PgPool) {
             .unwrap();
     assert_eq!(instances, 2, "both instances took part");
 }
+
+#[sqlx::test(migrations = false)]
+async fn without_smtp_the_message_is_written_as_an_eml_file_in_the_data_folder(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.register(&client(), "awa@example.cm").await;
+    let config = Config::for_tests("unused", temp_dir());
+    let mailer = Mailer::from_config(&config).unwrap();
+    assert_eq!(
+        deliver_due(&app.pool, &mailer, &config, 10).await.unwrap(),
+        1
+    );
+    let mut files = std::fs::read_dir(config.data_dir.join("mail"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect::<Vec<_>>();
+    assert_eq!(files.len(), 1);
+    let file = files.pop().unwrap();
+    assert_eq!(file.extension().and_then(|e| e.to_str()), Some("eml"));
+    let text = std::fs::read_to_string(file).unwrap();
+    assert!(text.contains("To: awa@example.cm") && text.contains("Subject: Welcome to Tessera"));
+}

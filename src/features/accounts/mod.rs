@@ -83,8 +83,9 @@ pub async fn register(
     )
 }
 
+/// Answers the page to go to next: `/admin` for admins, `/family` for everyone else.
 #[server(prefix = "/fn", endpoint = "login")]
-pub async fn login(email: String, password: String) -> Result<(), AppError> {
+pub async fn login(email: String, password: String) -> Result<String, AppError> {
     use crate::server::respond;
     respond::reply(
         async {
@@ -93,12 +94,13 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
             let user =
                 service::authenticate(&state.pool, &state.config, &email, &password, &ip).await?;
             start_session(&user).await?;
-            leptos_axum::redirect(if user.role.is_admin() {
+            let target = if user.role.is_admin() {
                 "/admin"
             } else {
                 "/family"
-            });
-            Ok(())
+            };
+            leptos_axum::redirect(target);
+            Ok(target.to_string())
         }
         .await,
     )

@@ -2,14 +2,20 @@
 
 mod email;
 mod lang;
+mod money;
 mod name;
 mod password;
 mod phone;
+mod proof;
 mod role;
+mod ticket;
 
 pub use email::Email;
 pub use lang::Lang;
+pub use money::{Currency, Money};
 pub use name::{FamilyName, PersonName};
 pub use password::Password;
 pub use phone::PhoneNumber;
+pub use proof::{clean_filename, ProofKind, MAX_PROOF_BYTES};
 pub use role::Role;
+pub use ticket::{parse_code, TicketReference, TicketStatus, TransactionId};

@@ -55,6 +55,10 @@ pub struct Config {
     /// Read the client address from X-Forwarded-For (only behind a proxy you control).
     pub trust_proxy: bool,
     pub instance: String,
+    /// Pending tickets older than this many hours are overdue.
+    pub overdue_hours: i32,
+    /// An S3-compatible bucket for files; unset means `$TESSERA_DATA_DIR/files`.
+    pub s3_bucket: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -135,6 +139,8 @@ impl Config {
             trust_proxy: flag("TESSERA_TRUST_PROXY", false)?,
             instance: var("TESSERA_INSTANCE")
                 .unwrap_or_else(|| format!("pid-{}", std::process::id())),
+            overdue_hours: parsed("TICKET_OVERDUE_HOURS", 24)?,
+            s3_bucket: var("S3_BUCKET"),
         })
     }
 
@@ -155,6 +161,8 @@ impl Config {
             login_window_secs: 900,
             trust_proxy: false,
             instance: "test".into(),
+            overdue_hours: 24,
+            s3_bucket: None,
         }
     }
 

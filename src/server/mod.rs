@@ -12,6 +12,7 @@ pub mod outbox;
 pub mod respond;
 pub mod rest;
 pub mod state;
+pub mod storage;
 pub mod throttle;
 
 use std::{sync::Arc, time::Duration};
@@ -47,6 +48,8 @@ pub enum StartError {
     Leptos(String),
     #[error("mailer: {0}")]
     Mailer(#[from] lettre::transport::smtp::Error),
+    #[error("storage: {0}")]
+    Storage(#[from] object_store::Error),
     #[error("i/o: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -140,10 +143,12 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
     let leptos_options = leptos_options()?;
     let addr = leptos_options.site_addr;
     let mailer = outbox::Mailer::from_config(&config)?;
+    let storage = storage::Storage::from_config(&config)?;
     let state = AppState {
         leptos_options,
         pool,
         config: Arc::new(config),
+        storage,
     };
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let jobs = state

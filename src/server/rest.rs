@@ -18,6 +18,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/auth/token", post(create_token))
         .route("/auth/me", get(me))
+        .merge(crate::features::payment_tickets::rest::routes())
 }
 
 /// A refusal in the seeds' shape, with its message in the caller's language.
@@ -27,6 +28,13 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    pub fn new(status: StatusCode, message: &str) -> Self {
+        Self {
+            status,
+            message: message.into(),
+        }
+    }
+
     pub fn unauthorized(lang: Lang) -> Self {
         Self {
             status: StatusCode::UNAUTHORIZED,

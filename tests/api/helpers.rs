@@ -14,6 +14,7 @@ use tokio::{
 pub struct TestApp {
     pub addr: String,
     pub pool: PgPool,
+    pub data_dir: PathBuf,
 }
 
 pub async fn spawn_app(pool: PgPool) -> TestApp {
@@ -23,22 +24,28 @@ pub async fn spawn_app(pool: PgPool) -> TestApp {
 pub async fn spawn_with(pool: PgPool, adjust: impl FnOnce(&mut Config)) -> TestApp {
     migrate(&pool).await.expect("migrations apply");
     let dir = std::env::temp_dir().join(format!("tessera-test-{}", uuid::Uuid::new_v4()));
-    let mut config = Config::for_tests("unused", dir);
+    let mut config = Config::for_tests("unused", dir.clone());
     adjust(&mut config);
     let leptos_options = leptos::config::LeptosOptions::builder()
         .output_name("tessera")
         .site_root("target/site")
         .build();
+    let storage = tessera::server::storage::Storage::from_config(&config).expect("storage");
     let state = AppState {
         leptos_options,
         pool: pool.clone(),
         config: Arc::new(config),
+        storage,
     };
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = format!("http://{}", listener.local_addr().expect("addr"));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, app).await });
-    TestApp { addr, pool }
+    TestApp {
+        addr,
+        pool,
+        data_dir: dir,
+    }
 }
 
 /// A browser-like client: keeps cookies, does not follow redirects (tests look at them).

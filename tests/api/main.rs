@@ -4,3 +4,4 @@ mod accounts;
 mod helpers;
 mod mail;
 mod security;
+mod tickets;

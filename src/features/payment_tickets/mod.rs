@@ -1,0 +1,71 @@
+//! Payment tickets: a family declares a mobile-money payment with a proof, an admin reviews it,
+//! and approval extends the family's subscription.
+
+#[cfg(feature = "ssr")]
+pub mod proof;
+#[cfg(feature = "ssr")]
+pub mod queries;
+#[cfg(feature = "ssr")]
+pub mod rest;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod stats;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::domain::Lang;
+
+/// A ticket as pages and REST show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketView {
+    pub id: Uuid,
+    pub reference: String,
+    pub amount: i64,
+    pub currency: String,
+    pub amount_display: String,
+    pub plan_type: String,
+    /// (English, French)
+    pub plan_label: (String, String),
+    pub duration_days: i32,
+    pub payment_method: String,
+    pub method_label: (String, String),
+    pub phone_number: String,
+    pub transaction_id: String,
+    pub user_notes: String,
+    pub admin_notes: String,
+    pub rejection_reason: Option<String>,
+    pub status: String,
+    pub has_proof: bool,
+    pub proof_content_type: Option<String>,
+    pub proof_sha256: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+    pub age_hours: i64,
+    pub is_overdue: bool,
+    pub submitter_name: String,
+    pub submitter_email: String,
+    pub family_id: Uuid,
+    pub family_name: String,
+    pub reviewer_name: Option<String>,
+    pub ip_address: String,
+    pub user_agent: String,
+}
+
+impl TicketView {
+    pub fn plan_label(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.plan_label.0,
+            Lang::Fr => &self.plan_label.1,
+        }
+    }
+
+    pub fn method_label(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.method_label.0,
+            Lang::Fr => &self.method_label.1,
+        }
+    }
+}

@@ -1,0 +1,236 @@
+//! Checking an uploaded proof before anything is stored: type by magic bytes, images decoded
+//! within limits and re-encoded (which drops EXIF and GPS data), PDFs checked for a whole file
+//! with no script, and nothing trailing that could make the file a polyglot.
+
+use std::io::Cursor;
+
+use image::{ImageFormat, ImageReader, Limits};
+use sha2::{Digest, Sha256};
+
+use crate::domain::{clean_filename, ProofKind, MAX_PROOF_BYTES};
+
+/// A proof ready to store.
+pub struct CheckedProof {
+    pub kind: ProofKind,
+    pub bytes: Vec<u8>,
+    /// Of the bytes the family sent, to spot the same file used twice.
+    pub sha256: String,
+    pub filename: String,
+}
+
+/// Translation keys of the reasons a proof is refused.
+pub fn check(filename: &str, bytes: &[u8]) -> Result<CheckedProof, &'static str> {
+    if bytes.is_empty() {
+        return Err("error.proof_empty");
+    }
+    if bytes.len() > MAX_PROOF_BYTES {
+        return Err("error.proof_too_large");
+    }
+    let kind = ProofKind::sniff(bytes).ok_or("error.proof_type")?;
+    let cleaned = match kind {
+        ProofKind::Pdf => check_pdf(bytes)?,
+        image_kind => reencode(image_kind, bytes)?,
+    };
+    Ok(CheckedProof {
+        kind,
+        bytes: cleaned,
+        sha256: hex::encode(Sha256::digest(bytes)),
+        filename: clean_filename(filename, kind),
+    })
+}
+
+fn trimmed_end(bytes: &[u8]) -> &[u8] {
+    let end = bytes
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace() && *b != 0)
+        .map_or(0, |i| i + 1);
+    &bytes[..end]
+}
+
+/// The container must end where the format says it ends: data after it is a polyglot.
+fn ends_cleanly(kind: ProofKind, bytes: &[u8]) -> bool {
+    match kind {
+        ProofKind::Jpeg => trimmed_end(bytes).ends_with(&[0xFF, 0xD9]),
+        ProofKind::Png => bytes.ends_with(&[0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]),
+        ProofKind::Webp => {
+            let declared = u32::from_le_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]) as usize;
+            declared + 8 == bytes.len() || declared + 9 == bytes.len()
+        }
+        ProofKind::Pdf => trimmed_end(bytes).ends_with(b"%%EOF"),
+    }
+}
+
+fn reencode(kind: ProofKind, bytes: &[u8]) -> Result<Vec<u8>, &'static str> {
+    if !ends_cleanly(kind, bytes) {
+        return Err("error.proof_corrupt");
+    }
+    let format = match kind {
+        ProofKind::Jpeg => ImageFormat::Jpeg,
+        ProofKind::Png => ImageFormat::Png,
+        _ => ImageFormat::WebP,
+    };
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    // A decompression bomb declares huge dimensions: refuse it before allocating.
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(12_000);
+    limits.max_image_height = Some(12_000);
+    limits.max_alloc = Some(256 * 1024 * 1024);
+    reader.limits(limits);
+    let image = reader.decode().map_err(|e| match e {
+        image::ImageError::Limits(_) => "error.proof_too_big_image",
+        _ => "error.proof_corrupt",
+    })?;
+    let mut out = Cursor::new(Vec::new());
+    let written = match kind {
+        ProofKind::Jpeg => image.to_rgb8().write_to(&mut out, ImageFormat::Jpeg),
+        ProofKind::Png => image.write_to(&mut out, ImageFormat::Png),
+        // The WebP encoder is lossless: screenshots stay sharp.
+        _ => image.to_rgba8().write_to(&mut out, ImageFormat::WebP),
+    };
+    written.map_err(|_| "error.proof_corrupt")?;
+    Ok(out.into_inner())
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
+}
+
+fn check_pdf(bytes: &[u8]) -> Result<Vec<u8>, &'static str> {
+    if !ends_cleanly(ProofKind::Pdf, bytes) {
+        return Err("error.proof_corrupt");
+    }
+    // Active content has no place in a payment receipt, and HTML makes a polyglot.
+    for needle in [
+        &b"/JavaScript"[..],
+        b"/JS",
+        b"/Launch",
+        b"/EmbeddedFile",
+        b"<html",
+        b"<script",
+    ] {
+        if contains(bytes, needle) {
+            return Err("error.proof_active_content");
+        }
+    }
+    Ok(bytes.to_vec())
+}
+
+#[cfg(test)]
+pub mod tests {
+    use super::*;
+
+    pub fn png(width: u32, height: u32) -> Vec<u8> {
+        let img = image::RgbImage::from_fn(width, height, |x, y| {
+            image::Rgb([(x % 255) as u8, (y % 255) as u8, 90])
+        });
+        let mut out = Cursor::new(Vec::new());
+        img.write_to(&mut out, ImageFormat::Png).unwrap();
+        out.into_inner()
+    }
+
+    pub fn jpeg_with_exif() -> Vec<u8> {
+        let img = image::RgbImage::from_fn(40, 30, |x, _| image::Rgb([x as u8, 10, 200]));
+        let mut out = Cursor::new(Vec::new());
+        img.write_to(&mut out, ImageFormat::Jpeg).unwrap();
+        let jpeg = out.into_inner();
+        // An APP1 "Exif" segment with a GPS marker, right after SOI.
+        let payload = b"Exif\0\0GPSLatitude 4.0511N 9.7679E";
+        let len = (payload.len() + 2) as u16;
+        let mut with_exif = vec![0xFF, 0xD8, 0xFF, 0xE1, (len >> 8) as u8, len as u8];
+        with_exif.extend_from_slice(payload);
+        with_exif.extend_from_slice(&jpeg[2..]);
+        with_exif
+    }
+
+    pub fn pdf() -> Vec<u8> {
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+            .to_vec()
+    }
+
+    #[test]
+    fn images_are_reencoded_without_their_metadata() {
+        let checked = check("reçu.jpg", &jpeg_with_exif()).unwrap();
+        assert_eq!(checked.kind, ProofKind::Jpeg);
+        assert!(
+            !contains(&checked.bytes, b"GPSLatitude"),
+            "EXIF/GPS data is gone"
+        );
+        assert!(check("a.png", &png(20, 20)).is_ok());
+    }
+
+    #[test]
+    fn bad_files_are_refused_with_a_reason() {
+        assert_eq!(check("a.png", b"").err(), Some("error.proof_empty"));
+        assert_eq!(
+            check("a.png", b"<html>hello</html>").err(),
+            Some("error.proof_type")
+        );
+        let mut truncated = png(50, 50);
+        truncated.truncate(truncated.len() / 2);
+        assert_eq!(
+            check("a.png", &truncated).err(),
+            Some("error.proof_corrupt")
+        );
+        let mut polyglot = png(10, 10);
+        polyglot.extend_from_slice(b"<script>alert(1)</script>");
+        assert_eq!(check("a.png", &polyglot).err(), Some("error.proof_corrupt"));
+        let mut fake_jpeg = vec![0xFF, 0xD8, 0xFF];
+        fake_jpeg.extend_from_slice(b"not really an image at all");
+        fake_jpeg.extend_from_slice(&[0xFF, 0xD9]);
+        assert_eq!(
+            check("a.jpg", &fake_jpeg).err(),
+            Some("error.proof_corrupt")
+        );
+        assert_eq!(
+            check("a.png", &vec![0u8; MAX_PROOF_BYTES + 1]).err(),
+            Some("error.proof_too_large")
+        );
+    }
+
+    #[test]
+    fn a_decompression_bomb_is_refused() {
+        // A valid PNG header declaring 100 000 × 100 000 pixels.
+        let mut bomb = png(1, 1);
+        bomb[16..20].copy_from_slice(&100_000u32.to_be_bytes());
+        bomb[20..24].copy_from_slice(&100_000u32.to_be_bytes());
+        let crc = crc32(&bomb[12..29]);
+        bomb[29..33].copy_from_slice(&crc.to_be_bytes());
+        assert_eq!(
+            check("bomb.png", &bomb).err(),
+            Some("error.proof_too_big_image")
+        );
+    }
+
+    fn crc32(data: &[u8]) -> u32 {
+        let mut crc = 0xFFFF_FFFFu32;
+        for &b in data {
+            crc ^= b as u32;
+            for _ in 0..8 {
+                crc = if crc & 1 != 0 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+
+    #[test]
+    fn pdfs_must_be_whole_and_inert() {
+        assert_eq!(check("r.pdf", &pdf()).unwrap().kind, ProofKind::Pdf);
+        assert_eq!(
+            check("r.pdf", b"%PDF-1.4\n1 0 obj").err(),
+            Some("error.proof_corrupt")
+        );
+        let js =
+            b"%PDF-1.4\n<< /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>\n%%EOF".to_vec();
+        assert_eq!(
+            check("r.pdf", &js).err(),
+            Some("error.proof_active_content")
+        );
+        assert_eq!(check("../../x.pdf", &pdf()).unwrap().filename, "x.pdf");
+    }
+}

@@ -1,0 +1,169 @@
+//! Reading tickets: one query with optional filters, used by pages, REST and statistics.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use super::TicketView;
+use crate::{
+    domain::{Currency, Money},
+    error::AppError,
+    server::{config::Config, respond},
+};
+
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub ids: Option<Vec<Uuid>>,
+    pub status: Option<String>,
+    pub method: Option<String>,
+    pub plan: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub search: Option<String>,
+    pub family_id: Option<Uuid>,
+    pub submitter_id: Option<Uuid>,
+    pub overdue_only: bool,
+    pub oldest_first: bool,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// `%`, `_` and `\` typed in a search box are searched for, not used as wildcards.
+fn like_pattern(s: &str) -> String {
+    let escaped = s
+        .trim()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// The matching tickets and how many match in all.
+pub async fn list(
+    pool: &PgPool,
+    config: &Config,
+    f: Filter,
+) -> Result<(Vec<TicketView>, i64), AppError> {
+    let per_page = f.per_page.clamp(1, 100);
+    let offset = f.page.max(0) * per_page;
+    let search = f
+        .search
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .map(like_pattern);
+    let rows = sqlx::query!(
+        r#"SELECT t.id, t.reference, t.amount, t.currency, t.plan_code, p.name_en AS plan_en, p.name_fr AS plan_fr,
+                  t.duration_days, t.payment_method, m.name_en AS method_en, m.name_fr AS method_fr,
+                  t.phone_number, t.transaction_id, t.user_notes, t.admin_notes, t.rejection_reason, t.status,
+                  t.proof_key IS NOT NULL AS "has_proof!", t.proof_content_type, t.proof_sha256,
+                  t.created_at AS "created_at: DateTime<Utc>", t.reviewed_at AS "reviewed_at: DateTime<Utc>",
+                  (extract(epoch FROM now() - t.created_at) / 3600)::bigint AS "age_hours!",
+                  u.name AS submitter_name, u.email AS submitter_email, t.family_id, f.name AS family_name,
+                  r.name AS "reviewer_name?", t.ip_address, t.user_agent,
+                  count(*) OVER () AS "total!"
+           FROM payment_tickets t
+           JOIN plans p ON p.code = t.plan_code
+           JOIN payment_methods m ON m.code = t.payment_method
+           JOIN users u ON u.id = t.submitter_id
+           JOIN families f ON f.id = t.family_id
+           LEFT JOIN users r ON r.id = t.reviewer_id
+           WHERE ($1::uuid[] IS NULL OR t.id = ANY($1))
+             AND ($2::text IS NULL OR t.status = $2)
+             AND ($3::text IS NULL OR t.payment_method = $3)
+             AND ($4::text IS NULL OR t.plan_code = $4)
+             AND ($5::text IS NULL OR t.created_at >= $5::text::timestamptz)
+             AND ($6::text IS NULL OR t.created_at < $6::text::timestamptz)
+             AND ($7::text IS NULL OR t.reference ILIKE $7 OR t.phone_number ILIKE $7 OR t.transaction_id ILIKE $7)
+             AND ($8::uuid IS NULL OR t.family_id = $8)
+             AND ($9::uuid IS NULL OR t.submitter_id = $9)
+             AND (NOT $10 OR (t.status = 'PENDING' AND t.created_at < now() - make_interval(hours => $11)))
+           ORDER BY CASE WHEN $12 THEN t.created_at END ASC, CASE WHEN NOT $12 THEN t.created_at END DESC
+           LIMIT $13 OFFSET $14"#,
+        f.ids.as_deref(),
+        f.status,
+        f.method,
+        f.plan,
+        f.from.map(|d| d.to_rfc3339()),
+        f.to.map(|d| d.to_rfc3339()),
+        search,
+        f.family_id,
+        f.submitter_id,
+        f.overdue_only,
+        config.overdue_hours,
+        f.oldest_first,
+        per_page,
+        offset,
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(respond::internal)?;
+    let total = rows.first().map_or(0, |r| r.total);
+    let views = rows
+        .into_iter()
+        .map(|r| {
+            let currency = Currency::parse(&r.currency).unwrap_or(Currency::XAF);
+            TicketView {
+                id: r.id,
+                reference: r.reference,
+                amount: r.amount,
+                currency: currency.symbol().to_string(),
+                amount_display: Money::new(r.amount, currency).display(),
+                plan_type: r.plan_code,
+                plan_label: (r.plan_en, r.plan_fr),
+                duration_days: r.duration_days,
+                payment_method: r.payment_method,
+                method_label: (r.method_en, r.method_fr),
+                phone_number: r.phone_number,
+                transaction_id: r.transaction_id,
+                user_notes: r.user_notes,
+                admin_notes: r.admin_notes,
+                rejection_reason: r.rejection_reason,
+                is_overdue: r.status == "PENDING" && r.age_hours >= config.overdue_hours as i64,
+                status: r.status,
+                has_proof: r.has_proof,
+                proof_content_type: r.proof_content_type,
+                proof_sha256: r.proof_sha256,
+                created_at: r.created_at,
+                reviewed_at: r.reviewed_at,
+                age_hours: r.age_hours,
+                submitter_name: r.submitter_name,
+                submitter_email: r.submitter_email,
+                family_id: r.family_id,
+                family_name: r.family_name,
+                reviewer_name: r.reviewer_name,
+                ip_address: r.ip_address,
+                user_agent: r.user_agent,
+            }
+        })
+        .collect();
+    Ok((views, total))
+}
+
+pub async fn views(pool: &PgPool, config: &Config, f: Filter) -> Result<Vec<TicketView>, AppError> {
+    list(pool, config, Filter { per_page: 100, ..f })
+        .await
+        .map(|(v, _)| v)
+}
+
+/// Other tickets that used the same transaction id or the same proof file.
+pub async fn duplicates(
+    pool: &PgPool,
+    ticket: &TicketView,
+) -> Result<Vec<(String, bool, bool)>, AppError> {
+    let rows = sqlx::query!(
+        r#"SELECT reference, transaction_id = $2 AS "same_txid!", proof_sha256 IS NOT DISTINCT FROM $3 AS "same_proof!"
+           FROM payment_tickets
+           WHERE id <> $1 AND (transaction_id = $2 OR ($3::text IS NOT NULL AND proof_sha256 = $3))
+           ORDER BY created_at"#,
+        ticket.id,
+        ticket.transaction_id,
+        ticket.proof_sha256
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(respond::internal)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.reference, r.same_txid, r.same_proof))
+        .collect())
+}

@@ -1,0 +1,660 @@
+//! Payment tickets on the server: submit, review, cancel, and who may see what.
+
+use chrono::{DateTime, Datelike, Utc};
+use sqlx::{PgPool, Postgres, Transaction};
+use uuid::Uuid;
+
+use super::{proof::CheckedProof, TicketView};
+use crate::{
+    domain::{
+        parse_code, Currency, Lang, Money, PhoneNumber, TicketReference, TicketStatus,
+        TransactionId,
+    },
+    error::{AppError, Echo},
+    features::accounts::service::audit,
+    i18n::tf,
+    server::{auth::AuthUser, config::Config, outbox, respond, storage::Storage},
+};
+
+/// What the form sends, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct TicketForm {
+    pub plan_type: String,
+    pub duration_days: String,
+    pub amount: String,
+    pub payment_method: String,
+    pub phone_number: String,
+    pub transaction_id: String,
+    pub user_notes: String,
+}
+
+impl TicketForm {
+    fn echo(&self) -> Echo {
+        vec![
+            ("plan_type".into(), self.plan_type.clone()),
+            ("duration_days".into(), self.duration_days.clone()),
+            ("amount".into(), self.amount.clone()),
+            ("payment_method".into(), self.payment_method.clone()),
+            ("phone_number".into(), self.phone_number.clone()),
+            ("transaction_id".into(), self.transaction_id.clone()),
+            ("user_notes".into(), self.user_notes.clone()),
+        ]
+    }
+}
+
+/// A form that passed every rule, plans and methods included.
+pub struct NewTicket {
+    pub plan_code: String,
+    pub duration_days: i32,
+    pub amount: Money,
+    pub payment_method: String,
+    pub phone: PhoneNumber,
+    pub transaction_id: TransactionId,
+    pub user_notes: String,
+}
+
+/// Checks the form against the domain rules and the seeded plans and methods.
+#[tracing::instrument(skip_all)]
+pub async fn parse_form(pool: &PgPool, form: &TicketForm) -> Result<NewTicket, AppError> {
+    let echo = form.echo();
+    let bad = |field: &str, key: &str| AppError::field(field, key, echo.clone());
+    let plan_code =
+        parse_code(&form.plan_type, "error.plan_invalid").map_err(|k| bad("plan_type", k))?;
+    let plan = sqlx::query!(
+        "SELECT currency, min_amount FROM plans WHERE code = $1 AND active",
+        plan_code
+    )
+    .fetch_optional(pool)
+    .await
+    .map_err(respond::internal)?
+    .ok_or_else(|| bad("plan_type", "error.plan_invalid"))?;
+    let duration_days: i32 = form
+        .duration_days
+        .trim()
+        .parse()
+        .map_err(|_| bad("duration_days", "error.duration_invalid"))?;
+    let offered = sqlx::query_scalar!(
+        "SELECT amount FROM plan_prices WHERE plan_code = $1 AND duration_days = $2",
+        plan_code,
+        duration_days
+    )
+    .fetch_optional(pool)
+    .await
+    .map_err(respond::internal)?;
+    if offered.is_none() {
+        return Err(bad("duration_days", "error.duration_invalid"));
+    }
+    let currency = Currency::parse(&plan.currency).map_err(|_| AppError::Internal)?;
+    let amount = Money::parse(&form.amount, currency).map_err(|k| bad("amount", k))?;
+    if amount.minor < plan.min_amount {
+        return Err(AppError::Invalid {
+            field: Some("amount".into()),
+            key: "error.amount_below_minimum".into(),
+            echo,
+            status: 422,
+        });
+    }
+    let payment_method = parse_code(&form.payment_method, "error.method_invalid")
+        .map_err(|k| bad("payment_method", k))?;
+    let enabled = sqlx::query_scalar!(
+        "SELECT enabled FROM payment_methods WHERE code = $1",
+        payment_method
+    )
+    .fetch_optional(pool)
+    .await
+    .map_err(respond::internal)?;
+    if enabled != Some(true) {
+        return Err(bad("payment_method", "error.method_invalid"));
+    }
+    let phone = PhoneNumber::parse(&form.phone_number).map_err(|k| bad("phone_number", k))?;
+    let transaction_id =
+        TransactionId::parse(&form.transaction_id).map_err(|k| bad("transaction_id", k))?;
+    let user_notes = form.user_notes.trim().to_string();
+    if user_notes.chars().count() > 1000 {
+        return Err(bad("user_notes", "error.notes_too_long"));
+    }
+    Ok(NewTicket {
+        plan_code,
+        duration_days,
+        amount,
+        payment_method,
+        phone,
+        transaction_id,
+        user_notes,
+    })
+}
+
+/// The next number of `kind` for `year`, without gaps: the counter row is locked until the
+/// caller's transaction ends, and a rollback gives the number back.
+pub async fn next_number(
+    tx: &mut Transaction<'_, Postgres>,
+    kind: &str,
+    year: i32,
+) -> Result<i32, AppError> {
+    sqlx::query_scalar!(
+        "INSERT INTO reference_counters (kind, year, last_value) VALUES ($1, $2, 1)
+         ON CONFLICT (kind, year) DO UPDATE SET last_value = reference_counters.last_value + 1
+         RETURNING last_value",
+        kind,
+        year
+    )
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(respond::internal)
+}
+
+async fn event(
+    tx: &mut Transaction<'_, Postgres>,
+    ticket_id: Uuid,
+    actor: Option<Uuid>,
+    kind: &str,
+    details: &str,
+) -> Result<(), AppError> {
+    sqlx::query!(
+        "INSERT INTO ticket_events (ticket_id, actor_id, kind, details) VALUES ($1, $2, $3, $4)",
+        ticket_id,
+        actor,
+        kind,
+        details
+    )
+    .execute(&mut **tx)
+    .await
+    .map_err(respond::internal)?;
+    Ok(())
+}
+
+pub struct Origin {
+    pub ip: String,
+    pub user_agent: String,
+}
+
+/// Stores the proof, then writes the ticket, its reference, its first event and the
+/// confirmation e-mail in one transaction. A failure after storing removes the file again.
+#[tracing::instrument(skip_all, fields(user_id = %user.id))]
+pub async fn submit(
+    pool: &PgPool,
+    config: &Config,
+    storage: &Storage,
+    user: &AuthUser,
+    ticket: NewTicket,
+    proof: CheckedProof,
+    origin: Origin,
+) -> Result<(Uuid, String), AppError> {
+    let family_id = user
+        .family_id
+        .ok_or_else(|| AppError::form("error.no_family", vec![], 409))?;
+    let key = storage.put_proof(&proof).await?;
+    let result = async {
+        let mut tx = pool.begin().await.map_err(respond::internal)?;
+        let year = Utc::now().year();
+        let number = next_number(&mut tx, "TKT", year).await?;
+        let reference = TicketReference::format(year, number);
+        let id = Uuid::new_v4();
+        sqlx::query!(
+            "INSERT INTO payment_tickets (id, reference, family_id, submitter_id, plan_code, duration_days, amount,
+                currency, payment_method, phone_number, transaction_id, user_notes, proof_key, proof_sha256,
+                proof_content_type, proof_size, proof_filename, ip_address, user_agent)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+            id,
+            reference,
+            family_id,
+            user.id,
+            ticket.plan_code,
+            ticket.duration_days,
+            ticket.amount.minor,
+            ticket.amount.currency.code(),
+            ticket.payment_method,
+            ticket.phone.as_ref(),
+            ticket.transaction_id.as_ref(),
+            ticket.user_notes,
+            key,
+            proof.sha256,
+            proof.kind.content_type(),
+            proof.bytes.len() as i64,
+            proof.filename,
+            origin.ip.chars().take(64).collect::<String>(),
+            origin.user_agent.chars().take(500).collect::<String>(),
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(respond::internal)?;
+        event(&mut tx, id, Some(user.id), "SUBMITTED", "").await?;
+        let lang = user.language;
+        let body = tf(
+            lang,
+            "mail.ticket_submitted.body",
+            &[("name", &user.name), ("reference", &reference), ("amount", &ticket.amount.display()), ("url", &config.base_url)],
+        );
+        let subject = tf(lang, "mail.ticket_submitted.subject", &[("reference", &reference)]);
+        outbox::enqueue(&mut tx, outbox::Email { kind: "ticket_submitted", to: &user.email, lang, subject: &subject, body: &body })
+            .await
+            .map_err(respond::internal)?;
+        audit(&mut tx, Some(user.id), "ticket.submitted", "payment_ticket", id).await?;
+        tx.commit().await.map_err(respond::internal)?;
+        Ok((id, reference))
+    }
+    .await;
+    if result.is_err() {
+        storage.delete(&key).await;
+    }
+    result
+}
+
+/// A ticket's row as the services need it.
+struct Row {
+    id: Uuid,
+    family_id: Uuid,
+    submitter_id: Uuid,
+    status: String,
+}
+
+/// Finds a ticket by id or reference, if `user` may see it: an admin, its submitter, or the
+/// manager of its family. Anything else answers "not found", so ids cannot be probed.
+async fn visible(pool: &PgPool, user: &AuthUser, id_or_reference: &str) -> Result<Row, AppError> {
+    let id = Uuid::parse_str(id_or_reference.trim()).ok();
+    let reference = TicketReference::parse(id_or_reference)
+        .ok()
+        .map(|r| r.as_ref().to_string());
+    if id.is_none() && reference.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let row = sqlx::query_as!(
+        Row,
+        "SELECT t.id, t.family_id, t.submitter_id, t.status FROM payment_tickets t
+         WHERE t.id = $1 OR t.reference = $2",
+        id,
+        reference
+    )
+    .fetch_optional(pool)
+    .await
+    .map_err(respond::internal)?
+    .ok_or(AppError::NotFound)?;
+    if user.role.is_admin() || row.submitter_id == user.id {
+        return Ok(row);
+    }
+    let manages = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM families WHERE id = $1 AND manager_id = $2) AS "manages!""#,
+        row.family_id,
+        user.id
+    )
+    .fetch_one(pool)
+    .await
+    .map_err(respond::internal)?;
+    if manages {
+        Ok(row)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+pub async fn get(
+    pool: &PgPool,
+    config: &Config,
+    user: &AuthUser,
+    id_or_reference: &str,
+) -> Result<TicketView, AppError> {
+    let row = visible(pool, user, id_or_reference).await?;
+    let mut views = super::queries::views(
+        pool,
+        config,
+        super::queries::Filter {
+            ids: Some(vec![row.id]),
+            ..Default::default()
+        },
+    )
+    .await?;
+    views.pop().ok_or(AppError::NotFound)
+}
+
+/// The proof's bytes and how to serve them, for someone allowed to see the ticket.
+pub async fn proof(
+    pool: &PgPool,
+    storage: &Storage,
+    user: &AuthUser,
+    id_or_reference: &str,
+) -> Result<(Vec<u8>, String, String), AppError> {
+    let row = visible(pool, user, id_or_reference).await?;
+    let p = sqlx::query!(
+        "SELECT proof_key, proof_content_type, proof_filename FROM payment_tickets WHERE id = $1",
+        row.id
+    )
+    .fetch_one(pool)
+    .await
+    .map_err(respond::internal)?;
+    let (Some(key), Some(ct), Some(name)) = (p.proof_key, p.proof_content_type, p.proof_filename)
+    else {
+        return Err(AppError::NotFound);
+    };
+    let bytes = storage.get(&key).await?;
+    Ok((bytes, ct, name))
+}
+
+/// Cancels a pending ticket, by its submitter or the family manager.
+pub async fn cancel(pool: &PgPool, user: &AuthUser, id_or_reference: &str) -> Result<(), AppError> {
+    let row = visible(pool, user, id_or_reference).await?;
+    if user.role.is_admin() && row.submitter_id != user.id {
+        // Admins review; they do not cancel on a family's behalf.
+        return Err(AppError::Forbidden);
+    }
+    let mut tx = pool.begin().await.map_err(respond::internal)?;
+    let done = sqlx::query!(
+        "UPDATE payment_tickets SET status = 'CANCELLED', updated_at = now() WHERE id = $1 AND status = 'PENDING'",
+        row.id
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(respond::internal)?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::form("error.ticket_not_pending", vec![], 409));
+    }
+    event(&mut tx, row.id, Some(user.id), "CANCELLED", "").await?;
+    audit(
+        &mut tx,
+        Some(user.id),
+        "ticket.cancelled",
+        "payment_ticket",
+        row.id,
+    )
+    .await?;
+    tx.commit().await.map_err(respond::internal)
+}
+
+/// Replaces the proof of a pending ticket.
+pub async fn replace_proof(
+    pool: &PgPool,
+    storage: &Storage,
+    user: &AuthUser,
+    id_or_reference: &str,
+    proof: CheckedProof,
+) -> Result<(), AppError> {
+    let row = visible(pool, user, id_or_reference).await?;
+    if row.status != TicketStatus::Pending.as_str() {
+        return Err(AppError::form("error.ticket_not_pending", vec![], 409));
+    }
+    let key = storage.put_proof(&proof).await?;
+    let result = async {
+        let mut tx = pool.begin().await.map_err(respond::internal)?;
+        let old = sqlx::query_scalar!(
+            "SELECT proof_key FROM payment_tickets WHERE id = $1 AND status = 'PENDING' FOR UPDATE",
+            row.id
+        )
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(respond::internal)?
+        .ok_or_else(|| AppError::form("error.ticket_not_pending", vec![], 409))?;
+        sqlx::query!(
+            "UPDATE payment_tickets SET proof_key = $2, proof_sha256 = $3, proof_content_type = $4, proof_size = $5,
+                    proof_filename = $6, updated_at = now() WHERE id = $1",
+            row.id,
+            key,
+            proof.sha256,
+            proof.kind.content_type(),
+            proof.bytes.len() as i64,
+            proof.filename
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(respond::internal)?;
+        event(&mut tx, row.id, Some(user.id), "PROOF_REPLACED", "").await?;
+        tx.commit().await.map_err(respond::internal)?;
+        Ok(old)
+    }
+    .await;
+    match result {
+        Ok(old) => {
+            if let Some(old) = old {
+                storage.delete(&old).await;
+            }
+            Ok(())
+        }
+        Err(e) => {
+            storage.delete(&key).await;
+            Err(e)
+        }
+    }
+}
+
+pub struct Approval {
+    pub reference: String,
+    pub family_id: Uuid,
+    pub family_name: String,
+    pub new_end: DateTime<Utc>,
+    pub extended_by: i32,
+    pub reviewed_at: DateTime<Utc>,
+}
+
+/// Approves a pending ticket: in one transaction the ticket, the subscription (extended from
+/// the later of now and its current end), the payments ledger, the audit log and the e-mail.
+/// The conditional update is the lock: of two admins approving at once, one wins.
+#[tracing::instrument(skip(pool, admin, notes), fields(admin_id = %admin.id))]
+pub async fn approve(
+    pool: &PgPool,
+    admin: &AuthUser,
+    id_or_reference: &str,
+    notes: &str,
+) -> Result<Approval, AppError> {
+    if !admin.role.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let row = visible(pool, admin, id_or_reference).await?;
+    let mut tx = pool.begin().await.map_err(respond::internal)?;
+    let t = sqlx::query!(
+        r#"UPDATE payment_tickets
+           SET status = 'APPROVED', reviewer_id = $2, reviewed_at = now(), updated_at = now(),
+               admin_notes = CASE WHEN $3 = '' THEN admin_notes ELSE $3 END
+           WHERE id = $1 AND status = 'PENDING'
+           RETURNING reference, family_id, submitter_id, plan_code, duration_days, amount, currency,
+                     payment_method, reviewed_at AS "reviewed_at!: DateTime<Utc>""#,
+        row.id,
+        admin.id,
+        notes.trim()
+    )
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(respond::internal)?
+    .ok_or_else(|| AppError::form("error.ticket_not_pending", vec![], 409))?;
+    let new_end = sqlx::query_scalar!(
+        "INSERT INTO subscriptions (family_id, plan_code, status, current_period_end)
+         VALUES ($1, $2, 'ACTIVE', now() + make_interval(days => $3))
+         ON CONFLICT (family_id) DO UPDATE SET
+            plan_code = EXCLUDED.plan_code, status = 'ACTIVE', updated_at = now(),
+            current_period_end = GREATEST(now(), subscriptions.current_period_end) + make_interval(days => $3)
+         RETURNING current_period_end AS \"end: DateTime<Utc>\"",
+        t.family_id,
+        t.plan_code,
+        t.duration_days
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(respond::internal)?;
+    sqlx::query!(
+        "INSERT INTO payments (id, family_id, amount, currency, status, method, provider, ticket_id, completed_at)
+         VALUES ($1, $2, $3, $4, 'COMPLETED', $5, 'payment_ticket', $6, now())",
+        Uuid::new_v4(),
+        t.family_id,
+        t.amount,
+        t.currency,
+        t.payment_method,
+        row.id
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(respond::internal)?;
+    event(&mut tx, row.id, Some(admin.id), "APPROVED", notes.trim()).await?;
+    audit(
+        &mut tx,
+        Some(admin.id),
+        "ticket.approved",
+        "payment_ticket",
+        row.id,
+    )
+    .await?;
+    audit(
+        &mut tx,
+        Some(admin.id),
+        "subscription.extended",
+        "family",
+        t.family_id,
+    )
+    .await?;
+    let who = sqlx::query!(
+        "SELECT u.email, u.name, u.language, f.name AS family_name FROM users u JOIN families f ON f.id = $2 WHERE u.id = $1",
+        t.submitter_id,
+        t.family_id
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(respond::internal)?;
+    let lang = Lang::parse(&who.language).unwrap_or_default();
+    let end = new_end.format("%Y-%m-%d").to_string();
+    let body = tf(
+        lang,
+        "mail.ticket_approved.body",
+        &[
+            ("name", &who.name),
+            ("reference", &t.reference),
+            ("end", &end),
+        ],
+    );
+    let subject = tf(
+        lang,
+        "mail.ticket_approved.subject",
+        &[("reference", &t.reference)],
+    );
+    outbox::enqueue(
+        &mut tx,
+        outbox::Email {
+            kind: "ticket_approved",
+            to: &who.email,
+            lang,
+            subject: &subject,
+            body: &body,
+        },
+    )
+    .await
+    .map_err(respond::internal)?;
+    tx.commit().await.map_err(respond::internal)?;
+    Ok(Approval {
+        reference: t.reference,
+        family_id: t.family_id,
+        family_name: who.family_name,
+        new_end,
+        extended_by: t.duration_days,
+        reviewed_at: t.reviewed_at,
+    })
+}
+
+/// Rejects a pending ticket with a reason the family will read.
+#[tracing::instrument(skip(pool, admin, reason), fields(admin_id = %admin.id))]
+pub async fn reject(
+    pool: &PgPool,
+    admin: &AuthUser,
+    id_or_reference: &str,
+    reason: &str,
+) -> Result<String, AppError> {
+    if !admin.role.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::field("reason", "error.reason_required", vec![]));
+    }
+    if reason.chars().count() > 1000 {
+        return Err(AppError::field(
+            "reason",
+            "error.notes_too_long",
+            vec![("reason".into(), reason.into())],
+        ));
+    }
+    let row = visible(pool, admin, id_or_reference).await?;
+    let mut tx = pool.begin().await.map_err(respond::internal)?;
+    let t = sqlx::query!(
+        "UPDATE payment_tickets SET status = 'REJECTED', reviewer_id = $2, reviewed_at = now(), updated_at = now(),
+                rejection_reason = $3
+         WHERE id = $1 AND status = 'PENDING' RETURNING reference, submitter_id",
+        row.id,
+        admin.id,
+        reason
+    )
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(respond::internal)?
+    .ok_or_else(|| AppError::form("error.ticket_not_pending", vec![], 409))?;
+    event(&mut tx, row.id, Some(admin.id), "REJECTED", reason).await?;
+    audit(
+        &mut tx,
+        Some(admin.id),
+        "ticket.rejected",
+        "payment_ticket",
+        row.id,
+    )
+    .await?;
+    let who = sqlx::query!(
+        "SELECT email, name, language FROM users WHERE id = $1",
+        t.submitter_id
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(respond::internal)?;
+    let lang = Lang::parse(&who.language).unwrap_or_default();
+    let body = tf(
+        lang,
+        "mail.ticket_rejected.body",
+        &[
+            ("name", &who.name),
+            ("reference", &t.reference),
+            ("reason", reason),
+        ],
+    );
+    let subject = tf(
+        lang,
+        "mail.ticket_rejected.subject",
+        &[("reference", &t.reference)],
+    );
+    outbox::enqueue(
+        &mut tx,
+        outbox::Email {
+            kind: "ticket_rejected",
+            to: &who.email,
+            lang,
+            subject: &subject,
+            body: &body,
+        },
+    )
+    .await
+    .map_err(respond::internal)?;
+    tx.commit().await.map_err(respond::internal)?;
+    Ok(t.reference)
+}
+
+/// Admin notes can be edited whatever the status.
+pub async fn set_notes(
+    pool: &PgPool,
+    admin: &AuthUser,
+    id_or_reference: &str,
+    notes: &str,
+) -> Result<(), AppError> {
+    if !admin.role.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let row = visible(pool, admin, id_or_reference).await?;
+    let mut tx = pool.begin().await.map_err(respond::internal)?;
+    sqlx::query!(
+        "UPDATE payment_tickets SET admin_notes = $2, updated_at = now() WHERE id = $1",
+        row.id,
+        notes.trim()
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(respond::internal)?;
+    event(&mut tx, row.id, Some(admin.id), "NOTES_EDITED", "").await?;
+    audit(
+        &mut tx,
+        Some(admin.id),
+        "ticket.notes_edited",
+        "payment_ticket",
+        row.id,
+    )
+    .await?;
+    tx.commit().await.map_err(respond::internal)
+}

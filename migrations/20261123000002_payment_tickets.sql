@@ -110,3 +110,9 @@ CREATE TABLE payments (
     created_at    timestamptz NOT NULL DEFAULT now(),
     completed_at  timestamptz
 );
+
+-- Jobs that run once a day whatever the number of instances: the row is the claim.
+CREATE TABLE job_runs (
+    name         text PRIMARY KEY,
+    last_run_on  date NOT NULL
+);

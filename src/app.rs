@@ -18,6 +18,10 @@ use crate::{
         },
         admin::AdminPage,
         family::FamilyPage,
+        payment_tickets::{
+            admin_pages::{AdminStatsPage, AdminTicketPage, AdminTicketsPage},
+            pages::{PayPage, TicketPage, TicketsPage},
+        },
     },
     ui::{initial_lang, tr, UiLang},
 };
@@ -60,6 +64,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/family") view=FamilyPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/pay") view=PayPage ssr=SsrMode::Async/>
+                    <Route path=path!("/tickets") view=TicketsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/tickets/:reference") view=TicketPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/tickets") view=AdminTicketsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/tickets/:reference") view=AdminTicketPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/stats") view=AdminStatsPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>
@@ -104,8 +114,10 @@ fn Header() -> impl IntoView {
                         match me.await.ok().flatten() {
                             Some(me) => view! {
                                 <a href="/family">{tr("nav.family")}</a>
+                                <a href="/pay">{tr("nav.pay")}</a>
+                                <a href="/tickets">{tr("nav.tickets")}</a>
                                 <a href="/account">{tr("nav.account")}</a>
-                                {me.role.is_admin().then(|| view! { <a href="/admin">{tr("nav.admin")}</a> })}
+                                {me.role.is_admin().then(|| view! { <a href="/admin">{tr("nav.admin")}</a> <a href="/admin/tickets">{tr("admin.tickets")}</a> })}
                                 <ActionForm action=logout attr:class="inline">
                                     <button type="submit" class="link">{tr("nav.logout")}</button>
                                 </ActionForm>

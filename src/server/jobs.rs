@@ -39,6 +39,11 @@ pub async fn run_once(state: &AppState, mailer: &outbox::Mailer) {
             }
         }
     }
+    match crate::features::payment_tickets::digest::run_if_due(&state.pool, &state.config).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(emails = n, "overdue digest queued"),
+        Err(e) => tracing::error!(error = %e, "overdue digest failed"),
+    }
     // The session table belongs to tower-sessions and is created at start-up, hence unchecked.
     if let Err(e) = sqlx::query("DELETE FROM tower_sessions.session WHERE expiry_date < now()")
         .execute(&state.pool)

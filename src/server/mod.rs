@@ -98,6 +98,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health/ready", get(health::ready))
         .route("/lang", post(lang::switch))
         .nest("/api", rest::routes())
+        .merge(crate::features::payment_tickets::web::routes())
         .route(
             "/fn/{*fn_name}",
             post(move |req| {

@@ -28,6 +28,10 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
     pub fn new(status: StatusCode, message: &str) -> Self {
         Self {
             status,

@@ -4,4 +4,5 @@ mod accounts;
 mod helpers;
 mod mail;
 mod security;
+mod ticket_pages;
 mod tickets;

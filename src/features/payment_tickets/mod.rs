@@ -1,6 +1,11 @@
 //! Payment tickets: a family declares a mobile-money payment with a proof, an admin reviews it,
 //! and approval extends the family's subscription.
 
+pub mod admin_pages;
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod digest;
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod proof;
 #[cfg(feature = "ssr")]
@@ -11,6 +16,8 @@ pub mod rest;
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod stats;
+#[cfg(feature = "ssr")]
+pub mod web;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -113,7 +113,7 @@ fn list_json(views: &[TicketView], total: i64, lang: Lang, admin: bool) -> Value
 
 /// Reads the multipart form: text fields by either spelling (the seed's camelCase or the
 /// page's snake_case) and the proof, counted while it streams and cut off past 5 MB.
-async fn read_multipart(
+pub async fn read_multipart(
     mut mp: Multipart,
     lang: Lang,
 ) -> Result<(TicketForm, Option<(String, Vec<u8>)>), ApiError> {

@@ -1,0 +1,389 @@
+//! Server functions of payment tickets, for the family's pages and the admin panel.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::TicketView;
+use crate::error::AppError;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PriceOption {
+    pub days: i32,
+    pub amount: i64,
+    pub display: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanOption {
+    pub code: String,
+    pub name: (String, String),
+    pub min_amount: i64,
+    pub min_display: String,
+    pub prices: Vec<PriceOption>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MethodOption {
+    pub code: String,
+    pub name: (String, String),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PayChoices {
+    pub plans: Vec<PlanOption>,
+    pub methods: Vec<MethodOption>,
+}
+
+/// Plans, their prices per duration, and the enabled payment methods.
+#[server(prefix = "/fn", endpoint = "pay_options")]
+pub async fn pay_options() -> Result<PayChoices, AppError> {
+    use crate::{
+        domain::{Currency, Money},
+        server::{auth, respond},
+    };
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            auth::require_user().await?;
+            let plans = sqlx::query!("SELECT code, name_en, name_fr, currency, min_amount FROM plans WHERE active ORDER BY position, code")
+                .fetch_all(&state.pool)
+                .await
+                .map_err(respond::internal)?;
+            let prices = sqlx::query!("SELECT plan_code, duration_days, amount FROM plan_prices ORDER BY duration_days")
+                .fetch_all(&state.pool)
+                .await
+                .map_err(respond::internal)?;
+            let methods = sqlx::query!("SELECT code, name_en, name_fr FROM payment_methods WHERE enabled ORDER BY position, code")
+                .fetch_all(&state.pool)
+                .await
+                .map_err(respond::internal)?;
+            Ok(PayChoices {
+                plans: plans
+                    .into_iter()
+                    .map(|p| {
+                        let currency = Currency::parse(&p.currency).unwrap_or(Currency::XAF);
+                        PlanOption {
+                            prices: prices
+                                .iter()
+                                .filter(|x| x.plan_code == p.code)
+                                .map(|x| PriceOption { days: x.duration_days, amount: x.amount, display: Money::new(x.amount, currency).display() })
+                                .collect(),
+                            code: p.code,
+                            name: (p.name_en, p.name_fr),
+                            min_amount: p.min_amount,
+                            min_display: Money::new(p.min_amount, currency).display(),
+                        }
+                    })
+                    .collect(),
+                methods: methods.into_iter().map(|m| MethodOption { code: m.code, name: (m.name_en, m.name_fr) }).collect(),
+            })
+        }
+        .await,
+    )
+}
+
+/// The wizard's fields as typed, carried from step to step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct PayFields {
+    pub plan_type: String,
+    pub duration_days: String,
+    pub amount: String,
+    pub payment_method: String,
+    pub phone_number: String,
+    pub transaction_id: String,
+    pub user_notes: String,
+}
+
+/// Checks the fields of the wizard's steps 1 and 2 on the server, as the final submission will.
+#[server(prefix = "/fn", endpoint = "check_pay_step")]
+pub async fn check_pay_step(step: u8, fields: PayFields) -> Result<(), AppError> {
+    use super::service::{parse_form, TicketForm};
+    use crate::server::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            auth::require_user().await?;
+            let PayFields {
+                plan_type,
+                duration_days,
+                amount,
+                payment_method,
+                phone_number,
+                transaction_id,
+                user_notes,
+            } = fields;
+            let form = TicketForm {
+                plan_type,
+                duration_days,
+                amount,
+                payment_method,
+                phone_number,
+                transaction_id,
+                user_notes,
+            };
+            match parse_form(&state.pool, &form).await {
+                Ok(_) => Ok(()),
+                // Step 1 only answers for the plan and the duration.
+                Err(e) if step == 1 => {
+                    match e.for_field("plan_type").or(e.for_field("duration_days")) {
+                        Some(_) => Err(e),
+                        None => Ok(()),
+                    }
+                }
+                Err(e) => Err(e),
+            }
+        }
+        .await,
+    )
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventView {
+    pub kind: String,
+    pub details: String,
+    pub actor: Option<String>,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubscriptionView {
+    pub plan: String,
+    pub status: String,
+    pub ends_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketDetailView {
+    pub ticket: TicketView,
+    pub events: Vec<EventView>,
+    pub subscription: Option<SubscriptionView>,
+    /// Other tickets with the same transaction id or proof: (reference, same id, same file).
+    pub duplicates: Vec<(String, bool, bool)>,
+    pub can_change: bool,
+}
+
+/// The tickets the caller may see: their own, or the whole family's for its manager.
+#[server(prefix = "/fn", endpoint = "my_tickets")]
+pub async fn my_tickets() -> Result<Vec<TicketView>, AppError> {
+    use super::queries::{views, Filter};
+    use crate::server::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            let user = auth::require_user().await?;
+            let manages = match user.family_id {
+                Some(f) => sqlx::query_scalar!(
+                    r#"SELECT EXISTS (SELECT 1 FROM families WHERE id = $1 AND manager_id = $2) AS "m!""#,
+                    f,
+                    user.id
+                )
+                .fetch_one(&state.pool)
+                .await
+                .map_err(respond::internal)?,
+                None => false,
+            };
+            let filter = if manages {
+                Filter { family_id: user.family_id, ..Default::default() }
+            } else {
+                Filter { submitter_id: Some(user.id), ..Default::default() }
+            };
+            views(&state.pool, &state.config, filter).await
+        }
+        .await,
+    )
+}
+
+/// One ticket with its timeline, for whoever may see it (admins see everything).
+#[server(prefix = "/fn", endpoint = "ticket_detail")]
+pub async fn ticket_detail(reference: String) -> Result<TicketDetailView, AppError> {
+    use super::{queries, service};
+    use crate::server::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            let user = auth::require_user().await?;
+            let ticket = service::get(&state.pool, &state.config, &user, &reference).await?;
+            let events = sqlx::query!(
+                r#"SELECT e.kind, e.details, u.name AS "actor?", e.created_at AS "at: chrono::DateTime<chrono::Utc>"
+                   FROM ticket_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.ticket_id = $1 ORDER BY e.id"#,
+                ticket.id
+            )
+            .fetch_all(&state.pool)
+            .await
+            .map_err(respond::internal)?
+            .into_iter()
+            .map(|e| EventView { kind: e.kind, details: e.details, actor: e.actor, at: e.at })
+            .collect();
+            let subscription = sqlx::query!(
+                r#"SELECT plan_code, status, current_period_end AS "end: chrono::DateTime<chrono::Utc>" FROM subscriptions WHERE family_id = $1"#,
+                ticket.family_id
+            )
+            .fetch_optional(&state.pool)
+            .await
+            .map_err(respond::internal)?
+            .map(|s| SubscriptionView { plan: s.plan_code, status: s.status, ends_at: s.end });
+            let duplicates = if user.role.is_admin() { queries::duplicates(&state.pool, &ticket).await? } else { vec![] };
+            let can_change = ticket.status == "PENDING" && !user.role.is_admin();
+            let mut ticket = ticket;
+            let mut events: Vec<EventView> = events;
+            if !user.role.is_admin() {
+                // Review details stay with the admins; the family reads only a rejection's reason.
+                ticket.admin_notes.clear();
+                ticket.ip_address.clear();
+                ticket.user_agent.clear();
+                for e in events.iter_mut().filter(|e| e.kind != "REJECTED") {
+                    e.details.clear();
+                }
+            }
+            Ok(TicketDetailView { ticket, events, subscription, duplicates, can_change })
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "cancel_ticket")]
+pub async fn cancel_ticket(reference: String) -> Result<(), AppError> {
+    use crate::server::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            let user = auth::require_user().await?;
+            super::service::cancel(&state.pool, &user, &reference).await?;
+            leptos_axum::redirect(&format!("/tickets/{reference}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "approve_ticket")]
+pub async fn approve_ticket(reference: String, admin_notes: String) -> Result<(), AppError> {
+    use crate::server::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            let admin = auth::require_admin().await?;
+            super::service::approve(&state.pool, &admin, &reference, &admin_notes).await?;
+            leptos_axum::redirect(&format!("/admin/tickets/{reference}?done=approved"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "reject_ticket")]
+pub async fn reject_ticket(reference: String, reason: String) -> Result<(), AppError> {
+    use crate::server::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            let admin = auth::require_admin().await?;
+            super::service::reject(&state.pool, &admin, &reference, &reason).await?;
+            leptos_axum::redirect(&format!("/admin/tickets/{reference}?done=rejected"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "save_ticket_notes")]
+pub async fn save_ticket_notes(reference: String, admin_notes: String) -> Result<(), AppError> {
+    use crate::server::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            let admin = auth::require_admin().await?;
+            super::service::set_notes(&state.pool, &admin, &reference, &admin_notes).await?;
+            leptos_axum::redirect(&format!("/admin/tickets/{reference}?done=notes"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct AdminQuery {
+    pub tab: String,
+    pub status: String,
+    pub method: String,
+    pub plan: String,
+    pub from: String,
+    pub to: String,
+    pub q: String,
+    pub sort: String,
+    pub page: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdminList {
+    pub tickets: Vec<TicketView>,
+    pub total: i64,
+    pub per_page: i64,
+    pub pending: i64,
+    pub overdue: i64,
+}
+
+#[server(prefix = "/fn", endpoint = "admin_tickets")]
+pub async fn admin_tickets(query: AdminQuery) -> Result<AdminList, AppError> {
+    use super::queries::{list, Filter};
+    use crate::server::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            auth::require_admin().await?;
+            let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+            let day = |s: &str| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)).map(|d| d.and_utc());
+            let per_page = 20;
+            let mut f = Filter {
+                status: some(&query.status),
+                method: some(&query.method),
+                plan: some(&query.plan),
+                from: day(&query.from),
+                to: day(&query.to).map(|d| d + chrono::Duration::days(1)),
+                search: some(&query.q),
+                oldest_first: query.sort == "oldest",
+                page: query.page.max(0),
+                per_page,
+                ..Default::default()
+            };
+            match query.tab.as_str() {
+                "pending" => {
+                    f.status = Some("PENDING".into());
+                    f.oldest_first = query.sort != "newest";
+                }
+                "overdue" => {
+                    f.overdue_only = true;
+                    f.oldest_first = query.sort != "newest";
+                }
+                _ => {}
+            }
+            let (tickets, total) = list(&state.pool, &state.config, f).await?;
+            let counts = sqlx::query!(
+                r#"SELECT count(*) FILTER (WHERE status = 'PENDING') AS "pending!",
+                          count(*) FILTER (WHERE status = 'PENDING' AND created_at < now() - make_interval(hours => $1)) AS "overdue!"
+                   FROM payment_tickets"#,
+                state.config.overdue_hours
+            )
+            .fetch_one(&state.pool)
+            .await
+            .map_err(respond::internal)?;
+            Ok(AdminList { tickets, total, per_page, pending: counts.pending, overdue: counts.overdue })
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "admin_ticket_stats")]
+pub async fn admin_ticket_stats() -> Result<serde_json::Value, AppError> {
+    use crate::server::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            auth::require_admin().await?;
+            let mut global = super::stats::global(&state.pool, &state.config).await?;
+            global["byAdmin"] = super::stats::by_admin(&state.pool).await?["admins"].take();
+            Ok(global)
+        }
+        .await,
+    )
+}

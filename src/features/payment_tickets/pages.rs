@@ -1,0 +1,617 @@
+//! The family's pages: the payment wizard, the list of tickets, and one ticket.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::api::{
+    check_pay_step, my_tickets, pay_options, ticket_detail, CancelTicket, PayChoices, PayFields,
+};
+use crate::{
+    error::AppError,
+    ui::{lang, tr, Field, FormMessage, LoadError, Notice},
+};
+
+const FIELDS: [&str; 7] = [
+    "plan_type",
+    "duration_days",
+    "amount",
+    "payment_method",
+    "phone_number",
+    "transaction_id",
+    "user_notes",
+];
+
+/// A query string carrying the wizard's fields to `step`.
+fn wizard_link(step: u8, values: &[(String, String)]) -> String {
+    let mut q = format!("/pay?step={step}");
+    for (k, v) in values {
+        q.push('&');
+        q.push_str(k);
+        q.push('=');
+        q.push_str(&urlencode(v));
+    }
+    q
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[component]
+fn Hidden(
+    values: Vec<(String, String)>,
+    #[prop(optional)] except: Vec<&'static str>,
+) -> impl IntoView {
+    values
+        .into_iter()
+        .filter(|(k, _)| !except.contains(&k.as_str()))
+        .map(|(k, v)| view! { <input type="hidden" name=k value=v/> })
+        .collect_view()
+}
+
+#[component]
+fn Steps(current: u8) -> impl IntoView {
+    let names = ["pay.step1", "pay.step2", "pay.step3"];
+    view! {
+        <ol class="steps" aria-label=tr("pay.progress")>
+            {names.iter().enumerate().map(|(i, key)| {
+                let n = i as u8 + 1;
+                view! {
+                    <li class:done=n < current class:current=n == current aria-current=(n == current).then_some("step")>
+                        <span class="step-n">{n}</span>{tr(key)}
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+    }
+}
+
+/// `/pay`: three steps. Steps 1 and 2 are GET forms that carry what was typed; step 3 posts
+/// everything with the proof to `/pay/submit`, with a preview and a progress bar when
+/// JavaScript runs.
+#[component]
+pub fn PayPage() -> impl IntoView {
+    let query = use_query_map();
+    let options = Resource::new(|| (), |_| pay_options());
+    let values = move || -> Vec<(String, String)> {
+        let q = query.read();
+        FIELDS
+            .iter()
+            .map(|f| (f.to_string(), q.get(f).unwrap_or_default()))
+            .collect()
+    };
+    let requested = move || {
+        query
+            .read()
+            .get("step")
+            .and_then(|s| s.parse::<u8>().ok())
+            .unwrap_or(1)
+            .clamp(1, 3)
+    };
+    // Arriving at step 2 or 3 checks the steps before it on the server.
+    let check = Resource::new(
+        move || (requested(), values()),
+        |(step, v)| async move {
+            if step < 2 {
+                return Ok(());
+            }
+            let get = |k: &str| {
+                v.iter()
+                    .find(|(n, _)| n == k)
+                    .map(|(_, x)| x.clone())
+                    .unwrap_or_default()
+            };
+            let fields = PayFields {
+                plan_type: get("plan_type"),
+                duration_days: get("duration_days"),
+                amount: get("amount"),
+                payment_method: get("payment_method"),
+                phone_number: get("phone_number"),
+                transaction_id: get("transaction_id"),
+                user_notes: get("user_notes"),
+            };
+            check_pay_step(step - 1, fields).await
+        },
+    );
+    view! {
+        <section class="card narrow wizard">
+            <h1>{tr("pay.title")}</h1>
+            <Suspense fallback=|| view! { <p>{tr("page.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    let opts = match options.await {
+                        Ok(o) => o,
+                        Err(e) => return view! { <LoadError error=e/> }.into_any(),
+                    };
+                    let checked = check.await;
+                    let q = query.get();
+                    // An error sent back by /pay/submit, or found by the check above.
+                    let redirect_error = q.get("error").filter(|k| crate::i18n::has_key(k)).map(|key| AppError::Invalid {
+                        field: q.get("error_field").filter(|f| !f.is_empty()),
+                        key,
+                        echo: vec![],
+                        status: 422,
+                    });
+                    let (step, error) = match checked {
+                        Err(e) => {
+                            let back = if e.for_field("plan_type").is_some() || e.for_field("duration_days").is_some() { 1 } else { 2 };
+                            (back.min(requested()), Some(e))
+                        }
+                        Ok(()) => {
+                            let step = match redirect_error.as_ref().and_then(|e| match e { AppError::Invalid { field: Some(f), .. } => Some(f.as_str()), _ => None }) {
+                                Some("plan_type" | "duration_days") => 1,
+                                Some("proof") | None => requested(),
+                                Some(_) => 2,
+                            };
+                            (step, redirect_error)
+                        }
+                    };
+                    let state: Signal<Option<AppError>> = Signal::stored(error);
+                    let v = values();
+                    view! {
+                        <Steps current=step/>
+                        {match step {
+                            1 => view! { <StepPlan opts=opts.clone() values=v state/> }.into_any(),
+                            2 => view! { <StepDetails opts=opts.clone() values=v state/> }.into_any(),
+                            _ => view! { <StepProof opts=opts.clone() values=v state/> }.into_any(),
+                        }}
+                    }.into_any()
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+fn value_of(values: &[(String, String)], name: &str) -> String {
+    values
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+#[component]
+fn FieldError(name: &'static str, state: Signal<Option<AppError>>) -> impl IntoView {
+    let msg = move || state.get().and_then(|e| e.for_field(name).map(tr));
+    view! { <p class="field-error" id=format!("f-{name}-error") role="alert" hidden=move || msg().is_none()>{msg}</p> }
+}
+
+#[component]
+fn StepPlan(
+    opts: PayChoices,
+    values: Vec<(String, String)>,
+    state: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let l = lang();
+    let chosen = value_of(&values, "plan_type");
+    let days = value_of(&values, "duration_days");
+    let mut durations: Vec<i32> = opts
+        .plans
+        .iter()
+        .flat_map(|p| p.prices.iter().map(|x| x.days))
+        .collect();
+    durations.sort();
+    durations.dedup();
+    view! {
+        <form method="get" action="/pay" class="step-form">
+            <input type="hidden" name="step" value="2"/>
+            <Hidden values=values.clone() except=vec!["plan_type", "duration_days"]/>
+            <fieldset class="field">
+                <legend>{tr("pay.plan")}</legend>
+                {opts.plans.iter().map(|p| {
+                    let id = format!("plan-{}", p.code);
+                    let for_id = id.clone();
+                    let prices = p.prices.iter().map(|x| format!("{} {} : {}", x.days, tr("pay.days"), x.display)).collect::<Vec<_>>().join(" · ");
+                    view! {
+                        <label class="choice" for=for_id>
+                            <input type="radio" id=id name="plan_type" value=p.code.clone() required=true checked=chosen == p.code/>
+                            <span><strong>{if l == crate::domain::Lang::Fr { p.name.1.clone() } else { p.name.0.clone() }}</strong>
+                            <br/><span class="muted">{prices}</span>
+                            <br/><span class="muted">{tr("pay.minimum")} " " {p.min_display.clone()}</span></span>
+                        </label>
+                    }
+                }).collect_view()}
+                <FieldError name="plan_type" state/>
+            </fieldset>
+            <div class="field">
+                <label for="f-duration_days">{tr("pay.duration")}</label>
+                <select id="f-duration_days" name="duration_days" required=true>
+                    {durations.into_iter().map(|d| view! {
+                        <option value=d.to_string() selected=days == d.to_string()>{d} " " {tr("pay.days")}</option>
+                    }).collect_view()}
+                </select>
+                <FieldError name="duration_days" state/>
+            </div>
+            <button type="submit">{tr("pay.next")}</button>
+        </form>
+    }
+}
+
+#[component]
+fn StepDetails(
+    opts: PayChoices,
+    values: Vec<(String, String)>,
+    state: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let l = lang();
+    let plan = value_of(&values, "plan_type");
+    let days: i32 = value_of(&values, "duration_days").parse().unwrap_or(0);
+    let price = opts
+        .plans
+        .iter()
+        .find(|p| p.code == plan)
+        .and_then(|p| p.prices.iter().find(|x| x.days == days))
+        .cloned();
+    let amount = Some(value_of(&values, "amount"))
+        .filter(|a| !a.is_empty())
+        .or(price.as_ref().map(|p| p.amount.to_string()));
+    let method = value_of(&values, "payment_method");
+    let notes = value_of(&values, "user_notes");
+    view! {
+        <form method="get" action="/pay" class="step-form" novalidate=false>
+            <input type="hidden" name="step" value="3"/>
+            <Hidden values=values.clone() except=vec!["amount", "payment_method", "phone_number", "transaction_id", "user_notes"]/>
+            {price.map(|p| view! { <p class="muted">{tr("pay.price_is")} " " <strong>{p.display}</strong></p> })}
+            <div class="field">
+                <label for="f-payment_method">{tr("pay.method")}</label>
+                <select id="f-payment_method" name="payment_method" required=true>
+                    {opts.methods.iter().map(|m| view! {
+                        <option value=m.code.clone() selected=method == m.code>{if l == crate::domain::Lang::Fr { m.name.1.clone() } else { m.name.0.clone() }}</option>
+                    }).collect_view()}
+                </select>
+                <FieldError name="payment_method" state/>
+            </div>
+            <Field name="amount" label="pay.amount" hint="pay.amount_hint" value=amount.unwrap_or_default() state/>
+            <Field name="phone_number" label="pay.phone" kind="tel" hint="field.phone_hint" value=value_of(&values, "phone_number") state/>
+            <Field name="transaction_id" label="pay.transaction_id" hint="pay.transaction_id_hint" value=value_of(&values, "transaction_id") state/>
+            <div class="field">
+                <label for="f-user_notes">{tr("pay.notes")}</label>
+                <textarea id="f-user_notes" name="user_notes" maxlength="1000" rows="3">{notes}</textarea>
+                <FieldError name="user_notes" state/>
+            </div>
+            <div class="actions">
+                <a class="button secondary" href=wizard_link(1, &values)>{tr("pay.back")}</a>
+                <button type="submit">{tr("pay.next")}</button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn StepProof(
+    opts: PayChoices,
+    values: Vec<(String, String)>,
+    state: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let _ = opts;
+    let preview = RwSignal::new(None::<String>);
+    let chosen = RwSignal::new(None::<String>);
+    let progress = RwSignal::new(None::<u32>);
+    let client_error = RwSignal::new(None::<String>);
+    let server_error = move || state.get().map(|e| tr(e.message_key()).to_string());
+    let message = move || client_error.get().or_else(server_error);
+    let summary = [
+        ("pay.plan", "plan_type"),
+        ("pay.duration", "duration_days"),
+        ("pay.amount", "amount"),
+        ("pay.method", "payment_method"),
+        ("pay.phone", "phone_number"),
+        ("pay.transaction_id", "transaction_id"),
+    ];
+    let on_change = move |_ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        enhance::preview(&_ev, preview, chosen, client_error);
+    };
+    let on_submit = move |_ev: leptos::ev::SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        enhance::upload(_ev, progress, client_error);
+    };
+    view! {
+        <dl class="facts">
+            {summary.iter().map(|(label, name)| view! { <dt>{tr(label)}</dt><dd>{value_of(&values, name)}</dd> }).collect_view()}
+        </dl>
+        <form method="post" action="/pay/submit" enctype="multipart/form-data" class="step-form" on:submit=on_submit>
+            <Hidden values=values.clone()/>
+            <div class="field" class:field-invalid=move || message().is_some()>
+                <label for="f-proof">{tr("pay.proof")}</label>
+                <p class="hint" id="f-proof-hint">{tr("pay.proof_hint")}</p>
+                <input id="f-proof" name="proof" type="file" required=true
+                    accept=".jpg,.jpeg,.png,.webp,.pdf,image/jpeg,image/png,image/webp,application/pdf"
+                    aria-describedby="f-proof-hint f-proof-error" on:change=on_change/>
+                <p class="field-error" id="f-proof-error" role="alert" hidden=move || message().is_none()>{message}</p>
+            </div>
+            <div class="preview" hidden=move || preview.get().is_none() && chosen.get().is_none()>
+                {move || preview.get().map(|src| view! { <img src=src alt=tr("pay.preview")/> })}
+                {move || chosen.get().map(|name| view! { <p class="muted">{name}</p> })}
+            </div>
+            <div class="progress" hidden=move || progress.get().is_none()>
+                <label for="upload-progress">{tr("pay.uploading")}</label>
+                <progress id="upload-progress" max="100" value=move || progress.get().unwrap_or(0)>{move || progress.get().unwrap_or(0)} "%"</progress>
+            </div>
+            <div class="actions">
+                <a class="button secondary" href=wizard_link(2, &values)>{tr("pay.back")}</a>
+                <button type="submit" disabled=move || progress.get().is_some()>{tr("pay.submit")}</button>
+            </div>
+        </form>
+    }
+}
+
+/// In the browser only: the image preview and the upload with progress.
+#[cfg(feature = "hydrate")]
+mod enhance {
+    use leptos::prelude::*;
+    use wasm_bindgen::{closure::Closure, JsCast};
+    use web_sys::{FormData, HtmlFormElement, HtmlInputElement, ProgressEvent, XmlHttpRequest};
+
+    use crate::ui::tr;
+
+    pub fn preview(
+        ev: &leptos::ev::Event,
+        preview: RwSignal<Option<String>>,
+        chosen: RwSignal<Option<String>>,
+        error: RwSignal<Option<String>>,
+    ) {
+        error.set(None);
+        preview.set(None);
+        chosen.set(None);
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        if file.size() > crate::domain::MAX_PROOF_BYTES as f64 {
+            error.set(Some(tr("error.proof_too_large").into()));
+            input.set_value("");
+            return;
+        }
+        let kind = file.type_();
+        if !["image/jpeg", "image/png", "image/webp", "application/pdf"].contains(&kind.as_str()) {
+            error.set(Some(tr("error.proof_type").into()));
+            input.set_value("");
+            return;
+        }
+        chosen.set(Some(file.name()));
+        if kind.starts_with("image/") {
+            if let Ok(url) = web_sys::Url::create_object_url_with_blob(&file) {
+                preview.set(Some(url));
+            }
+        }
+    }
+
+    pub fn upload(
+        ev: leptos::ev::SubmitEvent,
+        progress: RwSignal<Option<u32>>,
+        error: RwSignal<Option<String>>,
+    ) {
+        let Some(form) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlFormElement>().ok())
+        else {
+            return;
+        };
+        let (Ok(data), Ok(xhr)) = (FormData::new_with_form(&form), XmlHttpRequest::new()) else {
+            return;
+        };
+        ev.prevent_default();
+        if xhr.open("POST", "/pay/submit").is_err()
+            || xhr
+                .set_request_header("Accept", "application/json")
+                .is_err()
+        {
+            return;
+        }
+        progress.set(Some(0));
+        error.set(None);
+        if let Ok(upload) = xhr.upload() {
+            let on_progress = Closure::<dyn FnMut(ProgressEvent)>::new(move |e: ProgressEvent| {
+                if e.length_computable() && e.total() > 0.0 {
+                    progress.set(Some(((e.loaded() / e.total()) * 100.0).round() as u32));
+                }
+            });
+            upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+            on_progress.forget();
+        }
+        let xhr2 = xhr.clone();
+        let on_load = Closure::<dyn FnMut()>::new(move || {
+            let body = xhr2.response_text().ok().flatten().unwrap_or_default();
+            let json: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+            if let Some(next) = json.get("redirect").and_then(|r| r.as_str()) {
+                if let Some(w) = web_sys::window() {
+                    let _ = w.location().assign(next);
+                }
+            } else {
+                progress.set(None);
+                let msg = json
+                    .get("message")
+                    .and_then(|m| m.as_str())
+                    .map(String::from)
+                    .unwrap_or_else(|| tr("error.internal").into());
+                error.set(Some(msg));
+            }
+        });
+        xhr.set_onload(Some(on_load.as_ref().unchecked_ref()));
+        on_load.forget();
+        let on_error = Closure::<dyn FnMut()>::new(move || {
+            progress.set(None);
+            error.set(Some(tr("error.internal").into()));
+        });
+        xhr.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        on_error.forget();
+        if xhr.send_with_opt_form_data(Some(&data)).is_err() {
+            progress.set(None);
+        }
+    }
+}
+
+fn status_class(status: &str) -> &'static str {
+    match status {
+        "APPROVED" => "badge badge-ok",
+        "REJECTED" => "badge badge-error",
+        "CANCELLED" => "badge badge-muted",
+        _ => "badge badge-pending",
+    }
+}
+
+pub fn status_badge(status: String) -> impl IntoView {
+    let key = format!("status.{status}");
+    view! { <span class=status_class(&status)>{tr(&key)}</span> }
+}
+
+/// `/tickets`: the caller's tickets, or the whole family's for its manager.
+#[component]
+pub fn TicketsPage() -> impl IntoView {
+    let tickets = Resource::new(|| (), |_| my_tickets());
+    view! {
+        <section class="card">
+            <div class="row"><h1>{tr("tickets.title")}</h1><a class="button" href="/pay">{tr("tickets.new")}</a></div>
+            <Suspense fallback=|| view! { <p>{tr("page.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match tickets.await {
+                        Ok(list) if list.is_empty() => view! { <p class="muted">{tr("tickets.none")}</p> }.into_any(),
+                        Ok(list) => view! {
+                            <table>
+                                <thead><tr>
+                                    <th>{tr("tickets.reference")}</th><th>{tr("pay.amount")}</th><th>{tr("tickets.status")}</th>
+                                    <th>{tr("tickets.age")}</th><th>{tr("tickets.submitted_by")}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|t| view! {
+                                        <tr>
+                                            <td><a href=format!("/tickets/{}", t.reference)>{t.reference.clone()}</a></td>
+                                            <td>{t.amount_display.clone()}</td>
+                                            <td>{status_badge(t.status.clone())}
+                                                {t.is_overdue.then(|| view! { " " <span class="badge badge-error">{tr("tickets.overdue")}</span> })}</td>
+                                            <td>{t.age_hours} " h"</td>
+                                            <td>{t.submitter_name.clone()}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                        Err(e) => view! { <LoadError error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+pub fn Timeline(events: Vec<super::api::EventView>) -> impl IntoView {
+    view! {
+        <ol class="timeline">
+            {events.into_iter().map(|e| {
+                let key = format!("event.{}", e.kind);
+                view! {
+                    <li>
+                        <strong>{tr(&key)}</strong> " — " {e.at.format("%Y-%m-%d %H:%M UTC").to_string()}
+                        {e.actor.map(|a| view! { " · " {a} })}
+                        {(!e.details.is_empty()).then(|| view! { <br/><span class="muted">{e.details.clone()}</span> })}
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+    }
+}
+
+#[component]
+pub fn ProofView(reference: String, content_type: Option<String>) -> impl IntoView {
+    let src = format!("/tickets/{reference}/proof");
+    let href = src.clone();
+    match content_type.as_deref() {
+        Some("application/pdf") => view! {
+            <object class="proof" data=src type="application/pdf"><a href=href>{tr("ticket.open_proof")}</a></object>
+        }.into_any(),
+        Some(_) => view! { <a href=href><img class="proof" src=src alt=tr("ticket.proof")/></a> }.into_any(),
+        None => view! { <p class="muted">{tr("ticket.no_proof")}</p> }.into_any(),
+    }
+}
+
+/// `/tickets/{reference}`: where a ticket stands, its proof, and while pending: replace or cancel.
+#[component]
+pub fn TicketPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let cancel = ServerAction::<CancelTicket>::new();
+    let reference = move || params.read().get("reference").unwrap_or_default();
+    let detail = Resource::new(
+        move || (reference(), cancel.version().get()),
+        |(r, _)| ticket_detail(r),
+    );
+    let submitted = Signal::derive(move || query.read().get("submitted").is_some());
+    let replaced = Signal::derive(move || query.read().get("replaced").is_some());
+    let proof_error = move || {
+        query
+            .read()
+            .get("error")
+            .filter(|k| crate::i18n::has_key(k))
+            .map(|k| tr(&k).to_string())
+    };
+    let cancel_state = crate::ui::form_state(cancel);
+    view! {
+        <Suspense fallback=|| view! { <p>{tr("page.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(d) => {
+                        let t = d.ticket.clone();
+                        let l = lang();
+                        view! {
+                            <section class="card">
+                                <Notice show=submitted text="ticket.submitted"/>
+                                <Notice show=replaced text="ticket.proof_replaced"/>
+                                <h1>{tr("ticket.title")} " " {t.reference.clone()}</h1>
+                                <p>{status_badge(t.status.clone())}
+                                   {t.is_overdue.then(|| view! { " " <span class="badge badge-error">{tr("tickets.overdue")}</span> })}</p>
+                                <dl class="facts">
+                                    <dt>{tr("pay.plan")}</dt><dd>{t.plan_label(l).to_string()} " · " {t.duration_days} " " {tr("pay.days")}</dd>
+                                    <dt>{tr("pay.amount")}</dt><dd>{t.amount_display.clone()}</dd>
+                                    <dt>{tr("pay.method")}</dt><dd>{t.method_label(l).to_string()}</dd>
+                                    <dt>{tr("pay.phone")}</dt><dd>{t.phone_number.clone()}</dd>
+                                    <dt>{tr("pay.transaction_id")}</dt><dd>{t.transaction_id.clone()}</dd>
+                                    <dt>{tr("tickets.age")}</dt><dd>{t.age_hours} " h"</dd>
+                                    {t.rejection_reason.clone().map(|r| view! { <dt>{tr("ticket.reason")}</dt><dd>{r}</dd> })}
+                                    {d.subscription.clone().map(|s| view! { <dt>{tr("ticket.subscription_end")}</dt><dd>{s.ends_at.format("%Y-%m-%d").to_string()}</dd> })}
+                                </dl>
+                            </section>
+                            <section class="card">
+                                <h2>{tr("ticket.proof")}</h2>
+                                <ProofView reference=t.reference.clone() content_type=t.proof_content_type.clone()/>
+                                {d.can_change.then(|| view! {
+                                    <form method="post" action=format!("/tickets/{}/proof", t.reference) enctype="multipart/form-data" class="inline-form">
+                                        <div class="field">
+                                            <label for="f-proof">{tr("ticket.replace_proof")}</label>
+                                            <input id="f-proof" type="file" name="proof" required=true accept=".jpg,.jpeg,.png,.webp,.pdf"/>
+                                            <p class="field-error" role="alert" hidden=move || proof_error().is_none()>{proof_error}</p>
+                                        </div>
+                                        <button type="submit" class="secondary-button">{tr("ticket.replace_submit")}</button>
+                                    </form>
+                                    <ActionForm action=cancel>
+                                        <input type="hidden" name="reference" value=t.reference.clone()/>
+                                        <FormMessage state=cancel_state/>
+                                        <button type="submit" class="danger">{tr("ticket.cancel")}</button>
+                                    </ActionForm>
+                                })}
+                            </section>
+                            <section class="card">
+                                <h2>{tr("ticket.timeline")}</h2>
+                                <Timeline events=d.events.clone()/>
+                            </section>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <LoadError error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

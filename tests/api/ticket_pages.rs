@@ -1,0 +1,318 @@
+//! The payment pages over HTTP as a browser without JavaScript uses them, and the digest job.
+
+use std::io::Cursor;
+
+use reqwest::multipart::{Form, Part};
+use sqlx::PgPool;
+
+use crate::helpers::{client, spawn_app, TestApp};
+
+fn png() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(40, 30, |x, y| image::Rgb([x as u8 * 5, y as u8 * 7, 60]));
+    let mut out = Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+fn wizard_form(amount: &str, txid: &str) -> Form {
+    Form::new()
+        .text("plan_type", "FAMILY_MANAGER")
+        .text("duration_days", "30")
+        .text("amount", amount.to_string())
+        .text("payment_method", "ORANGE_MONEY")
+        .text("phone_number", "699 00 00 00")
+        .text("transaction_id", txid.to_string())
+        .text("user_notes", "Paiement de novembre")
+        .part("proof", Part::bytes(png()).file_name("capture.png"))
+}
+
+async fn post_wizard(
+    app: &TestApp,
+    c: &reqwest::Client,
+    form: Form,
+    json: bool,
+) -> reqwest::Response {
+    let mut req = c
+        .post(format!("{}/pay/submit", app.addr))
+        .header("origin", &app.addr)
+        .multipart(form);
+    if json {
+        req = req.header("accept", "application/json");
+    }
+    req.send().await.unwrap()
+}
+
+#[sqlx::test(migrations = false)]
+async fn the_wizard_works_as_plain_forms_and_keeps_what_was_typed(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let c = client();
+    app.register(&c, "jean@example.cm").await;
+
+    let (status, html) = app.page(&c, "/pay").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Family manager") && html.contains(r#"name="plan_type""#));
+    let (_, html) = app
+        .page(&c, "/pay?step=2&plan_type=FAMILY_MANAGER&duration_days=90")
+        .await;
+    assert!(
+        html.contains(r#"value="40000""#),
+        "the amount is prefilled with the price"
+    );
+    assert!(html.contains(r#"name="transaction_id""#));
+    let (_, html) = app
+        .page(&c, "/pay?step=2&plan_type=GOLD&duration_days=30")
+        .await;
+    assert!(
+        html.contains("Choose one of the plans on offer."),
+        "step 1 again, with the reason"
+    );
+    let (_, html) = app.page(&c, "/pay?step=3&plan_type=FAMILY_MANAGER&duration_days=30&amount=100&payment_method=MTN_MOMO&phone_number=677123456&transaction_id=MTN1").await;
+    assert!(html.contains("This amount is below the minimum for the chosen plan."));
+    assert!(
+        html.contains(r#"value="677123456""#),
+        "typed values kept on the step shown again"
+    );
+
+    // The last step refused: back to step 2 with everything typed.
+    let res = post_wizard(&app, &c, wizard_form("1000", "OM12345"), false).await;
+    assert_eq!(res.status(), 303);
+    let location = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(
+        location.starts_with("/pay?step=2")
+            && location.contains("OM12345")
+            && location.contains("error=error.amount_below_minimum"),
+        "{location}"
+    );
+    let (_, html) = app.page(&c, &location).await;
+    assert!(
+        html.contains("This amount is below the minimum") && html.contains(r#"value="OM12345""#)
+    );
+
+    let res = post_wizard(&app, &c, wizard_form("15000", "OM12345"), false).await;
+    assert_eq!(res.status(), 303);
+    let location = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(
+        location.starts_with("/tickets/TKT-") && location.ends_with("?submitted=1"),
+        "{location}"
+    );
+    let (status, html) = app.page(&c, &location).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Your payment ticket was sent.")
+            && html.contains("15 000 FCFA")
+            && html.contains("Submitted")
+    );
+
+    let res = post_wizard(&app, &c, wizard_form("15000", "OM777777"), true).await;
+    assert_eq!(res.status(), 200);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert!(body["redirect"]
+        .as_str()
+        .unwrap()
+        .starts_with("/tickets/TKT-"));
+    let res = post_wizard(&app, &c, wizard_form("15000", "x y"), true).await;
+    assert_eq!(res.status(), 422);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["field"], "transaction_id");
+
+    let (_, html) = app.page(&c, "/tickets").await;
+    assert_eq!(html.matches("/tickets/TKT-").count(), 2);
+    assert_eq!(app.count("payment_tickets").await, 2);
+}
+
+#[sqlx::test(migrations = false)]
+async fn ticket_pages_and_proofs_belong_to_the_family_only(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let owner = client();
+    app.register(&owner, "jean@example.cm").await;
+    let res = post_wizard(&app, &owner, wizard_form("15000", "OM1001"), false).await;
+    let location = res.headers()["location"].to_str().unwrap().to_string();
+    let reference = location
+        .trim_start_matches("/tickets/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let proof = app
+        .page(&owner, &format!("/tickets/{reference}/proof"))
+        .await;
+    assert_eq!(proof.0, 200);
+
+    let other = client();
+    app.register(&other, "eve@example.cm").await;
+    let (status, html) = app.page(&other, &format!("/tickets/{reference}")).await;
+    assert_eq!(status, 404);
+    assert!(!html.contains("OM1001"));
+    assert_eq!(
+        app.page(&other, &format!("/tickets/{reference}/proof"))
+            .await
+            .0,
+        404
+    );
+    assert_eq!(
+        app.post_fn(&other, "cancel_ticket", &[("reference", &reference)])
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        app.post_fn(
+            &other,
+            "approve_ticket",
+            &[("reference", &reference), ("admin_notes", "")]
+        )
+        .await
+        .status(),
+        403
+    );
+    assert_eq!(app.page(&other, "/admin/tickets").await.0, 403);
+    assert_eq!(
+        app.page(&client(), &format!("/tickets/{reference}/proof"))
+            .await
+            .0,
+        401
+    );
+    let res = other
+        .post(format!("{}/tickets/{reference}/proof", app.addr))
+        .header("origin", &app.addr)
+        .multipart(Form::new().part("proof", Part::bytes(png()).file_name("x.png")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+
+    // The owner replaces the proof, then cancels.
+    let res = owner
+        .post(format!("{}/tickets/{reference}/proof", app.addr))
+        .header("origin", &app.addr)
+        .multipart(Form::new().part("proof", Part::bytes(png()).file_name("new.png")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.headers()["location"].to_str().unwrap(),
+        format!("/tickets/{reference}?replaced=1")
+    );
+    assert!(app
+        .post_fn(&owner, "cancel_ticket", &[("reference", &reference)])
+        .await
+        .status()
+        .is_success());
+    let (_, html) = app.page(&owner, &format!("/tickets/{reference}")).await;
+    assert!(html.contains("Proof replaced") && html.contains("Cancelled"));
+}
+
+#[sqlx::test(migrations = false)]
+async fn an_admin_reviews_in_the_panel(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let family = client();
+    app.register(&family, "jean@example.cm").await;
+    for tx in ["OM1001", "OM1001"] {
+        post_wizard(&app, &family, wizard_form("15000", tx), false).await;
+    }
+    let admin = client();
+    app.register(&admin, "boss@example.cm").await;
+    app.make_admin("boss@example.cm").await;
+    let (status, html) = app.page(&admin, "/admin/tickets?tab=pending").await;
+    assert_eq!(status, 200);
+    assert_eq!(html.matches("/admin/tickets/TKT-").count(), 2);
+    let reference: String =
+        sqlx::query_scalar("SELECT reference FROM payment_tickets ORDER BY reference LIMIT 1")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let (_, html) = app
+        .page(&admin, &format!("/admin/tickets/{reference}"))
+        .await;
+    assert!(
+        html.contains("Already used on another ticket") && html.contains("same transaction id"),
+        "duplicate warning"
+    );
+    assert!(
+        html.contains("127.0.0.1"),
+        "the submitter's address is shown"
+    );
+
+    let res = app
+        .post_fn(
+            &admin,
+            "reject_ticket",
+            &[("reference", &reference), ("reason", "")],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let res = app
+        .post_fn(
+            &admin,
+            "approve_ticket",
+            &[("reference", &reference), ("admin_notes", "Vérifié")],
+        )
+        .await;
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
+    let res = app
+        .post_fn(
+            &admin,
+            "approve_ticket",
+            &[("reference", &reference), ("admin_notes", "")],
+        )
+        .await;
+    assert_eq!(res.status(), 409);
+    let (_, html) = app.page(&family, &format!("/tickets/{reference}")).await;
+    assert!(html.contains("Approved") && html.contains("Subscription runs until"));
+    assert!(
+        !html.contains("Vérifié"),
+        "admin notes stay with the admins"
+    );
+
+    let (status, html) = app.page(&admin, "/admin/stats").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("<svg") && html.contains("Approval rate"));
+}
+
+#[sqlx::test(migrations = false)]
+async fn the_overdue_digest_goes_to_admins_once_a_day(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let family = client();
+    app.register(&family, "jean@example.cm").await;
+    post_wizard(&app, &family, wizard_form("15000", "OM1001"), false).await;
+    for email in ["a1@example.cm", "a2@example.cm"] {
+        app.register(&client(), email).await;
+        app.make_admin(email).await;
+    }
+    let config = tessera::server::config::Config::for_tests("unused", crate::helpers::temp_dir());
+    use tessera::features::payment_tickets::digest::run_if_due;
+    // Nothing overdue: the day's run sends nothing.
+    assert_eq!(run_if_due(&app.pool, &config).await.unwrap(), 0);
+    sqlx::query("UPDATE payment_tickets SET created_at = now() - interval '30 hours'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE job_runs SET last_run_on = current_date - 1")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let (a, b) = tokio::join!(
+        run_if_due(&app.pool, &config),
+        run_if_due(&app.pool, &config)
+    );
+    assert_eq!(
+        a.unwrap() + b.unwrap(),
+        2,
+        "one e-mail per admin, from one instance"
+    );
+    assert_eq!(
+        run_if_due(&app.pool, &config).await.unwrap(),
+        0,
+        "once a day"
+    );
+    let body: String =
+        sqlx::query_scalar("SELECT body FROM outbox WHERE kind = 'overdue_digest' LIMIT 1")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert!(body.contains("TKT-") && body.contains("Famille Ndiaye"));
+}

@@ -116,6 +116,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("error.method_invalid", "Choose one of the payment methods on offer.", "Choisissez l'un des moyens de paiement proposés."),
     ("error.notes_too_long", "This text is too long (1000 characters at most).", "Ce texte est trop long (1000 caractères au plus)."),
     ("error.proof_required", "Add the screenshot or PDF of your payment.", "Ajoutez la capture d'écran ou le PDF de votre paiement."),
+    ("error.proof_filename", "The file name must not contain a folder path.", "Le nom du fichier ne doit pas contenir de chemin de dossier."),
     ("error.proof_empty", "The file is empty.", "Le fichier est vide."),
     ("error.proof_too_large", "The file is larger than 5 MB.", "Le fichier dépasse 5 Mo."),
     ("error.proof_type", "Only JPEG, PNG, WEBP images and PDF files are accepted.", "Seules les images JPEG, PNG, WEBP et les fichiers PDF sont acceptés."),

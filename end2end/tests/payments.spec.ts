@@ -80,6 +80,13 @@ test("a family pays by mobile money in three steps and an admin approves", async
   await page.getByRole("button", { name: "Approve and extend" }).click();
   await expect(page.getByText("Ticket approved: the subscription was extended.")).toBeVisible();
   await expect(page.getByRole("heading", { name: new RegExp(reference) })).toContainText("Approved");
+  await page.getByRole("button", { name: /Log out/ }).click();
+
+  // The family sees it approved, with the new end of its subscription.
+  await login(page, "paul@demo.tessera.cm", "demo-member-2026");
+  await page.goto(`/tickets/${reference}`);
+  await expect(page.getByText("Approuvé").first()).toBeVisible();
+  await expect(page.getByText("Abonnement valable jusqu'au")).toBeVisible();
 });
 
 test("an admin sees the statistics with a chart", async ({ page }) => {
@@ -87,4 +94,51 @@ test("an admin sees the statistics with a chart", async ({ page }) => {
   await page.goto("/admin/stats");
   await expect(page.getByRole("heading", { name: "Statistics" })).toBeVisible();
   await expect(page.locator("svg.chart")).toBeVisible();
+});
+
+test("a rejected ticket tells the family why, and another family's ticket is refused", async ({ page, browser }) => {
+  const txid = `OM${Date.now()}`;
+  await login(page, "awa@demo.tessera.cm", "demo-family-2026");
+  await page.goto(`/pay?step=3&plan_type=INDIVIDUAL_STUDENT&duration_days=30&amount=5000&payment_method=ORANGE_MONEY&phone_number=699000000&transaction_id=${txid}`);
+  await page.getByLabel("Capture d'écran ou PDF du paiement").setInputFiles({ name: "recu.png", mimeType: "image/png", buffer: png() });
+  await page.getByRole("button", { name: "Envoyer le ticket de paiement" }).click();
+  await expect(page).toHaveURL(/\/tickets\/TKT-/);
+  const url = new URL(page.url());
+  const reference = url.pathname.split("/").pop()!;
+  await page.getByRole("button", { name: /Se déconnecter/ }).click();
+
+  await login(page, "admin@demo.tessera.cm", "demo-admin-2026");
+  await page.goto(`/admin/tickets/${reference}`);
+  await page.getByRole("button", { name: "Reject" }).click();
+  if (test.info().project.name === "js") {
+    // The browser asks for the reason before sending.
+    await expect(page.getByLabel("Reason for rejection")).toBeFocused();
+  }
+  await page.getByLabel("Reason for rejection").fill("Transaction introuvable chez Orange");
+  await page.getByRole("button", { name: "Reject" }).click();
+  await expect(page.getByText("Ticket rejected: the family was told why.")).toBeVisible();
+  await page.getByRole("button", { name: /Log out/ }).click();
+
+  await login(page, "awa@demo.tessera.cm", "demo-family-2026");
+  await page.goto(`/tickets/${reference}`);
+  await expect(page.getByText("Rejeté").first()).toBeVisible();
+  await expect(page.getByText("Transaction introuvable chez Orange").first()).toBeVisible();
+
+  // Someone of another family opening the same address learns nothing.
+  const context = await browser.newContext({ baseURL: process.env.BASE_URL ?? "http://127.0.0.1:3000", javaScriptEnabled: test.info().project.name === "js" });
+  const other = await context.newPage();
+  await other.goto("/register");
+  await other.getByLabel("Full name").fill("Eve Intruse");
+  await other.getByLabel("E-mail address").fill(`eve-${Date.now()}@example.cm`);
+  await other.getByLabel("Phone number").fill("+237 677 00 00 99");
+  await other.getByLabel("Password").fill("correct horse battery");
+  await other.getByLabel("Family name").fill("Famille Intruse");
+  await other.getByRole("button", { name: "Create my account" }).click();
+  await expect(other).toHaveURL(/\/family/);
+  const res = await other.goto(`/tickets/${reference}`);
+  expect(res?.status()).toBe(404);
+  await expect(other.getByText("Transaction introuvable")).toHaveCount(0);
+  const proof = await other.goto(`/tickets/${reference}/proof`);
+  expect(proof?.status()).toBe(404);
+  await context.close();
 });

@@ -20,6 +20,10 @@ pub struct CheckedProof {
 
 /// Translation keys of the reasons a proof is refused.
 pub fn check(filename: &str, bytes: &[u8]) -> Result<CheckedProof, &'static str> {
+    // Browsers send a bare name; a path is a client trying something.
+    if filename.contains(['/', '\\']) || filename.chars().any(char::is_control) {
+        return Err("error.proof_filename");
+    }
     if bytes.is_empty() {
         return Err("error.proof_empty");
     }
@@ -231,6 +235,14 @@ pub mod tests {
             check("r.pdf", &js).err(),
             Some("error.proof_active_content")
         );
-        assert_eq!(check("../../x.pdf", &pdf()).unwrap().filename, "x.pdf");
+        assert_eq!(
+            check("../../x.pdf", &pdf()).err(),
+            Some("error.proof_filename")
+        );
+        assert_eq!(
+            check("C:\\Users\\x.pdf", &pdf()).err(),
+            Some("error.proof_filename")
+        );
+        assert_eq!(check("re\"çu;.pdf", &pdf()).unwrap().filename, "reçu.pdf");
     }
 }

@@ -1,0 +1,313 @@
+//! Load test of the payment-ticket endpoints against a running release server.
+//!
+//! Run by `./dev bench`, which builds the release server, starts it on a fresh database and
+//! passes its address, database URL and process id. Seeds 10,000 tickets, then measures
+//! requests per second and p99 latency of the admin pending list, of submissions with a 1 MB
+//! proof and of approvals, and the server's peak memory during 20 concurrent 5 MB uploads.
+
+use std::{
+    io::Cursor,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use reqwest::multipart::{Form, Part};
+use sqlx::PgPool;
+
+struct Args {
+    addr: String,
+    database_url: String,
+    server_pid: u32,
+}
+
+fn args() -> Args {
+    let a: Vec<String> = std::env::args().collect();
+    let get = |name: &str| a.windows(2).find(|w| w[0] == name).map(|w| w[1].clone());
+    Args {
+        addr: get("--addr").unwrap_or_else(|| "http://127.0.0.1:3108".into()),
+        database_url: get("--database-url").expect("--database-url"),
+        server_pid: get("--pid").and_then(|p| p.parse().ok()).expect("--pid"),
+    }
+}
+
+/// A PNG of about `bytes` bytes: noise does not compress.
+fn png_of(bytes: usize) -> Vec<u8> {
+    let side = ((bytes / 3) as f64).sqrt() as u32;
+    let mut seed = 0x2545_F491u32;
+    let img = image::RgbImage::from_fn(side, side, |_, _| {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        image::Rgb([seed as u8, (seed >> 8) as u8, (seed >> 16) as u8])
+    });
+    let mut out = Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .expect("png");
+    out.into_inner()
+}
+
+fn form(txid: &str, proof: Vec<u8>) -> Form {
+    Form::new()
+        .text("amount", "15000")
+        .text("planType", "FAMILY_MANAGER")
+        .text("durationDays", "30")
+        .text("paymentMethod", "MTN_MOMO")
+        .text("phoneNumber", "+237695000000")
+        .text("transactionId", txid.to_string())
+        .part("proof", Part::bytes(proof).file_name("proof.png"))
+}
+
+async fn token(c: &reqwest::Client, addr: &str, email: &str, password: &str) -> String {
+    let v: serde_json::Value = c
+        .post(format!("{addr}/api/auth/token"))
+        .json(&serde_json::json!({ "email": email, "password": password }))
+        .send()
+        .await
+        .expect("token request")
+        .json()
+        .await
+        .expect("token json");
+    v["data"]["token"].as_str().expect("token").to_string()
+}
+
+struct Report {
+    name: &'static str,
+    requests: usize,
+    errors: usize,
+    elapsed: Duration,
+    latencies: Vec<Duration>,
+}
+
+impl Report {
+    fn print(&mut self) {
+        self.latencies.sort();
+        let p = |q: f64| {
+            self.latencies
+                .get(
+                    ((self.latencies.len() as f64 * q) as usize)
+                        .min(self.latencies.len().saturating_sub(1)),
+                )
+                .copied()
+                .unwrap_or_default()
+        };
+        println!(
+            "| {} | {} | {} | {:.1} | {:.1} | {:.1} |",
+            self.name,
+            self.requests,
+            self.errors,
+            self.requests as f64 / self.elapsed.as_secs_f64(),
+            p(0.50).as_secs_f64() * 1000.0,
+            p(0.99).as_secs_f64() * 1000.0,
+        );
+    }
+}
+
+/// Runs `total` requests made by `make(i)` with `concurrency` in flight.
+async fn measure<F, Fut>(name: &'static str, total: usize, concurrency: usize, make: F) -> Report
+where
+    F: Fn(usize) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
+    let make = Arc::new(make);
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let start = Instant::now();
+    let mut workers = Vec::new();
+    for _ in 0..concurrency {
+        let (make, next) = (make.clone(), next.clone());
+        workers.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            let mut errors = 0;
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= total {
+                    break;
+                }
+                let t = Instant::now();
+                if !make(i).await {
+                    errors += 1;
+                }
+                lat.push(t.elapsed());
+            }
+            (lat, errors)
+        }));
+    }
+    let mut latencies = Vec::new();
+    let mut errors = 0;
+    for w in workers {
+        let (l, e) = w.await.expect("worker");
+        latencies.extend(l);
+        errors += e;
+    }
+    Report {
+        name,
+        requests: total,
+        errors,
+        elapsed: start.elapsed(),
+        latencies,
+    }
+}
+
+fn peak_rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn current_rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+#[tokio::main]
+async fn main() {
+    let a = args();
+    let pool = PgPool::connect(&a.database_url).await.expect("database");
+    let c = reqwest::Client::new();
+    let addr = a.addr.clone();
+
+    // Accounts: one family (its manager submits), one admin.
+    let reg = c
+        .post(format!("{addr}/fn/register"))
+        .form(&[
+            ("name", "Bench Family"),
+            ("email", "bench@example.cm"),
+            ("phone", "677000000"),
+            ("password", "bench password 1"),
+            ("family_name", "Famille Bench"),
+        ])
+        .send()
+        .await
+        .expect("register");
+    assert!(
+        reg.status().is_success() || reg.status().is_redirection(),
+        "register: {}",
+        reg.status()
+    );
+    sqlx::query("INSERT INTO users (id, name, email, phone, password_hash, role) SELECT gen_random_uuid(), 'Bench Admin', 'benchadmin@example.cm', phone, password_hash, 'admin' FROM users WHERE email = 'bench@example.cm'")
+        .execute(&pool)
+        .await
+        .expect("admin");
+    let family_token = token(&c, &addr, "bench@example.cm", "bench password 1").await;
+    let admin_token = token(&c, &addr, "benchadmin@example.cm", "bench password 1").await;
+
+    // 10,000 tickets, most of them reviewed, 2,000 pending.
+    let seeded = Instant::now();
+    sqlx::query(
+        "WITH u AS (SELECT id, family_id FROM users WHERE email = 'bench@example.cm'),
+              a AS (SELECT id FROM users WHERE email = 'benchadmin@example.cm')
+         INSERT INTO payment_tickets (id, reference, family_id, submitter_id, plan_code, duration_days, amount, currency,
+             payment_method, phone_number, transaction_id, status, reviewer_id, reviewed_at, rejection_reason, created_at)
+         SELECT gen_random_uuid(), 'TKT-2000-' || lpad(n::text, 5, '0'), u.family_id, u.id, 'FAMILY_MANAGER', 30, 15000, 'XAF',
+                CASE WHEN n % 2 = 0 THEN 'MTN_MOMO' ELSE 'ORANGE_MONEY' END, '+237695000000', 'SEED' || n,
+                CASE WHEN n <= 2000 THEN 'PENDING' WHEN n % 10 = 0 THEN 'REJECTED' ELSE 'APPROVED' END,
+                CASE WHEN n <= 2000 THEN NULL ELSE a.id END,
+                CASE WHEN n <= 2000 THEN NULL ELSE now() - (n || ' minutes')::interval END,
+                CASE WHEN n > 2000 AND n % 10 = 0 THEN 'seeded' END,
+                now() - (n || ' minutes')::interval
+         FROM generate_series(1, 10000) n, u, a",
+    )
+    .execute(&pool)
+    .await
+    .expect("seed");
+    println!(
+        "seeded 10000 tickets in {:.1} s",
+        seeded.elapsed().as_secs_f64()
+    );
+
+    println!("\n| operation | requests | errors | req/s | p50 ms | p99 ms |\n| --- | --- | --- | --- | --- | --- |");
+    let (c1, a1, t1) = (c.clone(), addr.clone(), admin_token.clone());
+    measure(
+        "admin pending list (100 of 2,000 pending)",
+        2000,
+        16,
+        move |_| {
+            let (c, a, t) = (c1.clone(), a1.clone(), t1.clone());
+            async move {
+                c.get(format!("{a}/api/admin/payment-tickets/tickets/pending"))
+                    .bearer_auth(t)
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status().is_success())
+            }
+        },
+    )
+    .await
+    .print();
+
+    let proof = Arc::new(png_of(1024 * 1024));
+    let (c2, a2, t2, p2) = (c.clone(), addr.clone(), family_token.clone(), proof.clone());
+    measure("submission with a 1 MB proof", 200, 8, move |i| {
+        let (c, a, t, p) = (c2.clone(), a2.clone(), t2.clone(), p2.clone());
+        async move {
+            c.post(format!("{a}/api/payment-tickets/submit"))
+                .bearer_auth(t)
+                .multipart(form(&format!("BENCH{i:06}"), (*p).clone()))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().as_u16() == 201)
+        }
+    })
+    .await
+    .print();
+
+    let pending: Vec<String> = sqlx::query_scalar("SELECT id::text FROM payment_tickets WHERE status = 'PENDING' ORDER BY created_at LIMIT 1000")
+        .fetch_all(&pool)
+        .await
+        .expect("pending ids");
+    let pending = Arc::new(pending);
+    let (c3, a3, t3) = (c.clone(), addr.clone(), admin_token.clone());
+    let n = pending.len();
+    measure("approval", n, 16, move |i| {
+        let (c, a, t, ids) = (c3.clone(), a3.clone(), t3.clone(), pending.clone());
+        async move {
+            c.post(format!(
+                "{a}/api/admin/payment-tickets/tickets/{}/approve",
+                ids[i]
+            ))
+            .bearer_auth(t)
+            .json(&serde_json::json!({ "adminNotes": "bench" }))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        }
+    })
+    .await
+    .print();
+
+    // Peak memory while 20 uploads of 5 MB are in flight at once.
+    let big = Arc::new(png_of(5 * 1024 * 1024 - 64 * 1024));
+    let before = current_rss_kib(a.server_pid);
+    // Reset the high-water mark so the peak below is this phase's own.
+    let _ = std::fs::write(format!("/proc/{}/clear_refs", a.server_pid), "5");
+    let (c4, a4, t4, b4) = (c.clone(), addr.clone(), family_token.clone(), big.clone());
+    let mut r = measure("20 concurrent uploads of ~5 MB", 20, 20, move |i| {
+        let (c, a, t, b) = (c4.clone(), a4.clone(), t4.clone(), b4.clone());
+        async move {
+            c.post(format!("{a}/api/payment-tickets/submit"))
+                .bearer_auth(t)
+                .multipart(form(&format!("BIG{i:04}"), (*b).clone()))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().as_u16() == 201)
+        }
+    })
+    .await;
+    r.print();
+    println!(
+        "\nserver memory: {} MiB before the 5 MB uploads, peak {} MiB during them (VmHWM); proof size {:.2} MB",
+        before / 1024,
+        peak_rss_kib(a.server_pid) / 1024,
+        big.len() as f64 / 1_000_000.0
+    );
+}

@@ -59,6 +59,17 @@ pub struct Config {
     pub overdue_hours: i32,
     /// An S3-compatible bucket for files; unset means `$TESSERA_DATA_DIR/files`.
     pub s3_bucket: Option<String>,
+    pub s3: S3Settings,
+}
+
+/// Where the S3-compatible store is and how to sign requests to it.
+#[derive(Debug, Clone, Default)]
+pub struct S3Settings {
+    pub endpoint: Option<String>,
+    pub region: Option<String>,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<Secret>,
+    pub allow_http: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -141,6 +152,13 @@ impl Config {
                 .unwrap_or_else(|| format!("pid-{}", std::process::id())),
             overdue_hours: parsed("TICKET_OVERDUE_HOURS", 24)?,
             s3_bucket: var("S3_BUCKET"),
+            s3: S3Settings {
+                endpoint: var("S3_ENDPOINT"),
+                region: var("S3_REGION"),
+                access_key_id: var("S3_ACCESS_KEY_ID"),
+                secret_access_key: var("S3_SECRET_ACCESS_KEY").map(Secret::new),
+                allow_http: flag("S3_ALLOW_HTTP", false)?,
+            },
         })
     }
 
@@ -163,6 +181,7 @@ impl Config {
             instance: "test".into(),
             overdue_hours: 24,
             s3_bucket: None,
+            s3: S3Settings::default(),
         }
     }
 

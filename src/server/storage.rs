@@ -18,15 +18,26 @@ pub struct Storage {
 }
 
 impl Storage {
-    /// S3 settings beyond the bucket come from the usual `AWS_*` variables
-    /// (`AWS_ENDPOINT`, `AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_ALLOW_HTTP`).
+    /// The bucket and its endpoint, region and keys come from the configuration (`S3_*`).
     pub fn from_config(config: &Config) -> Result<Self, object_store::Error> {
         let store: Arc<dyn ObjectStore> = match &config.s3_bucket {
-            Some(bucket) => Arc::new(
-                AmazonS3Builder::from_env()
+            Some(bucket) => {
+                let s3 = &config.s3;
+                let mut b = AmazonS3Builder::new()
                     .with_bucket_name(bucket)
-                    .build()?,
-            ),
+                    .with_region(s3.region.as_deref().unwrap_or("us-east-1"))
+                    .with_allow_http(s3.allow_http);
+                if let Some(endpoint) = &s3.endpoint {
+                    b = b.with_endpoint(endpoint);
+                }
+                if let Some(key) = &s3.access_key_id {
+                    b = b.with_access_key_id(key);
+                }
+                if let Some(secret) = &s3.secret_access_key {
+                    b = b.with_secret_access_key(secret.expose());
+                }
+                Arc::new(b.build()?)
+            }
             None => {
                 let root = config.data_dir.join("files");
                 std::fs::create_dir_all(&root).map_err(|e| object_store::Error::Generic {

@@ -4,5 +4,6 @@ mod accounts;
 mod helpers;
 mod mail;
 mod security;
+mod storage;
 mod ticket_pages;
 mod tickets;

@@ -97,31 +97,13 @@ pub struct PayFields {
 /// Checks the fields of the wizard's steps 1 and 2 on the server, as the final submission will.
 #[server(prefix = "/fn", endpoint = "check_pay_step")]
 pub async fn check_pay_step(step: u8, fields: PayFields) -> Result<(), AppError> {
-    use super::service::{parse_form, TicketForm};
+    use super::service::parse_form;
     use crate::server::{auth, respond};
     respond::reply(
         async {
             let state = respond::state()?;
             auth::require_user().await?;
-            let PayFields {
-                plan_type,
-                duration_days,
-                amount,
-                payment_method,
-                phone_number,
-                transaction_id,
-                user_notes,
-            } = fields;
-            let form = TicketForm {
-                plan_type,
-                duration_days,
-                amount,
-                payment_method,
-                phone_number,
-                transaction_id,
-                user_notes,
-            };
-            match parse_form(&state.pool, &form).await {
+            match parse_form(&state.pool, &fields).await {
                 Ok(_) => Ok(()),
                 // Step 1 only answers for the plan and the duration.
                 Err(e) if step == 1 => {

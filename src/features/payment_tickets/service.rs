@@ -16,17 +16,8 @@ use crate::{
     server::{auth::AuthUser, config::Config, outbox, respond, storage::Storage},
 };
 
-/// What the form sends, as typed.
-#[derive(Debug, Clone, Default)]
-pub struct TicketForm {
-    pub plan_type: String,
-    pub duration_days: String,
-    pub amount: String,
-    pub payment_method: String,
-    pub phone_number: String,
-    pub transaction_id: String,
-    pub user_notes: String,
-}
+/// What the form sends, as typed: the wizard's fields, shared with the browser.
+pub use super::api::PayFields as TicketForm;
 
 impl TicketForm {
     fn echo(&self) -> Echo {

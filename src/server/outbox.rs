@@ -42,6 +42,30 @@ pub async fn enqueue(
     Ok(id)
 }
 
+/// Queues the e-mail `mail.<template>.subject` / `mail.<template>.body` in `lang`, with the
+/// `{name}` placeholders of both filled from `args`.
+pub async fn enqueue_template(
+    tx: &mut Transaction<'_, Postgres>,
+    template: &str,
+    to: &str,
+    lang: Lang,
+    args: &[(&str, &str)],
+) -> Result<Uuid, sqlx::Error> {
+    let subject = crate::i18n::tf(lang, &format!("mail.{template}.subject"), args);
+    let body = crate::i18n::tf(lang, &format!("mail.{template}.body"), args);
+    enqueue(
+        tx,
+        Email {
+            kind: template,
+            to,
+            lang,
+            subject: &subject,
+            body: &body,
+        },
+    )
+    .await
+}
+
 /// Where e-mail goes: an SMTP server, or `.eml` files in the data folder when none is set.
 #[derive(Clone)]
 pub enum Mailer {

@@ -12,7 +12,6 @@ use crate::{
     },
     error::{AppError, Echo},
     features::accounts::service::audit,
-    i18n::tf,
     server::{auth::AuthUser, config::Config, outbox, respond, storage::Storage},
 };
 
@@ -211,13 +210,7 @@ pub async fn submit(
         .map_err(respond::internal)?;
         event(&mut tx, id, Some(user.id), "SUBMITTED", "").await?;
         let lang = user.language;
-        let body = tf(
-            lang,
-            "mail.ticket_submitted.body",
-            &[("name", &user.name), ("reference", &reference), ("amount", &ticket.amount.display()), ("url", &config.base_url)],
-        );
-        let subject = tf(lang, "mail.ticket_submitted.subject", &[("reference", &reference)]);
-        outbox::enqueue(&mut tx, outbox::Email { kind: "ticket_submitted", to: &user.email, lang, subject: &subject, body: &body })
+        outbox::enqueue_template(&mut tx, "ticket_submitted", &user.email, lang, &[("name", &user.name), ("reference", &reference), ("amount", &ticket.amount.display()), ("url", &config.base_url)])
             .await
             .map_err(respond::internal)?;
         audit(&mut tx, Some(user.id), "ticket.submitted", "payment_ticket", id).await?;
@@ -498,29 +491,16 @@ pub async fn approve(
     .map_err(respond::internal)?;
     let lang = Lang::parse(&who.language).unwrap_or_default();
     let end = new_end.format("%Y-%m-%d").to_string();
-    let body = tf(
+    outbox::enqueue_template(
+        &mut tx,
+        "ticket_approved",
+        &who.email,
         lang,
-        "mail.ticket_approved.body",
         &[
             ("name", &who.name),
             ("reference", &t.reference),
             ("end", &end),
         ],
-    );
-    let subject = tf(
-        lang,
-        "mail.ticket_approved.subject",
-        &[("reference", &t.reference)],
-    );
-    outbox::enqueue(
-        &mut tx,
-        outbox::Email {
-            kind: "ticket_approved",
-            to: &who.email,
-            lang,
-            subject: &subject,
-            body: &body,
-        },
     )
     .await
     .map_err(respond::internal)?;
@@ -588,29 +568,16 @@ pub async fn reject(
     .await
     .map_err(respond::internal)?;
     let lang = Lang::parse(&who.language).unwrap_or_default();
-    let body = tf(
+    outbox::enqueue_template(
+        &mut tx,
+        "ticket_rejected",
+        &who.email,
         lang,
-        "mail.ticket_rejected.body",
         &[
             ("name", &who.name),
             ("reference", &t.reference),
             ("reason", reason),
         ],
-    );
-    let subject = tf(
-        lang,
-        "mail.ticket_rejected.subject",
-        &[("reference", &t.reference)],
-    );
-    outbox::enqueue(
-        &mut tx,
-        outbox::Email {
-            kind: "ticket_rejected",
-            to: &who.email,
-            lang,
-            subject: &subject,
-            body: &body,
-        },
     )
     .await
     .map_err(respond::internal)?;

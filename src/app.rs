@@ -18,6 +18,13 @@ use crate::{
         },
         admin::AdminPage,
         family::FamilyPage,
+        orders::{
+            admin_pages::{
+                AdminCommissionsPage, AdminEventsPage, AdminOrderPage, AdminOrdersPage,
+                AdminRefundsPage,
+            },
+            pages::{CheckinPage, ETicketPage, EventPage, EventsPage, OrderPage, OwnerPage},
+        },
         payment_tickets::{
             admin_pages::{AdminStatsPage, AdminTicketPage, AdminTicketsPage},
             pages::{PayPage, TicketPage, TicketsPage},
@@ -26,16 +33,33 @@ use crate::{
     ui::{initial_lang, tr, UiLang},
 };
 
+/// Pages served without WebAssembly: the e-ticket, opened at the gate on a poor connection.
+fn static_page() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>().is_some_and(|p| p.uri.path().starts_with("/t/"))
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        false
+    }
+}
+
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = initial_lang();
+    let scripts = (!static_page()).then(|| {
+        view! {
+            <AutoReload options=options.clone()/>
+            <HydrationScripts options/>
+        }
+    });
     view! {
         <!DOCTYPE html>
         <html lang=lang.code()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                {scripts}
                 <MetaTags/>
             </head>
             <body>
@@ -70,6 +94,17 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/tickets") view=AdminTicketsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/tickets/:reference") view=AdminTicketPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/stats") view=AdminStatsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/events") view=EventsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/events/:slug") view=EventPage ssr=SsrMode::Async/>
+                    <Route path=path!("/orders/:reference") view=OrderPage ssr=SsrMode::Async/>
+                    <Route path=path!("/t/:token") view=ETicketPage ssr=SsrMode::Async/>
+                    <Route path=path!("/owner/:token") view=OwnerPage ssr=SsrMode::Async/>
+                    <Route path=path!("/checkin") view=CheckinPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/orders") view=AdminOrdersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/orders/:reference") view=AdminOrderPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/events") view=AdminEventsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/refunds") view=AdminRefundsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/commissions") view=AdminCommissionsPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>
@@ -117,12 +152,15 @@ fn Header() -> impl IntoView {
                                 <a href="/pay">{tr("nav.pay")}</a>
                                 <a href="/tickets">{tr("nav.tickets")}</a>
                                 <a href="/account">{tr("nav.account")}</a>
-                                {me.role.is_admin().then(|| view! { <a href="/admin">{tr("nav.admin")}</a> <a href="/admin/tickets">{tr("admin.tickets")}</a> })}
+                                <a href="/events">{tr("nav.events")}</a>
+                                {me.role.is_staff().then(|| view! { <a href="/checkin">{tr("nav.checkin")}</a> })}
+                                {me.role.is_admin().then(|| view! { <a href="/admin">{tr("nav.admin")}</a> <a href="/admin/tickets">{tr("admin.tickets")}</a> <a href="/admin/orders">{tr("admin.orders")}</a> })}
                                 <ActionForm action=logout attr:class="inline">
                                     <button type="submit" class="link">{tr("nav.logout")}</button>
                                 </ActionForm>
                             }.into_any(),
                             None => view! {
+                                <a href="/events">{tr("nav.events")}</a>
                                 <a href="/login">{tr("nav.login")}</a>
                                 <a href="/register">{tr("nav.register")}</a>
                             }.into_any(),

@@ -251,6 +251,253 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("mail.invite.body", "Hello {name},\n\n{manager} added you to the family \"{family}\". Choose your password here (valid for 72 hours, once):\n{url}/reset/{token}\n\n— Tessera", "Bonjour {name},\n\n{manager} vous a ajouté à la famille « {family} ». Choisissez votre mot de passe ici (valable 72 heures, une seule fois) :\n{url}/reset/{token}\n\n— Tessera"),
     ("mail.reset.subject", "Reset your Tessera password", "Réinitialisez votre mot de passe Tessera"),
     ("mail.reset.body", "Hello {name},\n\nTo choose a new password, open this link within one hour (it works once):\n{url}/reset/{token}\n\nIf you did not ask for this, ignore this e-mail.\n\n— Tessera", "Bonjour {name},\n\nPour choisir un nouveau mot de passe, ouvrez ce lien dans l'heure (il ne sert qu'une fois) :\n{url}/reset/{token}\n\nSi vous n'avez rien demandé, ignorez cet e-mail.\n\n— Tessera"),
+    // Events, orders, e-tickets, the door, refunds and commissions.
+    ("nav.events", "Events & stays", "Événements & séjours"),
+    ("nav.checkin", "Check-in", "Contrôle d'entrée"),
+    ("events.title", "Events and stays", "Événements et séjours"),
+    ("events.none", "Nothing on sale right now.", "Rien en vente pour le moment."),
+    ("events.kind.EVENT", "Event", "Événement"),
+    ("events.kind.STAY", "Stay", "Séjour"),
+    ("events.per_place", "per place", "par place"),
+    ("events.per_night", "per night", "par nuit"),
+    ("events.venue", "Venue", "Lieu"),
+    ("events.address", "Address", "Adresse"),
+    ("events.when", "When", "Quand"),
+    ("events.price", "Price", "Prix"),
+    ("events.left", "Places left", "Places restantes"),
+    ("order.form_title", "Book", "Réserver"),
+    ("order.quantity", "Places", "Places"),
+    ("order.quantity_hint", "How many places (one e-ticket each).", "Combien de places (un e-billet chacune)."),
+    ("order.guests", "Guests", "Voyageurs"),
+    ("order.guests_short", "guests", "voyageurs"),
+    ("order.guests_hint", "How many people will stay.", "Combien de personnes séjourneront."),
+    ("order.check_in", "Arrival", "Arrivée"),
+    ("order.check_out", "Departure", "Départ"),
+    ("order.nights", "nights", "nuits"),
+    ("order.referral_code", "Referral code (optional)", "Code de parrainage (facultatif)"),
+    ("order.submit", "Order and pay", "Commander et payer"),
+    ("order.title", "Order", "Commande"),
+    ("order.buyer", "Buyer", "Acheteur"),
+    ("order.subtotal", "Subtotal", "Sous-total"),
+    ("order.discount", "Discount", "Remise"),
+    ("order.total", "Total", "Total"),
+    ("order.paid", "Paid", "Payé"),
+    ("order.refund", "Refund", "Remboursement"),
+    ("order.cancel_reason", "Reason for cancelling", "Motif de l'annulation"),
+    ("order.pay_title", "Pay by mobile money", "Payer par mobile money"),
+    ("order.pay_intro", "Send the amount by MTN Mobile Money or Orange Money, then upload the screenshot of the confirmation. Amount:", "Envoyez le montant par MTN Mobile Money ou Orange Money, puis joignez la capture d'écran de la confirmation. Montant :"),
+    ("order.send_proof", "Send the proof", "Envoyer la preuve"),
+    ("order.proof_sent", "Proof received: an administrator will check it shortly.", "Preuve reçue : un administrateur va la vérifier sous peu."),
+    ("order.proof_received", "We have your proof. You can send another one if it was the wrong file.", "Nous avons votre preuve. Vous pouvez en envoyer une autre si ce n'était pas le bon fichier."),
+    ("order.tickets", "E-tickets", "E-billets"),
+    ("order.open_ticket", "E-ticket", "E-billet"),
+    ("order.history", "History", "Historique"),
+    ("order.payment", "Payment", "Paiement"),
+    ("order.has_proof", "proof", "preuve"),
+    ("order.no_proof", "No proof of payment yet.", "Pas encore de preuve de paiement."),
+    ("order.approve_proof", "Proof checked: mark paid", "Preuve vérifiée : marquer payé"),
+    ("order.mark_cash", "Paid in cash", "Payé en espèces"),
+    ("order.marked_paid", "Order marked paid.", "Commande marquée payée."),
+    ("order.cancel_title", "Cancel the order", "Annuler la commande"),
+    ("order.cancel", "Cancel the order", "Annuler la commande"),
+    ("order.cancelled", "Order cancelled.", "Commande annulée."),
+    ("order.buyer_link", "Buyer's page:", "Page de l'acheteur :"),
+    ("order.via.PROOF", "mobile-money proof", "preuve mobile money"),
+    ("order.via.CASH", "cash", "espèces"),
+    ("order.via.CARD", "card", "carte"),
+    ("order.status.PAYMENT_PENDING", "Awaiting payment", "En attente de paiement"),
+    ("order.status.PENDING_VERIFICATION", "Payment being checked", "Paiement en vérification"),
+    ("order.status.PAID", "Paid", "Payée"),
+    ("order.status.OWNER_CONFIRMED", "Confirmed by the owner", "Confirmée par le propriétaire"),
+    ("order.status.TICKETS_ISSUED", "E-tickets issued", "E-billets émis"),
+    ("order.status.OWNER_CANCELLED", "Cancelled by the owner", "Annulée par le propriétaire"),
+    ("order.status.CANCELLED", "Cancelled", "Annulée"),
+    ("order.status.FAILED", "Payment failed", "Paiement échoué"),
+    ("order.status.EXPIRED", "Expired", "Expirée"),
+    ("order.status.REQUIRES_MANUAL_REVIEW", "Under manual review", "En revue manuelle"),
+    ("order.explain.PAYMENT_PENDING", "Your places are held. Pay and send the proof below.", "Vos places sont réservées. Payez et envoyez la preuve ci-dessous."),
+    ("order.explain.PENDING_VERIFICATION", "We are checking your payment; you will get an e-mail.", "Nous vérifions votre paiement ; vous recevrez un e-mail."),
+    ("order.explain.PAID", "Payment received. The owner is confirming your stay.", "Paiement reçu. Le propriétaire confirme votre séjour."),
+    ("order.explain.OWNER_CONFIRMED", "The owner confirmed your stay.", "Le propriétaire a confirmé votre séjour."),
+    ("order.explain.TICKETS_ISSUED", "Your e-tickets are ready: show the QR code at the entrance.", "Vos e-billets sont prêts : présentez le QR code à l'entrée."),
+    ("order.explain.OWNER_CANCELLED", "The owner could not take your booking. You will be refunded.", "Le propriétaire n'a pas pu accepter votre réservation. Vous serez remboursé."),
+    ("order.explain.CANCELLED", "This order was cancelled.", "Cette commande a été annulée."),
+    ("order.explain.FAILED", "The payment failed.", "Le paiement a échoué."),
+    ("order.explain.EXPIRED", "No payment arrived in time; the places were released.", "Aucun paiement n'est arrivé à temps ; les places ont été libérées."),
+    ("order.explain.REQUIRES_MANUAL_REVIEW", "An administrator is checking this payment by hand.", "Un administrateur vérifie ce paiement à la main."),
+    ("order.event.CREATED", "Order placed", "Commande passée"),
+    ("order.event.PROOF_SUBMITTED", "Proof of payment sent", "Preuve de paiement envoyée"),
+    ("order.event.PAID", "Marked paid", "Marquée payée"),
+    ("order.event.OWNER_ASKED", "Owner asked to confirm", "Confirmation demandée au propriétaire"),
+    ("order.event.OWNER_CONFIRMED", "Confirmed by the owner", "Confirmée par le propriétaire"),
+    ("order.event.TICKETS_ISSUED", "E-tickets issued", "E-billets émis"),
+    ("order.event.OWNER_CANCELLED", "Cancelled by the owner", "Annulée par le propriétaire"),
+    ("order.event.CANCELLED", "Cancelled", "Annulée"),
+    ("order.event.EXPIRED", "Expired unpaid", "Expirée sans paiement"),
+    ("order.event.ADMIN_ALERTED", "Admins alerted: payment pending", "Administrateurs alertés : paiement en attente"),
+    ("order.event.REFUND_INITIATED", "Refund initiated", "Remboursement lancé"),
+    ("order.event.REFUND_COMPLETED", "Refund completed", "Remboursement effectué"),
+    ("eticket.holder", "Holder", "Titulaire"),
+    ("eticket.ticket", "Ticket", "Billet"),
+    ("eticket.number", "Ticket {seq} of {count}", "Billet {seq} sur {count}"),
+    ("eticket.reference", "Order", "Commande"),
+    ("eticket.paid", "Paid", "Payé"),
+    ("eticket.balance", "Balance due", "Reste à payer"),
+    ("eticket.check_in", "Arrival", "Arrivée"),
+    ("eticket.check_out", "Departure", "Départ"),
+    ("eticket.checked_in_at", "Checked in at", "Entrée enregistrée le"),
+    ("eticket.qr_label", "QR code of this e-ticket", "QR code de cet e-billet"),
+    ("eticket.instructions", "At the entrance", "À l'entrée"),
+    ("eticket.instruction_show", "Show this QR code (on screen or printed).", "Présentez ce QR code (à l'écran ou imprimé)."),
+    ("eticket.instruction_id", "Bring an identity document.", "Munissez-vous d'une pièce d'identité."),
+    ("eticket.instruction_owner", "Owner's phone:", "Téléphone du propriétaire :"),
+    ("eticket.download_pdf", "Download the PDF", "Télécharger le PDF"),
+    ("eticket.not_found", "No such e-ticket", "E-billet introuvable"),
+    ("eticket.not_found_help", "Check the link in your e-mail, or contact the organiser.", "Vérifiez le lien reçu par e-mail, ou contactez l'organisateur."),
+    ("eticket.status.VALID", "Valid", "Valide"),
+    ("eticket.status.CHECKED_IN", "Checked in", "Entrée enregistrée"),
+    ("eticket.status.VOID", "Void", "Annulé"),
+    ("owner.confirm_title", "Confirm this booking?", "Confirmer cette réservation ?"),
+    ("owner.cancel_title", "Cancel this booking?", "Annuler cette réservation ?"),
+    ("owner.confirm", "Confirm the booking", "Confirmer la réservation"),
+    ("owner.cancel", "Cancel the booking", "Annuler la réservation"),
+    ("owner.done.confirm", "Booking confirmed. The guest has received their e-ticket.", "Réservation confirmée. Le voyageur a reçu son e-billet."),
+    ("owner.done.cancel", "Booking cancelled. The guest will be refunded.", "Réservation annulée. Le voyageur sera remboursé."),
+    ("owner.done.used", "This link has already been used; nothing was changed.", "Ce lien a déjà été utilisé ; rien n'a été modifié."),
+    ("owner.done.expired", "This link has expired; nothing was changed. Contact the administrator.", "Ce lien a expiré ; rien n'a été modifié. Contactez l'administrateur."),
+    ("owner.done.stale", "This booking has already been handled; nothing was changed.", "Cette réservation a déjà été traitée ; rien n'a été modifié."),
+    ("owner.state.USED", "This link has already been used; nothing was changed.", "Ce lien a déjà été utilisé ; rien n'a été modifié."),
+    ("owner.state.EXPIRED", "This link has expired (links work for 30 minutes); nothing was changed. Contact the administrator.", "Ce lien a expiré (les liens valent 30 minutes) ; rien n'a été modifié. Contactez l'administrateur."),
+    ("owner.state.STALE", "This booking has already been handled; nothing was changed.", "Cette réservation a déjà été traitée ; rien n'a été modifié."),
+    ("owner.invalid_title", "Link not valid", "Lien non valide"),
+    ("owner.invalid", "This link is not valid. Use the link from your message as it is.", "Ce lien n'est pas valide. Utilisez le lien de votre message tel quel."),
+    ("checkin.title", "Door check-in", "Contrôle d'entrée"),
+    ("checkin.scan", "Scan with the camera", "Scanner avec la caméra"),
+    ("checkin.code", "Ticket code or link", "Code ou lien du billet"),
+    ("checkin.code_hint", "Scan the QR code, or type the code printed under it.", "Scannez le QR code, ou saisissez le code imprimé dessous."),
+    ("checkin.submit", "Check in", "Valider l'entrée"),
+    ("checkin.outcome.VALID", "VALID", "VALIDE"),
+    ("checkin.outcome.ALREADY_CHECKED_IN", "ALREADY CHECKED IN", "DÉJÀ ENTRÉ"),
+    ("checkin.outcome.INVALID", "INVALID", "INVALIDE"),
+    ("checkin.outcome.VOID", "VOID", "ANNULÉ"),
+    ("checkin.first_at", "First checked in", "Première entrée"),
+    ("checkin.counter", "checked in", "entrés"),
+    ("checkin.counts", "Checked in / issued", "Entrés / émis"),
+    ("checkin.checked_in", "Checked in", "Entrés"),
+    ("checkin.issued", "Issued", "Émis"),
+    ("checkin.camera_error", "The camera could not be opened; type the code instead.", "Impossible d'ouvrir la caméra ; saisissez le code."),
+    ("admin.orders", "Orders", "Commandes"),
+    ("admin.order_results", "orders", "commandes"),
+    ("admin.events", "Events and stays", "Événements et séjours"),
+    ("admin.refunds", "Refunds", "Remboursements"),
+    ("admin.commissions", "Commissions", "Commissions"),
+    ("admin.commission", "Commission", "Commission"),
+    ("admin.status", "Status", "Statut"),
+    ("admin.date", "Date", "Date"),
+    ("admin.edit", "Edit", "Modifier"),
+    ("admin.save", "Save", "Enregistrer"),
+    ("admin.event_saved", "Saved.", "Enregistré."),
+    ("admin.event_new", "New event or stay", "Nouvel événement ou séjour"),
+    ("admin.event_edit", "Edit", "Modifier"),
+    ("admin.event_kind", "Kind", "Type"),
+    ("admin.event_title", "Title", "Titre"),
+    ("admin.event_slug", "Address on the site", "Adresse sur le site"),
+    ("admin.event_slug_hint", "Lower-case words with hyphens; made from the title if left empty.", "Mots en minuscules séparés par des tirets ; tiré du titre si vide."),
+    ("admin.event_description", "Description", "Description"),
+    ("admin.event_venue", "Venue or address", "Lieu ou adresse"),
+    ("admin.event_starts", "Starts (West Africa time)", "Début (heure d'Afrique de l'Ouest)"),
+    ("admin.event_ends", "Ends", "Fin"),
+    ("admin.event_capacity", "Capacity", "Capacité"),
+    ("admin.event_capacity_hint", "Places for an event; most guests per booking for a stay.", "Places pour un événement ; voyageurs maximum par réservation pour un séjour."),
+    ("admin.event_price", "Price", "Prix"),
+    ("admin.event_price_hint", "Per place for an event, per night for a stay.", "Par place pour un événement, par nuit pour un séjour."),
+    ("admin.event_currency", "Currency (XAF if empty)", "Devise (XAF si vide)"),
+    ("admin.event_max", "Most places per order", "Places maximum par commande"),
+    ("admin.event_sales_start", "Sales open", "Ouverture des ventes"),
+    ("admin.event_sales_end", "Sales close", "Clôture des ventes"),
+    ("admin.event_owner", "Owner's name (stays)", "Nom du propriétaire (séjours)"),
+    ("admin.event_owner_phone", "Owner's phone (stays)", "Téléphone du propriétaire (séjours)"),
+    ("admin.event_owner_email", "Owner's e-mail (stays)", "E-mail du propriétaire (séjours)"),
+    ("admin.event_checkin_info", "Check-in instructions", "Instructions d'arrivée"),
+    ("refund.pending", "To refund", "À rembourser"),
+    ("refund.history", "Completed refunds", "Remboursements effectués"),
+    ("refund.none", "No refund waiting.", "Aucun remboursement en attente."),
+    ("refund.refund_id", "Provider's refund id", "Référence du remboursement"),
+    ("refund.mark_initiated", "Refund sent", "Remboursement envoyé"),
+    ("refund.mark_completed", "Refund received by the customer", "Remboursement reçu par le client"),
+    ("refund.saved", "Refund updated.", "Remboursement mis à jour."),
+    ("refund.status.REFUND_REQUIRED", "Refund required", "Remboursement à faire"),
+    ("refund.status.REFUND_INITIATED", "Refund initiated", "Remboursement lancé"),
+    ("refund.status.REFUND_COMPLETED", "Refund completed", "Remboursement effectué"),
+    ("commission.status.NONE", "None", "Aucune"),
+    ("commission.status.PENDING", "Pending", "En attente"),
+    ("commission.status.CONFIRMED", "Confirmed", "Confirmée"),
+    ("commission.status.CANCELLED", "Cancelled", "Annulée"),
+    ("commission.csv", "Download as CSV", "Télécharger en CSV"),
+    ("commission.bookings", "Orders with a code", "Commandes avec code"),
+    ("commission.referrer_total", "Referrers earned", "Gagné par les parrains"),
+    ("commission.admin_total", "Platform earned", "Gagné par la plateforme"),
+    ("commission.referrer_pending", "Pending for referrers", "En attente pour les parrains"),
+    ("commission.discounts", "Discounts given", "Remises accordées"),
+    ("commission.payable", "Payable per referrer", "À payer par parrain"),
+    ("commission.code", "Code", "Code"),
+    ("commission.referrer", "Referrer", "Parrain"),
+    ("commission.confirmed_bookings", "Confirmed orders", "Commandes confirmées"),
+    ("commission.payable_amount", "Payable", "À payer"),
+    ("commission.lines", "Orders", "Commandes"),
+    ("commission.referrer_share", "Referrer", "Parrain"),
+    ("commission.admin_share", "Platform", "Plateforme"),
+    ("error.quantity_invalid", "Type a whole number.", "Saisissez un nombre entier."),
+    ("error.quantity_too_small", "Order at least one.", "Commandez au moins une place."),
+    ("error.quantity_too_large", "That is more than one order allows.", "C'est plus que ce qu'une commande permet."),
+    ("error.sold_out", "Sold out.", "Complet."),
+    ("error.not_enough_places", "Not enough places left for that many; try fewer.", "Il ne reste pas assez de places ; essayez moins."),
+    ("error.date_invalid", "Give a date like 2026-12-24.", "Indiquez une date comme 2026-12-24."),
+    ("error.date_past", "This date has passed.", "Cette date est passée."),
+    ("error.dates_reversed", "The end must come after the start.", "La fin doit venir après le début."),
+    ("error.dates_taken", "These dates are already booked.", "Ces dates sont déjà réservées."),
+    ("error.stay_too_long", "A stay lasts a year at most.", "Un séjour dure au plus un an."),
+    ("error.sales_not_open", "Sales have not opened yet.", "Les ventes ne sont pas encore ouvertes."),
+    ("error.sales_closed", "Sales are closed.", "Les ventes sont closes."),
+    ("error.event_started", "This event has already started.", "Cet événement a déjà commencé."),
+    ("error.referral_invalid", "Unknown or expired referral code.", "Code de parrainage inconnu ou expiré."),
+    ("error.order_not_payable", "This order is not waiting for a payment.", "Cette commande n'attend pas de paiement."),
+    ("error.order_not_cancellable", "This order can no longer be cancelled.", "Cette commande ne peut plus être annulée."),
+    ("error.cancel_reason_required", "Give the reason: the buyer will read it.", "Indiquez le motif : l'acheteur le lira."),
+    ("error.refund_id_invalid", "Give the provider's refund reference (100 characters at most).", "Indiquez la référence du remboursement (100 caractères au plus)."),
+    ("error.refund_not_required", "No refund is waiting on this order.", "Aucun remboursement n'attend sur cette commande."),
+    ("error.refund_not_initiated", "This refund has not been sent yet.", "Ce remboursement n'a pas encore été envoyé."),
+    ("error.tickets_not_issued", "No e-ticket has been issued for this order yet.", "Aucun e-billet n'a encore été émis pour cette commande."),
+    ("error.kind_invalid", "Choose event or stay.", "Choisissez événement ou séjour."),
+    ("error.title_invalid", "Give a title (200 characters at most).", "Indiquez un titre (200 caractères au plus)."),
+    ("error.slug_invalid", "Use lower-case letters, digits and single hyphens.", "Utilisez des minuscules, des chiffres et des tirets simples."),
+    ("error.slug_taken", "Another event already uses this address.", "Un autre événement utilise déjà cette adresse."),
+    ("error.datetime_invalid", "Give a date and time.", "Indiquez une date et une heure."),
+    ("error.event_dates_required", "An event needs a start and an end.", "Un événement a besoin d'un début et d'une fin."),
+    ("error.number_invalid", "Type a whole number.", "Saisissez un nombre entier."),
+    ("error.number_out_of_range", "This number is out of range.", "Ce nombre est hors limites."),
+    ("error.capacity_below_sold", "Capacity cannot go below the places already sold.", "La capacité ne peut pas descendre sous les places déjà vendues."),
+    ("api.refund_requested", "Refund request created", "Demande de remboursement créée"),
+    ("api.refund_initiated", "Refund marked as initiated", "Remboursement marqué comme lancé"),
+    ("api.refund_completed", "Refund marked as completed", "Remboursement marqué comme effectué"),
+    ("mail.order_created.subject", "Order {reference}: {title}", "Commande {reference} : {title}"),
+    ("mail.order_created.body", "Hello {name},\n\nYour order {reference} for {title} is registered. Amount to pay: {total}.\n\nPay by mobile money and send the proof on your order page (keep this link, it is personal):\n{link}\n\n— Tessera", "Bonjour {name},\n\nVotre commande {reference} pour {title} est enregistrée. Montant à payer : {total}.\n\nPayez par mobile money et envoyez la preuve sur la page de votre commande (gardez ce lien, il est personnel) :\n{link}\n\n— Tessera"),
+    ("mail.tickets_issued.subject", "Your e-tickets for {title}", "Vos e-billets pour {title}"),
+    ("mail.tickets_issued.body", "Hello {name},\n\nYour order {reference} is confirmed. Your e-tickets (one link each):\n{links}\n\nShow the QR code at the entrance, with an identity document.\n\n— Tessera", "Bonjour {name},\n\nVotre commande {reference} est confirmée. Vos e-billets (un lien chacun) :\n{links}\n\nPrésentez le QR code à l'entrée, avec une pièce d'identité.\n\n— Tessera"),
+    ("mail.owner_request.subject", "Booking {reference} to confirm: {title}", "Réservation {reference} à confirmer : {title}"),
+    ("mail.owner_request.body", "Hello {owner},\n\nNew paid booking for {title}:\nGuest: {guest} ({phone}), {guests} person(s)\nArrival: {check_in} — Departure: {check_out}\nAmount: {total}\n\nConfirm: {confirm}\nCancel: {cancel}\n\nThese links work once, for {minutes} minutes.\n\n— Tessera", "Bonjour {owner},\n\nNouvelle réservation payée pour {title} :\nVoyageur : {guest} ({phone}), {guests} personne(s)\nArrivée : {check_in} — Départ : {check_out}\nMontant : {total}\n\nConfirmer : {confirm}\nAnnuler : {cancel}\n\nCes liens ne servent qu'une fois, pendant {minutes} minutes.\n\n— Tessera"),
+    ("mail.order_cancelled.subject", "Order {reference} cancelled", "Commande {reference} annulée"),
+    ("mail.order_cancelled.body", "Hello {name},\n\nYour order {reference} for {title} was cancelled; no payment had been received.\n\n— Tessera", "Bonjour {name},\n\nVotre commande {reference} pour {title} a été annulée ; aucun paiement n'avait été reçu.\n\n— Tessera"),
+    ("mail.order_cancelled_refund.subject", "Order {reference} cancelled: refund on its way", "Commande {reference} annulée : remboursement en cours"),
+    ("mail.order_cancelled_refund.body", "Hello {name},\n\nYour order {reference} for {title} was cancelled. You will be refunded {amount}; the refund reaches your account within 5 to 7 business days.\n\n— Tessera", "Bonjour {name},\n\nVotre commande {reference} pour {title} a été annulée. Vous serez remboursé de {amount} ; le remboursement arrive sous 5 à 7 jours ouvrés.\n\n— Tessera"),
+    ("mail.refund_initiated.subject", "Refund sent for {reference}", "Remboursement envoyé pour {reference}"),
+    ("mail.refund_initiated.body", "Hello {name},\n\nWe have sent the refund of {amount} for your order {reference}.\n\n— Tessera", "Bonjour {name},\n\nNous avons envoyé le remboursement de {amount} pour votre commande {reference}.\n\n— Tessera"),
+    ("mail.refund_completed.subject", "Refund completed for {reference}", "Remboursement effectué pour {reference}"),
+    ("mail.refund_completed.body", "Hello {name},\n\nThe refund of {amount} for your order {reference} is complete.\n\n— Tessera", "Bonjour {name},\n\nLe remboursement de {amount} pour votre commande {reference} est effectué.\n\n— Tessera"),
+    ("mail.refund_required.subject", "Refund to make: {reference}", "Remboursement à faire : {reference}"),
+    ("mail.refund_required.body", "Order {reference} ({title}) was cancelled after payment. Record the refund on /admin/refunds.\n\n— Tessera", "La commande {reference} ({title}) a été annulée après paiement. Enregistrez le remboursement sur /admin/refunds.\n\n— Tessera"),
+    ("mail.payment_stuck.subject", "Payment pending for {minutes} minutes: {reference}", "Paiement en attente depuis {minutes} minutes : {reference}"),
+    ("mail.payment_stuck.body", "Order {reference} for {title} has waited {minutes} minutes for payment.\nGuest: {guest} ({phone})\nAmount: {total}\n\nPlease check and contact the customer if needed.\n\n— Tessera", "La commande {reference} pour {title} attend son paiement depuis {minutes} minutes.\nClient : {guest} ({phone})\nMontant : {total}\n\nVérifiez et contactez le client si besoin.\n\n— Tessera"),
     ("api.token_created", "Token created.", "Jeton créé."),
     ("api.unauthorized", "A valid bearer token is required.", "Un jeton d'accès valide est requis."),
 ];
@@ -312,6 +559,72 @@ mod tests {
             ],
         );
         assert!(s.contains("Bonjour Awa") && s.contains("« Mbarga »") && !s.contains('{'));
+    }
+
+    #[test]
+    fn every_key_in_the_code_is_translated() {
+        // Literal keys anywhere in src/: "ns.key" for the namespaces pages and errors use.
+        fn walk(dir: &std::path::Path, out: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(std::fs::read_to_string(path).unwrap());
+                }
+            }
+        }
+        let mut sources = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut sources,
+        );
+        let spaces = [
+            "error.", "order.", "eticket.", "owner.", "checkin.", "refund.", "commission.",
+            "events.", "nav.", "admin.", "api.",
+        ];
+        let mut missing = Vec::new();
+        for src in &sources {
+            for piece in src.split('"').skip(1).step_by(2) {
+                let is_key = spaces.iter().any(|s| piece.starts_with(s))
+                    && !piece.ends_with('.')
+                    && piece
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+                if is_key && !has_key(piece) {
+                    missing.push(piece.to_string());
+                }
+            }
+        }
+        missing.sort();
+        missing.dedup();
+        assert!(missing.is_empty(), "untranslated keys: {missing:?}");
+        // Keys built from enumerations.
+        use crate::domain::{CommissionStatus, ETicketStatus, OrderStatus, RefundStatus};
+        for s in OrderStatus::ALL {
+            for prefix in ["order.status.", "order.explain."] {
+                assert!(has_key(&format!("{prefix}{}", s.as_str())), "{prefix}{s:?}");
+            }
+        }
+        for s in RefundStatus::ALL {
+            assert!(has_key(&format!("refund.status.{}", s.as_str())));
+        }
+        for s in CommissionStatus::ALL {
+            assert!(has_key(&format!("commission.status.{}", s.as_str())));
+        }
+        for s in ETicketStatus::ALL {
+            assert!(has_key(&format!("eticket.status.{}", s.as_str())));
+        }
+        for o in ["VALID", "ALREADY_CHECKED_IN", "INVALID", "VOID"] {
+            assert!(has_key(&format!("checkin.outcome.{o}")));
+        }
+        for m in [
+            "order_created", "tickets_issued", "owner_request", "order_cancelled",
+            "order_cancelled_refund", "refund_initiated", "refund_completed", "refund_required",
+            "payment_stuck",
+        ] {
+            assert!(has_key(&format!("mail.{m}.subject")) && has_key(&format!("mail.{m}.body")));
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@ mod email;
 mod lang;
 mod money;
 mod name;
+mod order;
 mod password;
 mod phone;
 mod proof;
@@ -14,6 +15,10 @@ pub use email::Email;
 pub use lang::Lang;
 pub use money::{Currency, Money};
 pub use name::{FamilyName, PersonName};
+pub use order::{
+    local_display, local_input, parse_eticket_code, parse_local_datetime, parse_order_reference, sales_check, share, CommissionStatus, ETicketStatus,
+    EventKind, OrderStatus, Quantity, ReferralKind, RefundStatus, Slug, StayDates,
+};
 pub use password::Password;
 pub use phone::PhoneNumber;
 pub use proof::{clean_filename, ProofKind, MAX_PROOF_BYTES};

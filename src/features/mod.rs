@@ -3,4 +3,5 @@
 pub mod accounts;
 pub mod admin;
 pub mod family;
+pub mod orders;
 pub mod payment_tickets;

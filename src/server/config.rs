@@ -60,6 +60,14 @@ pub struct Config {
     /// An S3-compatible bucket for files; unset means `$TESSERA_DATA_DIR/files`.
     pub s3_bucket: Option<String>,
     pub s3: S3Settings,
+    /// Key for signed links; unset means a random key kept in the database.
+    pub signing_secret: Option<Secret>,
+    /// An order still waiting for payment after this many minutes alerts the admins (once).
+    pub order_alert_minutes: i32,
+    /// An unpaid order gives its places back after this many minutes.
+    pub order_expiry_minutes: i32,
+    /// How long an owner's Confirm / Cancel link works.
+    pub owner_link_minutes: i32,
 }
 
 /// Where the S3-compatible store is and how to sign requests to it.
@@ -159,6 +167,10 @@ impl Config {
                 secret_access_key: var("S3_SECRET_ACCESS_KEY").map(Secret::new),
                 allow_http: flag("S3_ALLOW_HTTP", false)?,
             },
+            signing_secret: var("TESSERA_SECRET").map(Secret::new),
+            order_alert_minutes: parsed("ORDER_ALERT_MINUTES", 15)?,
+            order_expiry_minutes: parsed("ORDER_EXPIRY_MINUTES", 120)?,
+            owner_link_minutes: parsed("OWNER_LINK_MINUTES", 30)?,
         })
     }
 
@@ -182,6 +194,10 @@ impl Config {
             overdue_hours: 24,
             s3_bucket: None,
             s3: S3Settings::default(),
+            signing_secret: None,
+            order_alert_minutes: 15,
+            order_expiry_minutes: 120,
+            owner_link_minutes: 30,
         }
     }
 

@@ -9,6 +9,7 @@ use super::{auth, StartError};
 pub const ADMIN: (&str, &str, &str) = ("Admin Tessera", "admin@demo.tessera.cm", "demo-admin-2026");
 pub const MANAGER: (&str, &str, &str) = ("Awa Mbarga", "awa@demo.tessera.cm", "demo-family-2026");
 pub const MEMBER: (&str, &str, &str) = ("Paul Mbarga", "paul@demo.tessera.cm", "demo-member-2026");
+pub const STAFF: (&str, &str, &str) = ("Door Staff", "door@demo.tessera.cm", "demo-door-2026");
 
 async fn user_id(pool: &PgPool, email: &str) -> Result<Option<Uuid>, sqlx::Error> {
     sqlx::query_scalar!("SELECT id FROM users WHERE email = $1", email)
@@ -68,12 +69,51 @@ pub async fn seed(pool: &PgPool) -> Result<(), StartError> {
         .await?;
         insert(&mut tx, MEMBER, "member", Some(family), "fr").await?;
     }
+    if user_id(pool, STAFF.1).await?.is_none() {
+        insert(&mut tx, STAFF, "staff", None, "fr").await?;
+    }
+    // A festival on sale, a holiday let, and a referral code.
+    sqlx::query!(
+        "INSERT INTO events (id, slug, kind, title, description, venue, starts_at, ends_at, capacity, price, currency,
+                             max_per_order, checkin_info)
+         VALUES ($1, 'festival-yaounde', 'EVENT', 'Festival des Arts de Yaoundé',
+                 'Trois scènes, vingt artistes, une nuit de musique au Palais des Sports.',
+                 'Palais des Sports, Yaoundé', now() + interval '30 days', now() + interval '30 days 8 hours',
+                 500, 5000, 'XAF', 10, 'Ouverture des portes à 17 h. Entrée côté parking.')
+         ON CONFLICT (slug) DO NOTHING",
+        Uuid::new_v4()
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "INSERT INTO events (id, slug, kind, title, description, venue, capacity, price, currency, max_per_order,
+                             owner_name, owner_phone, owner_email, checkin_info)
+         VALUES ($1, 'villa-kribi', 'STAY', 'Villa Kribi — vue sur mer',
+                 'Villa de trois chambres face à la plage, à dix minutes des chutes de la Lobé.',
+                 'Quartier Londji, Kribi', 6, 45000, 'XAF', 6, 'Jean Ebogo', '+237699000002',
+                 'owner@demo.tessera.cm', 'Arrivée à partir de 14 h ; les clés sont chez le gardien.')
+         ON CONFLICT (slug) DO NOTHING",
+        Uuid::new_v4()
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "INSERT INTO referral_codes (id, code, kind, holder_name, holder_phone, discount_bps, referrer_bps, admin_bps)
+         VALUES ($1, 'AMIS10', 'STANDARD', 'Clarisse Ngo', '+237677000009', 1000, 500, 500),
+                ($2, 'VIP20', 'SPECIAL', 'Club Kribi', '+237677000010', 2000, 1000, 500)
+         ON CONFLICT (code) DO NOTHING",
+        Uuid::new_v4(),
+        Uuid::new_v4()
+    )
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     println!("\nDemo accounts (password after the address):");
     for (role, (_, email, password)) in [
         ("admin", ADMIN),
         ("family manager", MANAGER),
         ("family member", MEMBER),
+        ("door staff", STAFF),
     ] {
         println!("  {role:<15} {email:<24} {password}");
     }

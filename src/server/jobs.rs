@@ -44,6 +44,11 @@ pub async fn run_once(state: &AppState, mailer: &outbox::Mailer) {
         Ok(n) => tracing::info!(emails = n, "overdue digest queued"),
         Err(e) => tracing::error!(error = %e, "overdue digest failed"),
     }
+    match crate::features::orders::service::monitor(&state.pool, &state.config).await {
+        Ok((0, 0)) => {}
+        Ok((alerted, expired)) => tracing::info!(alerted, expired, "stuck-payment monitor"),
+        Err(e) => tracing::error!(error = %e, "stuck-payment monitor failed"),
+    }
     // The session table belongs to tower-sessions and is created at start-up, hence unchecked.
     if let Err(e) = sqlx::query("DELETE FROM tower_sessions.session WHERE expiry_date < now()")
         .execute(&state.pool)

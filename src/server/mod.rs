@@ -11,6 +11,7 @@ pub mod lang;
 pub mod outbox;
 pub mod respond;
 pub mod rest;
+pub mod signing;
 pub mod state;
 pub mod storage;
 pub mod throttle;
@@ -99,6 +100,7 @@ pub fn router(state: AppState) -> Router {
         .route("/lang", post(lang::switch))
         .nest("/api", rest::routes())
         .merge(crate::features::payment_tickets::web::routes())
+        .merge(crate::features::orders::web::routes())
         .route(
             "/fn/{*fn_name}",
             post(move |req| {
@@ -151,11 +153,13 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
     let addr = leptos_options.site_addr;
     let mailer = outbox::Mailer::from_config(&config)?;
     let storage = storage::Storage::from_config(&config)?;
+    let signer = signing::Signer::load(&pool, &config).await?;
     let state = AppState {
         leptos_options,
         pool,
         config: Arc::new(config),
         storage,
+        signer,
     };
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let jobs = state

@@ -19,6 +19,7 @@ pub fn routes() -> Router<AppState> {
         .route("/auth/token", post(create_token))
         .route("/auth/me", get(me))
         .merge(crate::features::payment_tickets::rest::routes())
+        .merge(crate::features::orders::rest::routes())
 }
 
 /// A refusal in the seeds' shape, with its message in the caller's language.
@@ -156,4 +157,34 @@ async fn me(BearerUser(user): BearerUser) -> Response {
             "language": user.language.code(), "family_id": user.family_id
         }),
     )
+}
+
+/// A request body as JSON or as a urlencoded form (both curl styles); empty means defaults.
+pub fn parse_body<T: serde::de::DeserializeOwned + Default>(
+    headers: &axum::http::HeaderMap,
+    body: &[u8],
+    lang: Lang,
+) -> Result<T, ApiError> {
+    if body.is_empty() {
+        return Ok(T::default());
+    }
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.starts_with("application/json"));
+    let bad = |_| ApiError::new(StatusCode::BAD_REQUEST, t(lang, "error.bad_request"));
+    if is_json {
+        serde_json::from_slice(body).map_err(|e| bad(e.to_string()))
+    } else {
+        serde_urlencoded::from_bytes(body).map_err(|e| bad(e.to_string()))
+    }
+}
+
+/// Admins only, with the refusal in the caller's language.
+pub fn require_admin(user: &super::auth::AuthUser, lang: Lang) -> Result<(), ApiError> {
+    if user.role.is_admin() {
+        Ok(())
+    } else {
+        Err(ApiError::from_app(lang, &AppError::Forbidden))
+    }
 }

@@ -6,7 +6,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;
 
-use super::{config::Config, storage::Storage};
+use super::{config::Config, signing::Signer, storage::Storage};
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -14,4 +14,5 @@ pub struct AppState {
     pub pool: PgPool,
     pub config: Arc<Config>,
     pub storage: Storage,
+    pub signer: Signer,
 }

@@ -15,6 +15,7 @@ pub struct TestApp {
     pub addr: String,
     pub pool: PgPool,
     pub data_dir: PathBuf,
+    pub signer: tessera::server::signing::Signer,
 }
 
 pub async fn spawn_app(pool: PgPool) -> TestApp {
@@ -31,11 +32,15 @@ pub async fn spawn_with(pool: PgPool, adjust: impl FnOnce(&mut Config)) -> TestA
         .site_root("target/site")
         .build();
     let storage = tessera::server::storage::Storage::from_config(&config).expect("storage");
+    let signer = tessera::server::signing::Signer::load(&pool, &config)
+        .await
+        .expect("signing key");
     let state = AppState {
         leptos_options,
         pool: pool.clone(),
         config: Arc::new(config),
         storage,
+        signer: signer.clone(),
     };
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = format!("http://{}", listener.local_addr().expect("addr"));
@@ -45,6 +50,7 @@ pub async fn spawn_with(pool: PgPool, adjust: impl FnOnce(&mut Config)) -> TestA
         addr,
         pool,
         data_dir: dir,
+        signer,
     }
 }
 

@@ -29,7 +29,7 @@ pub struct Filter {
 }
 
 /// `%`, `_` and `\` typed in a search box are searched for, not used as wildcards.
-fn like_pattern(s: &str) -> String {
+pub fn like_pattern(s: &str) -> String {
     let escaped = s
         .trim()
         .replace('\\', "\\\\")

@@ -26,7 +26,7 @@ use crate::{
     server::{
         auth::BearerUser,
         lang::request_lang,
-        rest::{ok, ApiError},
+        rest::{ok, require_admin, ApiError},
         state::AppState,
     },
 };
@@ -443,13 +443,6 @@ async fn proof_file(
     Ok(proof_response(bytes, ct, name).await)
 }
 
-fn require_admin(user: &crate::server::auth::AuthUser, lang: Lang) -> Result<(), ApiError> {
-    if user.role.is_admin() {
-        Ok(())
-    } else {
-        Err(ApiError::from_app(lang, &AppError::Forbidden))
-    }
-}
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
@@ -552,19 +545,7 @@ async fn review_body(
     body: axum::body::Bytes,
     lang: Lang,
 ) -> Result<ReviewBody, ApiError> {
-    if body.is_empty() {
-        return Ok(ReviewBody::default());
-    }
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|c| c.starts_with("application/json"));
-    let bad = |_| ApiError::new(StatusCode::BAD_REQUEST, t(lang, "error.bad_request"));
-    if is_json {
-        serde_json::from_slice(&body).map_err(|e| bad(e.to_string()))
-    } else {
-        serde_urlencoded::from_bytes(&body).map_err(|e| bad(e.to_string()))
-    }
+    crate::server::rest::parse_body(headers, &body, lang)
 }
 
 async fn approve(

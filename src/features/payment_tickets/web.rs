@@ -35,12 +35,12 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-async fn session_user(state: &AppState, session: &Session) -> Option<AuthUser> {
+pub async fn session_user(state: &AppState, session: &Session) -> Option<AuthUser> {
     let id: Uuid = session.get(SESSION_USER_KEY).await.ok().flatten()?;
     load_user(&state.pool, id).await.ok().flatten()
 }
 
-fn wants_json(headers: &HeaderMap) -> bool {
+pub fn wants_json(headers: &HeaderMap) -> bool {
     headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())

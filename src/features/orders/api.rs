@@ -1,0 +1,455 @@
+//! Server functions of the order pages: public event pages and ordering, the buyer's order
+//! page, e-tickets, owner links, the door, and the admin's orders, events and refunds.
+
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use super::service;
+use super::{CheckinView, DoorCount, ETicketView, EventView, OrderRow, OrderView, OwnerLinkView};
+use crate::error::AppError;
+
+#[server(prefix = "/fn", endpoint = "events")]
+pub async fn list_events() -> Result<Vec<EventView>, AppError> {
+    use crate::server::respond;
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            super::queries::events(&state.pool, false, None).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "event")]
+pub async fn get_event(slug: String) -> Result<EventView, AppError> {
+    use crate::server::respond;
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            super::queries::events(&state.pool, false, Some(&slug))
+                .await?
+                .into_iter()
+                .next()
+                .ok_or(AppError::NotFound)
+        }
+        .await,
+    )
+}
+
+/// Mobile-money methods on offer: (code, English name, French name).
+#[server(prefix = "/fn", endpoint = "payment_methods")]
+pub async fn payment_methods() -> Result<Vec<(String, String, String)>, AppError> {
+    use crate::server::respond;
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            Ok(sqlx::query!("SELECT code, name_en, name_fr FROM payment_methods WHERE enabled ORDER BY position, code")
+                .fetch_all(&state.pool)
+                .await
+                .map_err(respond::internal)?
+                .into_iter()
+                .map(|m| (m.code, m.name_en, m.name_fr))
+                .collect())
+        }
+        .await,
+    )
+}
+
+/// The signed-in member's details, to fill the order form in.
+#[server(prefix = "/fn", endpoint = "buyer_details")]
+pub async fn buyer_details() -> Result<Option<(String, String, String)>, AppError> {
+    use crate::server::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            let Some(user) = auth::current_user().await? else {
+                return Ok(None);
+            };
+            let phone = sqlx::query_scalar!("SELECT phone FROM users WHERE id = $1", user.id)
+                .fetch_one(&state.pool)
+                .await
+                .map_err(respond::internal)?;
+            Ok(Some((user.name, user.email, phone)))
+        }
+        .await,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/fn", endpoint = "place_order")]
+pub async fn place_order(
+    slug: String,
+    #[server(default)] quantity: String,
+    #[server(default)] check_in: String,
+    #[server(default)] check_out: String,
+    name: String,
+    email: String,
+    phone: String,
+    #[server(default)] referral_code: String,
+) -> Result<String, AppError> {
+    use crate::server::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            let buyer = auth::current_user().await?;
+            let lang = crate::ui::initial_lang();
+            let form = super::OrderFields {
+                slug,
+                quantity,
+                check_in,
+                check_out,
+                name,
+                email,
+                phone,
+                referral_code,
+            };
+            let (reference, sig) = service::place_order(
+                &state.pool,
+                &state.config,
+                &state.signer,
+                buyer.as_ref(),
+                lang,
+                &form,
+            )
+            .await?;
+            let next = format!("/orders/{reference}?sig={sig}");
+            leptos_axum::redirect(&next);
+            Ok(next)
+        }
+        .await,
+    )
+}
+
+/// An order for its buyer (signed link, or signed in as its buyer) or an admin.
+#[server(prefix = "/fn", endpoint = "order")]
+pub async fn get_order(reference: String, sig: String) -> Result<OrderView, AppError> {
+    use crate::server::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            let reference = crate::domain::parse_order_reference(&reference).ok_or(AppError::NotFound)?;
+            let user = auth::current_user().await?;
+            let signed = service::check_signature(&state.signer, &reference, &sig).is_ok();
+            let view = super::queries::order(&state.pool, &state.config, &state.signer, &reference).await;
+            let allowed = signed
+                || user.as_ref().is_some_and(|u| {
+                    u.role.is_admin()
+                        || view.as_ref().is_ok_and(|v| v.buyer_email.eq_ignore_ascii_case(&u.email))
+                });
+            if !allowed {
+                return Err(AppError::NotFound);
+            }
+            view
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "eticket")]
+pub async fn get_eticket(token: String) -> Result<ETicketView, AppError> {
+    use crate::server::respond;
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            super::etickets::find(&state.pool, &state.config, &token).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "owner_link")]
+pub async fn get_owner_link(token: String) -> Result<OwnerLinkView, AppError> {
+    use crate::server::respond;
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            let link = service::owner_link(&state.pool, &state.signer, &token).await?;
+            let o = super::queries::order(&state.pool, &state.config, &state.signer, &link.reference).await?;
+            Ok(OwnerLinkView {
+                reference: o.reference,
+                action: link.action,
+                state: state_name(link.state).into(),
+                title: o.event_title,
+                guest: o.buyer_name,
+                guests: o.quantity,
+                check_in: o.check_in,
+                check_out: o.check_out,
+                total: o.total,
+            })
+        }
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+fn state_name(s: service::LinkState) -> &'static str {
+    match s {
+        service::LinkState::Usable => "USABLE",
+        service::LinkState::Used => "USED",
+        service::LinkState::Expired => "EXPIRED",
+        service::LinkState::Stale => "STALE",
+    }
+}
+
+/// The owner presses Confirm or Cancel; the page then says what happened.
+#[server(prefix = "/fn", endpoint = "owner_act")]
+pub async fn owner_act(token: String) -> Result<String, AppError> {
+    use crate::server::respond;
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            let (action, outcome) =
+                service::use_owner_link(&state.pool, &state.config, &state.signer, &token).await?;
+            let result = match outcome {
+                service::LinkState::Usable => action.to_ascii_lowercase(),
+                other => state_name(other).to_ascii_lowercase(),
+            };
+            let next = format!("/owner/{token}?done={result}");
+            leptos_axum::redirect(&next);
+            Ok(result)
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "check_in")]
+pub async fn check_in(code: String) -> Result<CheckinView, AppError> {
+    use crate::server::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            let staff = auth::require_user().await?;
+            super::etickets::check_in(&state.pool, &staff, &code).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "door_counts")]
+pub async fn door_counts() -> Result<Vec<DoorCount>, AppError> {
+    use crate::server::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            let staff = auth::require_user().await?;
+            if !staff.role.is_staff() {
+                return Err(AppError::Forbidden);
+            }
+            super::queries::door_counts(&state.pool).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "admin_orders")]
+pub async fn admin_orders(
+    status: Option<String>,
+    event: Option<String>,
+    search: Option<String>,
+    refund: Option<String>,
+    page: Option<i64>,
+) -> Result<(Vec<OrderRow>, i64), AppError> {
+    use crate::server::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            auth::require_admin().await?;
+            let filter = super::queries::OrderFilter {
+                status: status.filter(|s| !s.is_empty()),
+                event: event.filter(|s| !s.is_empty()),
+                search,
+                refund: refund.filter(|s| !s.is_empty()),
+                page: page.unwrap_or(0),
+            };
+            super::queries::orders(&state.pool, &filter).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "admin_events")]
+pub async fn admin_events() -> Result<Vec<EventView>, AppError> {
+    use crate::server::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            auth::require_admin().await?;
+            super::queries::events(&state.pool, true, None).await
+        }
+        .await,
+    )
+}
+
+/// Marks an order paid: `via` is `PROOF` (after checking the buyer's proof) or `CASH`.
+#[server(prefix = "/fn", endpoint = "mark_order_paid")]
+pub async fn mark_order_paid(
+    reference: String,
+    via: String,
+    #[server(default)] admin_notes: String,
+) -> Result<(), AppError> {
+    use crate::server::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            let admin = auth::require_admin().await?;
+            let via = match via.as_str() {
+                "CASH" => service::PaidVia::Cash,
+                _ => service::PaidVia::Proof,
+            };
+            service::mark_paid(
+                &state.pool,
+                &state.config,
+                &state.signer,
+                &admin,
+                &reference,
+                via,
+                &admin_notes,
+            )
+            .await?;
+            leptos_axum::redirect(&format!("/admin/orders/{reference}?paid=1"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "cancel_order")]
+pub async fn cancel_order(reference: String, reason: String) -> Result<(), AppError> {
+    use crate::server::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            let admin = auth::require_admin().await?;
+            service::cancel_order(&state.pool, &admin, &reference, &reason).await?;
+            leptos_axum::redirect(&format!("/admin/orders/{reference}?cancelled=1"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "refund_initiated")]
+pub async fn refund_initiated(reference: String, refund_id: String) -> Result<(), AppError> {
+    use crate::server::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            let admin = auth::require_admin().await?;
+            service::refund_initiated(&state.pool, &admin, &reference, &refund_id).await?;
+            leptos_axum::redirect("/admin/refunds?done=1");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "refund_completed")]
+pub async fn refund_completed(reference: String) -> Result<(), AppError> {
+    use crate::server::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            let admin = auth::require_admin().await?;
+            service::refund_completed(&state.pool, &admin, &reference).await?;
+            leptos_axum::redirect("/admin/refunds?done=1");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Creates or edits an event or stay (`id` empty to create).
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/fn", endpoint = "save_event")]
+pub async fn save_event(
+    #[server(default)] id: String,
+    kind: String,
+    title: String,
+    #[server(default)] slug: String,
+    #[server(default)] description: String,
+    #[server(default)] venue: String,
+    #[server(default)] starts_at: String,
+    #[server(default)] ends_at: String,
+    capacity: String,
+    price: String,
+    #[server(default)] currency: String,
+    #[server(default)] max_per_order: String,
+    #[server(default)] sales_start: String,
+    #[server(default)] sales_end: String,
+    #[server(default)] owner_name: String,
+    #[server(default)] owner_phone: String,
+    #[server(default)] owner_email: String,
+    #[server(default)] checkin_info: String,
+) -> Result<String, AppError> {
+    use crate::server::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            let admin = auth::require_admin().await?;
+            let form = super::EventFields {
+                id,
+                kind,
+                title,
+                slug,
+                description,
+                venue,
+                starts_at,
+                ends_at,
+                capacity,
+                price,
+                currency,
+                max_per_order,
+                sales_start,
+                sales_end,
+                owner_name,
+                owner_phone,
+                owner_email,
+                checkin_info,
+            };
+            let slug = super::events::save(&state.pool, &admin, &form).await?;
+            leptos_axum::redirect(&format!("/admin/events?saved={slug}"));
+            Ok(slug)
+        }
+        .await,
+    )
+}
+
+/// Everything `/admin/commissions` shows: the summary, each referrer, and the lines matching
+/// the status and date range.
+#[server(prefix = "/fn", endpoint = "commission_report")]
+pub async fn commission_report(
+    status: Option<String>,
+    start_date: Option<String>,
+    end_date: Option<String>,
+) -> Result<
+    (
+        super::CommissionSummary,
+        Vec<super::Payable>,
+        Vec<super::CommissionLine>,
+    ),
+    AppError,
+> {
+    use crate::server::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            auth::require_admin().await?;
+            let range = super::rest::RangeQuery {
+                start_date: start_date.unwrap_or_default(),
+                end_date: end_date.unwrap_or_default(),
+            };
+            let (from, to) = range
+                .dates()
+                .map_err(|k| AppError::field("start_date", k, vec![]))?;
+            let status = status
+                .as_deref()
+                .and_then(|s| crate::domain::CommissionStatus::parse(s).ok())
+                .map(|s| s.as_str());
+            let c = super::commissions::summary(&state.pool).await?;
+            let p = super::commissions::payable(&state.pool, None).await?;
+            let l = super::commissions::lines(&state.pool, status, None, from, to).await?;
+            Ok((c, p, l))
+        }
+        .await,
+    )
+}

@@ -1,0 +1,158 @@
+//! E-tickets: looking one up by its token, the QR code that encodes its URL, and checking it
+//! in at the door in one atomic update.
+
+use chrono::{DateTime, Utc};
+use qrcode::{render::svg, QrCode};
+use sqlx::PgPool;
+
+use super::{
+    service::{eticket_link, token_hash},
+    CheckinView, ETicketView,
+};
+use crate::{
+    domain::{parse_eticket_code, Currency, Money},
+    error::AppError,
+    server::{auth::AuthUser, config::Config, respond},
+};
+
+/// The QR code of `text` as an SVG document, dark modules on white.
+pub fn qr_svg(text: &str) -> Result<String, AppError> {
+    let code = QrCode::new(text.as_bytes()).map_err(respond::internal)?;
+    Ok(code
+        .render::<svg::Color<'_>>()
+        .min_dimensions(240, 240)
+        .quiet_zone(true)
+        .build())
+}
+
+/// The QR modules of `text`: (width, dark flags row by row).
+pub fn qr_modules(text: &str) -> Result<(usize, Vec<bool>), AppError> {
+    let code = QrCode::new(text.as_bytes()).map_err(respond::internal)?;
+    let dark = code
+        .to_colors()
+        .into_iter()
+        .map(|c| c == qrcode::Color::Dark)
+        .collect();
+    Ok((code.width(), dark))
+}
+
+/// The e-ticket behind a token. Malformed, unknown and forged tokens are all `NotFound`:
+/// the lookup compares SHA-256 digests through a unique index, so neither the answer nor its
+/// timing depends on how much of a guessed token matched a real one.
+#[tracing::instrument(skip_all)]
+pub async fn find(pool: &PgPool, config: &Config, token: &str) -> Result<ETicketView, AppError> {
+    let token = parse_eticket_code(token).ok_or(AppError::NotFound)?;
+    let r = sqlx::query!(
+        r#"SELECT t.seq, t.holder_name, t.status, t.checked_in_at AS "checked_in_at: DateTime<Utc>",
+                  o.reference, o.quantity, o.total, o.amount_paid, o.currency, o.check_in, o.check_out, o.nights,
+                  e.kind, e.title, e.venue, e.starts_at AS "starts_at: DateTime<Utc>", e.ends_at AS "ends_at: DateTime<Utc>",
+                  e.checkin_info, e.owner_phone,
+                  (SELECT count(*) FROM etickets x WHERE x.order_id = o.id) AS "count!"
+           FROM etickets t JOIN orders o ON o.id = t.order_id JOIN events e ON e.id = o.event_id
+           WHERE t.token_hash = $1"#,
+        token_hash(&token)
+    )
+    .fetch_optional(pool)
+    .await
+    .map_err(respond::internal)?
+    .ok_or(AppError::NotFound)?;
+    let currency = Currency::parse(&r.currency).unwrap_or(Currency::XAF);
+    let url = eticket_link(config, &token);
+    let stay = r.kind == "STAY";
+    Ok(ETicketView {
+        qr_svg: qr_svg(&url)?,
+        url,
+        token,
+        kind: r.kind,
+        title: r.title,
+        venue: r.venue,
+        starts_at: r.starts_at,
+        ends_at: r.ends_at,
+        check_in: r.check_in.map(|d| d.to_string()),
+        check_out: r.check_out.map(|d| d.to_string()),
+        nights: r.nights,
+        guests: r.quantity,
+        holder_name: r.holder_name,
+        seq: r.seq,
+        count: r.count,
+        reference: r.reference,
+        amount_paid: Money::new(r.amount_paid, currency).display(),
+        balance_due: (r.total > r.amount_paid)
+            .then(|| Money::new(r.total - r.amount_paid, currency).display()),
+        checkin_info: r.checkin_info,
+        owner_phone: stay.then_some(r.owner_phone).filter(|p| !p.is_empty()),
+        status: r.status,
+        checked_in_at: r.checked_in_at,
+    })
+}
+
+/// Checks a ticket in. The conditional update is the whole decision: of two phones scanning
+/// the same ticket at once, exactly one sees VALID and the other ALREADY_CHECKED_IN.
+#[tracing::instrument(skip_all, fields(staff_id = %staff.id))]
+pub async fn check_in(pool: &PgPool, staff: &AuthUser, code: &str) -> Result<CheckinView, AppError> {
+    if !staff.role.is_staff() {
+        return Err(AppError::Forbidden);
+    }
+    let Some(token) = parse_eticket_code(code) else {
+        return Ok(CheckinView::outcome("INVALID"));
+    };
+    let hash = token_hash(&token);
+    let done = sqlx::query!(
+        r#"UPDATE etickets t SET status = 'CHECKED_IN', checked_in_at = now(), checked_in_by = $2
+           WHERE t.token_hash = $1 AND t.status = 'VALID'
+           RETURNING t.holder_name, t.checked_in_at AS "at!: DateTime<Utc>", t.order_id"#,
+        hash,
+        staff.id
+    )
+    .fetch_optional(pool)
+    .await
+    .map_err(respond::internal)?;
+    let (outcome, order_id, holder, at, by) = match done {
+        Some(d) => (
+            "VALID",
+            d.order_id,
+            d.holder_name,
+            Some(d.at),
+            Some(staff.name.clone()),
+        ),
+        None => {
+            let Some(t) = sqlx::query!(
+                r#"SELECT t.status, t.holder_name, t.order_id, t.checked_in_at AS "at: DateTime<Utc>", u.name AS "staff?"
+                   FROM etickets t LEFT JOIN users u ON u.id = t.checked_in_by WHERE t.token_hash = $1"#,
+                hash
+            )
+            .fetch_optional(pool)
+            .await
+            .map_err(respond::internal)?
+            else {
+                return Ok(CheckinView::outcome("INVALID"));
+            };
+            let outcome = if t.status == "VOID" {
+                "VOID"
+            } else {
+                "ALREADY_CHECKED_IN"
+            };
+            (outcome, t.order_id, t.holder_name, t.at, t.staff)
+        }
+    };
+    let counts = sqlx::query!(
+        r#"SELECT e.title, count(*) FILTER (WHERE x.status = 'CHECKED_IN') AS "checked_in!",
+                  count(*) FILTER (WHERE x.status <> 'VOID') AS "issued!"
+           FROM orders o JOIN events e ON e.id = o.event_id
+           JOIN orders oo ON oo.event_id = e.id JOIN etickets x ON x.order_id = oo.id
+           WHERE o.id = $1 GROUP BY e.title"#,
+        order_id
+    )
+    .fetch_one(pool)
+    .await
+    .map_err(respond::internal)?;
+    Ok(CheckinView {
+        outcome: outcome.into(),
+        holder_name: Some(holder),
+        title: Some(counts.title),
+        checked_in_at: at,
+        staff_name: by,
+        checked_in: counts.checked_in,
+        issued: counts.issued,
+    })
+}

@@ -1,0 +1,287 @@
+//! Events and stays, their orders, e-tickets with QR codes, the door check-in, the owner's
+//! signed links, refunds and referral commissions.
+
+pub mod admin_pages;
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod commissions;
+#[cfg(feature = "ssr")]
+pub mod etickets;
+#[cfg(feature = "ssr")]
+pub mod events;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod pdf;
+#[cfg(feature = "ssr")]
+pub mod queries;
+#[cfg(feature = "ssr")]
+pub mod rest;
+#[cfg(feature = "hydrate")]
+pub mod scanner;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod web;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The order form as typed, on both sides.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OrderFields {
+    pub slug: String,
+    pub quantity: String,
+    pub check_in: String,
+    pub check_out: String,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub referral_code: String,
+}
+
+/// An event or stay as its public page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventView {
+    pub id: uuid::Uuid,
+    pub slug: String,
+    pub kind: String,
+    pub title: String,
+    pub description: String,
+    pub venue: String,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub capacity: i32,
+    pub left: i32,
+    pub max_per_order: i32,
+    pub price: i64,
+    pub currency: String,
+    pub price_display: String,
+    pub sales_start: Option<DateTime<Utc>>,
+    pub sales_end: Option<DateTime<Utc>>,
+    /// Why it cannot be ordered now (a translation key), if it cannot.
+    pub closed_reason: Option<String>,
+    pub checkin_info: String,
+    pub owner_name: String,
+    pub owner_phone: String,
+    pub owner_email: String,
+    pub published: bool,
+}
+
+/// One line of an order's history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderEventView {
+    pub kind: String,
+    pub details: String,
+    pub actor: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// An e-ticket as listed on its order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketLink {
+    pub seq: i32,
+    pub url: String,
+    pub status: String,
+}
+
+/// An order as its buyer and the admins see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderView {
+    pub id: uuid::Uuid,
+    pub reference: String,
+    pub event_slug: String,
+    pub event_title: String,
+    pub kind: String,
+    pub status: String,
+    pub quantity: i32,
+    pub check_in: Option<String>,
+    pub check_out: Option<String>,
+    pub nights: i32,
+    pub subtotal: String,
+    pub discount: String,
+    pub total: String,
+    pub total_minor: i64,
+    pub amount_paid: String,
+    pub currency: String,
+    pub buyer_name: String,
+    pub buyer_email: String,
+    pub buyer_phone: String,
+    pub created_at: DateTime<Utc>,
+    pub payment_method: Option<String>,
+    pub phone_number: Option<String>,
+    pub transaction_id: Option<String>,
+    pub has_proof: bool,
+    pub proof_content_type: Option<String>,
+    pub paid_via: Option<String>,
+    pub referral_code: Option<String>,
+    pub commission_status: String,
+    pub referrer_commission: String,
+    pub refund_status: Option<String>,
+    pub refund_amount: Option<String>,
+    pub refund_id: Option<String>,
+    pub cancel_reason: Option<String>,
+    pub history: Vec<OrderEventView>,
+    pub tickets: Vec<TicketLink>,
+    /// `?sig=…` for links back to the buyer's page.
+    pub sig: String,
+}
+
+/// What a guest's e-ticket page shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ETicketView {
+    pub token: String,
+    pub url: String,
+    pub qr_svg: String,
+    pub kind: String,
+    pub title: String,
+    pub venue: String,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub check_in: Option<String>,
+    pub check_out: Option<String>,
+    pub nights: i32,
+    pub guests: i32,
+    pub holder_name: String,
+    pub seq: i32,
+    pub count: i64,
+    pub reference: String,
+    pub amount_paid: String,
+    pub balance_due: Option<String>,
+    pub checkin_info: String,
+    pub owner_phone: Option<String>,
+    pub status: String,
+    pub checked_in_at: Option<DateTime<Utc>>,
+}
+
+/// The answer at the door.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckinView {
+    /// `VALID`, `ALREADY_CHECKED_IN`, `INVALID` or `VOID`.
+    pub outcome: String,
+    pub holder_name: Option<String>,
+    pub title: Option<String>,
+    pub checked_in_at: Option<DateTime<Utc>>,
+    pub staff_name: Option<String>,
+    pub checked_in: i64,
+    pub issued: i64,
+}
+
+impl CheckinView {
+    pub fn outcome(outcome: &str) -> Self {
+        Self {
+            outcome: outcome.into(),
+            holder_name: None,
+            title: None,
+            checked_in_at: None,
+            staff_name: None,
+            checked_in: 0,
+            issued: 0,
+        }
+    }
+}
+
+/// Checked-in versus issued for one event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DoorCount {
+    pub title: String,
+    pub checked_in: i64,
+    pub issued: i64,
+}
+
+/// An owner link as its page shows it before the owner acts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OwnerLinkView {
+    pub reference: String,
+    pub action: String,
+    /// `USABLE`, `USED`, `EXPIRED` or `STALE`.
+    pub state: String,
+    pub title: String,
+    pub guest: String,
+    pub guests: i32,
+    pub check_in: Option<String>,
+    pub check_out: Option<String>,
+    pub total: String,
+}
+
+/// A row of the admin's order list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderRow {
+    pub reference: String,
+    pub event_title: String,
+    pub kind: String,
+    pub status: String,
+    pub buyer_name: String,
+    pub buyer_phone: String,
+    pub quantity: i32,
+    pub total: String,
+    pub has_proof: bool,
+    pub refund_status: Option<String>,
+    pub refund_amount: Option<String>,
+    pub refund_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Commission figures in minor units of the default currency.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CommissionSummary {
+    pub total_bookings: i64,
+    pub confirmed_count: i64,
+    pub pending_count: i64,
+    pub cancelled_count: i64,
+    pub total_admin_commission: i64,
+    pub total_referrer_commission: i64,
+    pub pending_admin_commission: i64,
+    pub pending_referrer_commission: i64,
+    pub total_discount: i64,
+}
+
+/// A referrer with what they are owed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Payable {
+    pub referral_code: String,
+    pub holder_name: String,
+    pub holder_phone: String,
+    pub kind: String,
+    pub confirmed_bookings: i64,
+    pub total_payable: i64,
+    pub pending: i64,
+    pub cancelled: i64,
+}
+
+/// One commission line: an order with a referral code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommissionLine {
+    pub reference: String,
+    pub referral_code: String,
+    pub event_title: String,
+    pub status: String,
+    pub commission_status: String,
+    pub total: i64,
+    pub discount: i64,
+    pub referrer_commission: i64,
+    pub admin_commission: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The admin's event form as typed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EventFields {
+    pub id: String,
+    pub kind: String,
+    pub title: String,
+    pub slug: String,
+    pub description: String,
+    pub venue: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub capacity: String,
+    pub price: String,
+    pub currency: String,
+    pub max_per_order: String,
+    pub sales_start: String,
+    pub sales_end: String,
+    pub owner_name: String,
+    pub owner_phone: String,
+    pub owner_email: String,
+    pub checkin_info: String,
+}

@@ -1,0 +1,288 @@
+//! Reading events and orders for pages and REST.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use super::{
+    service::{eticket_link, order_signature},
+    DoorCount, EventView, OrderEventView, OrderRow, OrderView, TicketLink,
+};
+use crate::{
+    domain::{sales_check, Currency, Money},
+    error::AppError,
+    features::payment_tickets::queries::like_pattern,
+    server::{config::Config, respond, signing::Signer},
+};
+
+fn money(minor: i64, currency: &str) -> String {
+    Money::new(minor, Currency::parse(currency).unwrap_or(Currency::XAF)).display()
+}
+
+/// Events and stays; `all` includes unpublished ones and past events (for admins).
+pub async fn events(pool: &PgPool, all: bool, slug: Option<&str>) -> Result<Vec<EventView>, AppError> {
+    let rows = sqlx::query!(
+        r#"SELECT id, slug, kind, title, description, venue, starts_at AS "starts_at: DateTime<Utc>",
+                  ends_at AS "ends_at: DateTime<Utc>", capacity, sold, max_per_order, price, currency,
+                  sales_start AS "sales_start: DateTime<Utc>", sales_end AS "sales_end: DateTime<Utc>",
+                  checkin_info, owner_name, owner_phone, owner_email, published
+           FROM events
+           WHERE ($1 OR (published AND (kind = 'STAY' OR ends_at > now())))
+             AND ($2::text IS NULL OR slug = $2)
+           ORDER BY kind, starts_at NULLS LAST, title"#,
+        all,
+        slug
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(respond::internal)?;
+    let now = Utc::now();
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let left = if r.kind == "EVENT" {
+                r.capacity - r.sold
+            } else {
+                r.capacity
+            };
+            let closed_reason = sales_check(now, r.sales_start, r.sales_end)
+                .err()
+                .or_else(|| {
+                    (r.kind == "EVENT" && r.starts_at.is_some_and(|s| s <= now))
+                        .then_some("error.event_started")
+                })
+                .or_else(|| (left <= 0).then_some("error.sold_out"))
+                .map(str::to_string);
+            EventView {
+                id: r.id,
+                slug: r.slug,
+                price_display: money(r.price, &r.currency),
+                kind: r.kind,
+                title: r.title,
+                description: r.description,
+                venue: r.venue,
+                starts_at: r.starts_at,
+                ends_at: r.ends_at,
+                capacity: r.capacity,
+                left,
+                max_per_order: r.max_per_order,
+                price: r.price,
+                currency: r.currency,
+                sales_start: r.sales_start,
+                sales_end: r.sales_end,
+                closed_reason,
+                checkin_info: r.checkin_info,
+                owner_name: r.owner_name,
+                owner_phone: r.owner_phone,
+                owner_email: r.owner_email,
+                published: r.published,
+            }
+        })
+        .collect())
+}
+
+/// One order with its history and tickets.
+pub async fn order(
+    pool: &PgPool,
+    config: &Config,
+    signer: &Signer,
+    reference: &str,
+) -> Result<OrderView, AppError> {
+    let r = sqlx::query!(
+        r#"SELECT o.id, o.reference, e.slug, e.title, e.kind, o.status, o.quantity, o.check_in, o.check_out, o.nights,
+                  o.subtotal, o.discount, o.total, o.amount_paid, o.currency, o.buyer_name, o.buyer_email,
+                  o.buyer_phone, o.created_at AS "created_at: DateTime<Utc>", o.payment_method, o.phone_number,
+                  o.transaction_id, o.proof_key IS NOT NULL AS "has_proof!", o.proof_content_type, o.paid_via,
+                  rc.code AS "referral_code?", o.commission_status, o.referrer_commission, o.refund_status,
+                  o.refund_amount, o.refund_id, o.cancel_reason
+           FROM orders o JOIN events e ON e.id = o.event_id
+           LEFT JOIN referral_codes rc ON rc.id = o.referral_code_id
+           WHERE o.reference = $1"#,
+        reference
+    )
+    .fetch_optional(pool)
+    .await
+    .map_err(respond::internal)?
+    .ok_or(AppError::NotFound)?;
+    let history = sqlx::query!(
+        r#"SELECT h.kind, h.details, u.name AS "actor?", h.created_at AS "at: DateTime<Utc>"
+           FROM order_events h LEFT JOIN users u ON u.id = h.actor_id
+           WHERE h.order_id = $1 ORDER BY h.id"#,
+        r.id
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(respond::internal)?
+    .into_iter()
+    .map(|h| OrderEventView {
+        kind: h.kind,
+        details: h.details,
+        actor: h.actor,
+        at: h.at,
+    })
+    .collect();
+    let tickets = sqlx::query!(
+        "SELECT seq, token, status FROM etickets WHERE order_id = $1 ORDER BY seq",
+        r.id
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(respond::internal)?
+    .into_iter()
+    .map(|t| TicketLink {
+        seq: t.seq,
+        url: eticket_link(config, &t.token),
+        status: t.status,
+    })
+    .collect();
+    let c = r.currency.as_str();
+    Ok(OrderView {
+        id: r.id,
+        sig: order_signature(signer, &r.reference),
+        reference: r.reference,
+        event_slug: r.slug,
+        event_title: r.title,
+        kind: r.kind,
+        status: r.status,
+        quantity: r.quantity,
+        check_in: r.check_in.map(|d| d.to_string()),
+        check_out: r.check_out.map(|d| d.to_string()),
+        nights: r.nights,
+        subtotal: money(r.subtotal, c),
+        discount: money(r.discount, c),
+        total: money(r.total, c),
+        total_minor: r.total,
+        amount_paid: money(r.amount_paid, c),
+        buyer_name: r.buyer_name,
+        buyer_email: r.buyer_email,
+        buyer_phone: r.buyer_phone,
+        created_at: r.created_at,
+        payment_method: r.payment_method,
+        phone_number: r.phone_number,
+        transaction_id: r.transaction_id,
+        has_proof: r.has_proof,
+        proof_content_type: r.proof_content_type,
+        paid_via: r.paid_via,
+        referral_code: r.referral_code,
+        commission_status: r.commission_status,
+        referrer_commission: money(r.referrer_commission, c),
+        refund_status: r.refund_status,
+        refund_amount: r.refund_amount.map(|a| money(a, c)),
+        refund_id: r.refund_id,
+        cancel_reason: r.cancel_reason,
+        history,
+        tickets,
+        currency: r.currency,
+    })
+}
+
+/// Filters of the admin's order list.
+#[derive(Debug, Clone, Default)]
+pub struct OrderFilter {
+    pub status: Option<String>,
+    pub event: Option<String>,
+    pub search: Option<String>,
+    pub refund: Option<String>,
+    pub page: i64,
+}
+
+/// Orders, newest first, and how many match.
+pub async fn orders(pool: &PgPool, f: &OrderFilter) -> Result<(Vec<OrderRow>, i64), AppError> {
+    let per_page = 50i64;
+    let search = f
+        .search
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .map(like_pattern);
+    let rows = sqlx::query!(
+        r#"SELECT o.reference, e.title, e.kind, o.status, o.buyer_name, o.buyer_phone, o.quantity, o.total,
+                  o.currency, o.proof_key IS NOT NULL AS "has_proof!", o.refund_status, o.refund_amount, o.refund_id,
+                  o.created_at AS "created_at: DateTime<Utc>", count(*) OVER () AS "total_count!"
+           FROM orders o JOIN events e ON e.id = o.event_id
+           WHERE ($1::text IS NULL OR o.status = $1)
+             AND ($2::text IS NULL OR e.slug = $2)
+             AND ($3::text IS NULL OR o.reference ILIKE $3 OR o.buyer_name ILIKE $3 OR o.buyer_phone ILIKE $3
+                  OR o.buyer_email ILIKE $3 OR o.transaction_id ILIKE $3)
+             AND ($4::text IS NULL OR ($4 = 'PENDING' AND o.refund_status IN ('REFUND_REQUIRED', 'REFUND_INITIATED'))
+                  OR ($4 = 'ANY' AND o.refund_status IS NOT NULL) OR o.refund_status = $4)
+           ORDER BY o.created_at DESC, o.reference DESC
+           LIMIT $5 OFFSET $6"#,
+        f.status,
+        f.event,
+        search,
+        f.refund,
+        per_page,
+        f.page.max(0) * per_page
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(respond::internal)?;
+    let total = rows.first().map_or(0, |r| r.total_count);
+    Ok((
+        rows.into_iter()
+            .map(|r| OrderRow {
+                total: money(r.total, &r.currency),
+                refund_amount: r.refund_amount.map(|a| money(a, &r.currency)),
+                reference: r.reference,
+                event_title: r.title,
+                kind: r.kind,
+                status: r.status,
+                buyer_name: r.buyer_name,
+                buyer_phone: r.buyer_phone,
+                quantity: r.quantity,
+                has_proof: r.has_proof,
+                refund_status: r.refund_status,
+                refund_id: r.refund_id,
+                created_at: r.created_at,
+            })
+            .collect(),
+        total,
+    ))
+}
+
+/// Checked-in versus issued tickets, per event that has any.
+pub async fn door_counts(pool: &PgPool) -> Result<Vec<DoorCount>, AppError> {
+    Ok(sqlx::query!(
+        r#"SELECT e.title, count(*) FILTER (WHERE t.status = 'CHECKED_IN') AS "checked_in!",
+                  count(*) FILTER (WHERE t.status <> 'VOID') AS "issued!"
+           FROM etickets t JOIN orders o ON o.id = t.order_id JOIN events e ON e.id = o.event_id
+           GROUP BY e.id, e.title, e.starts_at ORDER BY e.starts_at NULLS LAST, e.title"#
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(respond::internal)?
+    .into_iter()
+    .map(|r| DoorCount {
+        title: r.title,
+        checked_in: r.checked_in,
+        issued: r.issued,
+    })
+    .collect())
+}
+
+/// The proof an order's buyer sent, for admins.
+pub async fn proof_of(
+    pool: &PgPool,
+    storage: &crate::server::storage::Storage,
+    reference: &str,
+) -> Result<(Vec<u8>, String, String), AppError> {
+    let r = sqlx::query!(
+        r#"SELECT proof_key AS "key!", proof_content_type AS "ct!", proof_filename AS "name!"
+           FROM orders WHERE reference = $1 AND proof_key IS NOT NULL"#,
+        reference
+    )
+    .fetch_optional(pool)
+    .await
+    .map_err(respond::internal)?
+    .ok_or(AppError::NotFound)?;
+    Ok((storage.get(&r.key).await?, r.ct, r.name))
+}
+
+/// An order's id by its reference.
+pub async fn order_id(pool: &PgPool, reference: &str) -> Result<Uuid, AppError> {
+    sqlx::query_scalar!("SELECT id FROM orders WHERE reference = $1", reference)
+        .fetch_optional(pool)
+        .await
+        .map_err(respond::internal)?
+        .ok_or(AppError::NotFound)
+}

@@ -1,0 +1,256 @@
+//! Browser routes outside server functions: the buyer's proof upload (multipart), the proof for
+//! admins, an e-ticket as PDF, and the commission CSV.
+
+use axum::{
+    extract::{DefaultBodyLimit, Multipart, Path, Query, State},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+    routing::get,
+    routing::post,
+    Router,
+};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::{commissions, etickets, pdf, queries, service};
+use crate::{
+    domain::{local_display, parse_order_reference, Lang, MAX_PROOF_BYTES},
+    error::AppError,
+    features::payment_tickets::{
+        proof,
+        rest::{proof_response, read_multipart},
+        web::session_user,
+    },
+    i18n::{t, tf},
+    server::{lang::request_lang, state::AppState},
+};
+
+pub fn routes() -> Router<AppState> {
+    let limit = DefaultBodyLimit::max(MAX_PROOF_BYTES + 64 * 1024);
+    Router::new()
+        .route("/orders/{reference}/proof", post(upload_proof).layer(limit))
+        .route("/admin/orders/{reference}/proof", get(admin_proof))
+        .route("/t/{token}/pdf", get(ticket_pdf))
+        .route("/admin/commissions.csv", get(commissions_csv))
+}
+
+#[derive(Deserialize, Default)]
+struct Sig {
+    #[serde(default)]
+    sig: String,
+}
+
+/// The buyer's proof: signed link required; a refusal goes back to the order page with the
+/// fields typed and the reason.
+async fn upload_proof(
+    State(state): State<AppState>,
+    Path(reference): Path<String>,
+    Query(q): Query<Sig>,
+    headers: HeaderMap,
+    mp: Multipart,
+) -> Response {
+    let lang = request_lang(&headers);
+    let Some(reference) = parse_order_reference(&reference) else {
+        return (StatusCode::NOT_FOUND, t(lang, "error.not_found")).into_response();
+    };
+    if service::check_signature(&state.signer, &reference, &q.sig).is_err() {
+        return (StatusCode::NOT_FOUND, t(lang, "error.not_found")).into_response();
+    }
+    let page = format!("/orders/{reference}?sig={}", q.sig);
+    let back = |fields: &service::ProofFields, field: &str, key: &str| {
+        let query = serde_urlencoded::to_string([
+            ("payment_method", fields.payment_method.as_str()),
+            ("phone_number", fields.phone_number.as_str()),
+            ("transaction_id", fields.transaction_id.as_str()),
+            ("error_field", field),
+            ("error", key),
+        ])
+        .unwrap_or_default();
+        Redirect::to(&format!("{page}&{query}#pay")).into_response()
+    };
+    let empty = service::ProofFields {
+        payment_method: String::new(),
+        phone_number: String::new(),
+        transaction_id: String::new(),
+    };
+    let (form, file) = match read_multipart(mp, lang).await {
+        Ok(x) => x,
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return back(&empty, "proof", "error.proof_too_large")
+        }
+        Err(_) => return back(&empty, "proof", "error.bad_request"),
+    };
+    let fields = service::ProofFields {
+        payment_method: form.payment_method,
+        phone_number: form.phone_number,
+        transaction_id: form.transaction_id,
+    };
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return back(&fields, "proof", "error.proof_required");
+    };
+    let checked = match proof::check(&name, &bytes) {
+        Ok(p) => p,
+        Err(key) => return back(&fields, "proof", key),
+    };
+    match service::submit_proof(&state.pool, &state.storage, &reference, &fields, checked).await
+    {
+        Ok(()) => Redirect::to(&format!("{page}&proof=1")).into_response(),
+        Err(e) => {
+            let field = match &e {
+                AppError::Invalid { field: Some(f), .. } => f.clone(),
+                _ => String::new(),
+            };
+            back(&fields, &field, e.message_key())
+        }
+    }
+}
+
+async fn admin_proof(
+    State(state): State<AppState>,
+    session: Session,
+    Path(reference): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = request_lang(&headers);
+    match session_user(&state, &session).await {
+        Some(u) if u.role.is_admin() => {}
+        Some(_) => return (StatusCode::FORBIDDEN, t(lang, "error.forbidden")).into_response(),
+        None => return (StatusCode::UNAUTHORIZED, t(lang, "error.login_required")).into_response(),
+    }
+    match queries::proof_of(&state.pool, &state.storage, &reference).await {
+        Ok((bytes, ct, name)) => proof_response(bytes, ct, name).await,
+        Err(e) => (
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::NOT_FOUND),
+            t(lang, e.message_key()),
+        )
+            .into_response(),
+    }
+}
+
+/// The e-ticket as a one-page PDF, in the reader's language.
+async fn ticket_pdf(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = request_lang(&headers);
+    let v = match etickets::find(&state.pool, &state.config, &token).await {
+        Ok(v) => v,
+        Err(AppError::NotFound) => {
+            return (StatusCode::NOT_FOUND, t(lang, "eticket.not_found")).into_response()
+        }
+        Err(e) => {
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                t(lang, e.message_key()),
+            )
+                .into_response()
+        }
+    };
+    let (width, dark) = match etickets::qr_modules(&v.url) {
+        Ok(x) => x,
+        Err(_) => (0, Vec::new()),
+    };
+    let line = |bold: bool, size: u32, text: String| pdf::Line { bold, size, text };
+    let mut lines = vec![
+        line(true, 22, v.title.clone()),
+        line(false, 12, v.venue.clone()),
+    ];
+    if let Some(s) = v.starts_at {
+        lines.push(line(false, 12, local_display(s)));
+    }
+    if let (Some(i), Some(o)) = (&v.check_in, &v.check_out) {
+        lines.push(line(
+            false,
+            12,
+            format!("{} {i} - {} {o}", t(lang, "eticket.check_in"), t(lang, "eticket.check_out")),
+        ));
+    }
+    lines.push(line(true, 16, v.holder_name.clone()));
+    lines.push(line(
+        false,
+        12,
+        tf(
+            lang,
+            "eticket.number",
+            &[("seq", &v.seq.to_string()), ("count", &v.count.to_string())],
+        ),
+    ));
+    lines.push(line(false, 12, format!("{} {}", t(lang, "eticket.reference"), v.reference)));
+    lines.push(line(false, 12, format!("{} {}", t(lang, "eticket.paid"), v.amount_paid)));
+    if let Some(due) = &v.balance_due {
+        lines.push(line(true, 12, format!("{} {due}", t(lang, "eticket.balance"))));
+    }
+    if v.status != "VALID" {
+        lines.push(line(true, 14, t(lang, &format!("eticket.status.{}", v.status)).to_string()));
+    }
+    if !v.checkin_info.is_empty() {
+        lines.push(line(false, 11, v.checkin_info.clone()));
+    }
+    let bytes = pdf::ticket_pdf(&lines, width, &dark);
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&format!("attachment; filename=\"e-ticket-{}-{}.pdf\"", v.reference, v.seq))
+            .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    res
+}
+
+#[derive(Deserialize, Default)]
+struct CsvQuery {
+    #[serde(default)]
+    start_date: String,
+    #[serde(default)]
+    end_date: String,
+    #[serde(default)]
+    status: String,
+}
+
+async fn commissions_csv(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<CsvQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let lang: Lang = request_lang(&headers);
+    match session_user(&state, &session).await {
+        Some(u) if u.role.is_admin() => {}
+        Some(_) => return (StatusCode::FORBIDDEN, t(lang, "error.forbidden")).into_response(),
+        None => return (StatusCode::UNAUTHORIZED, t(lang, "error.login_required")).into_response(),
+    }
+    let range = super::rest::RangeQuery {
+        start_date: q.start_date,
+        end_date: q.end_date,
+    };
+    let (from, to) = match range.dates() {
+        Ok(x) => x,
+        Err(k) => return (StatusCode::BAD_REQUEST, t(lang, k)).into_response(),
+    };
+    let status = crate::domain::CommissionStatus::parse(&q.status)
+        .ok()
+        .map(|s| s.as_str());
+    match commissions::lines(&state.pool, status, None, from, to).await {
+        Ok(lines) => {
+            let mut res = commissions::csv(&lines).into_response();
+            let h = res.headers_mut();
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            );
+            h.insert(
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"commissions.csv\""),
+            );
+            res
+        }
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, t(lang, e.message_key())).into_response(),
+    }
+}

@@ -580,8 +580,17 @@ mod tests {
             &mut sources,
         );
         let spaces = [
-            "error.", "order.", "eticket.", "owner.", "checkin.", "refund.", "commission.",
-            "events.", "nav.", "admin.", "api.",
+            "error.",
+            "order.",
+            "eticket.",
+            "owner.",
+            "checkin.",
+            "refund.",
+            "commission.",
+            "events.",
+            "nav.",
+            "admin.",
+            "api.",
         ];
         let mut missing = Vec::new();
         for src in &sources {
@@ -619,8 +628,14 @@ mod tests {
             assert!(has_key(&format!("checkin.outcome.{o}")));
         }
         for m in [
-            "order_created", "tickets_issued", "owner_request", "order_cancelled",
-            "order_cancelled_refund", "refund_initiated", "refund_completed", "refund_required",
+            "order_created",
+            "tickets_issued",
+            "owner_request",
+            "order_cancelled",
+            "order_cancelled_refund",
+            "refund_initiated",
+            "refund_completed",
+            "refund_required",
             "payment_stuck",
         ] {
             assert!(has_key(&format!("mail.{m}.subject")) && has_key(&format!("mail.{m}.body")));

@@ -52,10 +52,17 @@ impl OrderStatus {
         use OrderStatus::*;
         matches!(
             (self, next),
-            (PaymentPending, PendingVerification | Paid | Cancelled | Expired | Failed)
-                | (PendingVerification, Paid | Cancelled | Failed | RequiresManualReview)
-                | (RequiresManualReview, Paid | Cancelled | Failed)
-                | (Paid, OwnerConfirmed | TicketsIssued | OwnerCancelled | Cancelled)
+            (
+                PaymentPending,
+                PendingVerification | Paid | Cancelled | Expired | Failed
+            ) | (
+                PendingVerification,
+                Paid | Cancelled | Failed | RequiresManualReview
+            ) | (RequiresManualReview, Paid | Cancelled | Failed)
+                | (
+                    Paid,
+                    OwnerConfirmed | TicketsIssued | OwnerCancelled | Cancelled
+                )
                 | (OwnerConfirmed, TicketsIssued)
                 | (TicketsIssued, Cancelled)
         )
@@ -380,8 +387,7 @@ mod tests {
         assert_eq!(Slug::parse("a--b"), Err("error.slug_invalid"));
         assert_eq!(Slug::parse("../etc"), Err("error.slug_invalid"));
         assert_eq!(
-            Slug::from_title("Fête de la Musique — Yaoundé 2026!")
-                .map(|s| s.as_str().to_string()),
+            Slug::from_title("Fête de la Musique — Yaoundé 2026!").map(|s| s.as_str().to_string()),
             Ok("fete-de-la-musique-yaounde-2026".into())
         );
         assert!(Slug::from_title("!!!").is_err());
@@ -445,7 +451,10 @@ mod tests {
         assert_eq!(at.to_rfc3339(), "2026-12-20T17:00:00+00:00");
         assert_eq!(local_display(at), "20/12/2026 18:00");
         assert_eq!(local_input(at), "2026-12-20T18:00");
-        assert_eq!(parse_local_datetime("20/12/2026"), Err("error.datetime_invalid"));
+        assert_eq!(
+            parse_local_datetime("20/12/2026"),
+            Err("error.datetime_invalid")
+        );
     }
 
     #[test]

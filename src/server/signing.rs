@@ -38,9 +38,10 @@ impl Signer {
         )
         .execute(pool)
         .await?;
-        let stored = sqlx::query_scalar!("SELECT value FROM app_settings WHERE key = 'signing_key'")
-            .fetch_one(pool)
-            .await?;
+        let stored =
+            sqlx::query_scalar!("SELECT value FROM app_settings WHERE key = 'signing_key'")
+                .fetch_one(pool)
+                .await?;
         Ok(Self::new(stored.as_bytes()))
     }
 

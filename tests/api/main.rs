@@ -3,6 +3,7 @@
 mod accounts;
 mod helpers;
 mod mail;
+mod orders;
 mod security;
 mod storage;
 mod ticket_pages;

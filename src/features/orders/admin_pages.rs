@@ -109,7 +109,14 @@ pub fn AdminOrderPage() -> impl IntoView {
     let cancel = ServerAction::<CancelOrder>::new();
     let reference = move || params.read().get("reference").unwrap_or_default();
     let order = Resource::new(
-        move || (reference(), paid.version().get(), cash.version().get(), cancel.version().get()),
+        move || {
+            (
+                reference(),
+                paid.version().get(),
+                cash.version().get(),
+                cancel.version().get(),
+            )
+        },
         |(r, ..)| get_order(r, String::new()),
     );
     let paid_state = form_state(paid);
@@ -382,7 +389,12 @@ pub fn AdminCommissionsPage() -> impl IntoView {
             "/admin/commissions.csv?{}",
             pairs
                 .iter()
-                .map(|(k, v)| format!("{k}={}", v.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect::<String>()))
+                .map(|(k, v)| format!(
+                    "{k}={}",
+                    v.chars()
+                        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                        .collect::<String>()
+                ))
                 .collect::<Vec<_>>()
                 .join("&")
         )

@@ -75,7 +75,6 @@ pub async fn buyer_details() -> Result<Option<(String, String, String)>, AppErro
     )
 }
 
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/fn", endpoint = "place_order")]
 pub async fn place_order(
     slug: String,
@@ -127,14 +126,18 @@ pub async fn get_order(reference: String, sig: String) -> Result<OrderView, AppE
     respond::reply(
         async {
             let state = respond::state()?;
-            let reference = crate::domain::parse_order_reference(&reference).ok_or(AppError::NotFound)?;
+            let reference =
+                crate::domain::parse_order_reference(&reference).ok_or(AppError::NotFound)?;
             let user = auth::current_user().await?;
             let signed = service::check_signature(&state.signer, &reference, &sig).is_ok();
-            let view = super::queries::order(&state.pool, &state.config, &state.signer, &reference).await;
+            let view =
+                super::queries::order(&state.pool, &state.config, &state.signer, &reference).await;
             let allowed = signed
                 || user.as_ref().is_some_and(|u| {
                     u.role.is_admin()
-                        || view.as_ref().is_ok_and(|v| v.buyer_email.eq_ignore_ascii_case(&u.email))
+                        || view
+                            .as_ref()
+                            .is_ok_and(|v| v.buyer_email.eq_ignore_ascii_case(&u.email))
                 });
             if !allowed {
                 return Err(AppError::NotFound);
@@ -164,7 +167,9 @@ pub async fn get_owner_link(token: String) -> Result<OwnerLinkView, AppError> {
         async {
             let state = respond::state()?;
             let link = service::owner_link(&state.pool, &state.signer, &token).await?;
-            let o = super::queries::order(&state.pool, &state.config, &state.signer, &link.reference).await?;
+            let o =
+                super::queries::order(&state.pool, &state.config, &state.signer, &link.reference)
+                    .await?;
             Ok(OwnerLinkView {
                 reference: o.reference,
                 action: link.action,
@@ -359,7 +364,6 @@ pub async fn refund_completed(reference: String) -> Result<(), AppError> {
 }
 
 /// Creates or edits an event or stay (`id` empty to create).
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/fn", endpoint = "save_event")]
 pub async fn save_event(
     #[server(default)] id: String,

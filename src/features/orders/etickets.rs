@@ -89,7 +89,11 @@ pub async fn find(pool: &PgPool, config: &Config, token: &str) -> Result<ETicket
 /// Checks a ticket in. The conditional update is the whole decision: of two phones scanning
 /// the same ticket at once, exactly one sees VALID and the other ALREADY_CHECKED_IN.
 #[tracing::instrument(skip_all, fields(staff_id = %staff.id))]
-pub async fn check_in(pool: &PgPool, staff: &AuthUser, code: &str) -> Result<CheckinView, AppError> {
+pub async fn check_in(
+    pool: &PgPool,
+    staff: &AuthUser,
+    code: &str,
+) -> Result<CheckinView, AppError> {
     if !staff.role.is_staff() {
         return Err(AppError::Forbidden);
     }

@@ -2,6 +2,8 @@
 //! signed links, refunds and referral commissions.
 
 pub mod admin_pages;
+// Plain HTML forms post one field per argument; the event form has many fields.
+#[allow(clippy::too_many_arguments)]
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod commissions;

@@ -7,8 +7,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
     api::{
-        buyer_details, door_counts, get_event, get_eticket, get_order, get_owner_link,
-        list_events, payment_methods, CheckIn, OwnerAct, PlaceOrder,
+        buyer_details, door_counts, get_eticket, get_event, get_order, get_owner_link, list_events,
+        payment_methods, CheckIn, OwnerAct, PlaceOrder,
     },
     EventView, OrderView,
 };

@@ -20,7 +20,11 @@ fn money(minor: i64, currency: &str) -> String {
 }
 
 /// Events and stays; `all` includes unpublished ones and past events (for admins).
-pub async fn events(pool: &PgPool, all: bool, slug: Option<&str>) -> Result<Vec<EventView>, AppError> {
+pub async fn events(
+    pool: &PgPool,
+    all: bool,
+    slug: Option<&str>,
+) -> Result<Vec<EventView>, AppError> {
     let rows = sqlx::query!(
         r#"SELECT id, slug, kind, title, description, venue, starts_at AS "starts_at: DateTime<Utc>",
                   ends_at AS "ends_at: DateTime<Utc>", capacity, sold, max_per_order, price, currency,

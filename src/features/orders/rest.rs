@@ -41,7 +41,10 @@ pub fn routes() -> Router<AppState> {
         .route("/commissions/report", get(commissions_report))
         .route("/monitoring/pending-payments", get(monitor_now))
         .route("/monitoring/stuck-bookings", get(stuck_bookings))
-        .route("/monitoring/failed-notifications", get(failed_notifications))
+        .route(
+            "/monitoring/failed-notifications",
+            get(failed_notifications),
+        )
 }
 
 fn fail(lang: Lang) -> impl Fn(AppError) -> ApiError {
@@ -248,7 +251,10 @@ async fn commissions_by_status(
     let lines = commissions::lines(&state.pool, Some(status.as_str()), None, None, None)
         .await
         .map_err(fail(lang))?;
-    Ok(ok("OK", json!({ "status": status.as_str(), "commissions": lines_json(&lines) })))
+    Ok(ok(
+        "OK",
+        json!({ "status": status.as_str(), "commissions": lines_json(&lines) }),
+    ))
 }
 
 fn lines_json(lines: &[CommissionLine]) -> Vec<Value> {

@@ -19,9 +19,7 @@ use crate::{
         accounts::service::audit,
         payment_tickets::{proof::CheckedProof, service::next_number},
     },
-    server::{
-        auth::AuthUser, config::Config, outbox, respond, signing::Signer, storage::Storage,
-    },
+    server::{auth::AuthUser, config::Config, outbox, respond, signing::Signer, storage::Storage},
 };
 
 type Tx<'a> = Transaction<'a, Postgres>;
@@ -338,8 +336,7 @@ pub async fn submit_proof(
     .await
     .map_err(respond::internal)?
     .ok_or_else(|| bad("payment_method", "error.method_invalid"))?;
-    let phone =
-        PhoneNumber::parse(&fields.phone_number).map_err(|k| bad("phone_number", k))?;
+    let phone = PhoneNumber::parse(&fields.phone_number).map_err(|k| bad("phone_number", k))?;
     let txid =
         TransactionId::parse(&fields.transaction_id).map_err(|k| bad("transaction_id", k))?;
     let key = storage.put_proof(&proof).await?;
@@ -428,19 +425,24 @@ pub async fn mark_paid(
     .await
     .map_err(respond::internal)?;
     let Some(row) = row else {
-        let exists =
-            sqlx::query_scalar!("SELECT id FROM orders WHERE reference = $1", reference)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(respond::internal)?;
+        let exists = sqlx::query_scalar!("SELECT id FROM orders WHERE reference = $1", reference)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(respond::internal)?;
         return Err(match exists {
             None => AppError::NotFound,
             Some(_) => AppError::form("error.order_not_payable", vec![], 409),
         });
     };
-    order_event(&mut tx, row.id, Some(admin.id), "PAID", &format!("{via_text} {}", note.trim()))
-        .await?;
-    audit(&mut tx, Some(admin.id), "order.paid", "order", row.id).await?;
+    order_event(
+        &mut tx,
+        row.id,
+        Some(admin.id),
+        "PAID",
+        &format!("{via_text} {}", note.trim()),
+    )
+    .await?;
+    audit(&mut tx, Some(admin.id), "orders.paid", "order", row.id).await?;
     let outcome = if row.kind == "STAY" {
         ask_owner(&mut tx, config, signer, row.id).await?;
         Paid::AwaitingOwner
@@ -476,7 +478,11 @@ pub async fn issue_tickets(
     else {
         return Ok(0);
     };
-    let count = if order.kind == "STAY" { 1 } else { order.quantity };
+    let count = if order.kind == "STAY" {
+        1
+    } else {
+        order.quantity
+    };
     let mut links = Vec::new();
     for seq in 1..=count {
         let token = new_eticket_token();
@@ -833,7 +839,11 @@ pub async fn cancel_order(
     }
     let reason = reason.trim();
     if reason.is_empty() {
-        return Err(AppError::field("reason", "error.cancel_reason_required", vec![]));
+        return Err(AppError::field(
+            "reason",
+            "error.cancel_reason_required",
+            vec![],
+        ));
     }
     if reason.chars().count() > 1000 {
         return Err(AppError::field(
@@ -852,7 +862,7 @@ pub async fn cancel_order(
     if !cancel_in(&mut tx, id, "CANCELLED", &sources, reason, Some(admin.id)).await? {
         return Err(AppError::form("error.order_not_cancellable", vec![], 409));
     }
-    audit(&mut tx, Some(admin.id), "order.cancelled", "order", id).await?;
+    audit(&mut tx, Some(admin.id), "orders.cancelled", "order", id).await?;
     tx.commit().await.map_err(respond::internal)?;
     Ok(())
 }
@@ -890,8 +900,22 @@ pub async fn refund_initiated(
     .await
     .map_err(respond::internal)?
     .ok_or_else(|| AppError::form("error.refund_not_required", vec![], 409))?;
-    order_event(&mut tx, row.id, Some(admin.id), "REFUND_INITIATED", refund_id).await?;
-    audit(&mut tx, Some(admin.id), "refund.initiated", "order", row.id).await?;
+    order_event(
+        &mut tx,
+        row.id,
+        Some(admin.id),
+        "REFUND_INITIATED",
+        refund_id,
+    )
+    .await?;
+    audit(
+        &mut tx,
+        Some(admin.id),
+        "refunds.initiated",
+        "order",
+        row.id,
+    )
+    .await?;
     let lang = Lang::parse(&row.language).unwrap_or_default();
     let currency = Currency::parse(&row.currency).unwrap_or(Currency::XAF);
     outbox::enqueue_template(
@@ -940,7 +964,14 @@ pub async fn refund_completed(
     .await
     .map_err(respond::internal)?;
     order_event(&mut tx, row.id, Some(admin.id), "REFUND_COMPLETED", "").await?;
-    audit(&mut tx, Some(admin.id), "refund.completed", "order", row.id).await?;
+    audit(
+        &mut tx,
+        Some(admin.id),
+        "refunds.completed",
+        "order",
+        row.id,
+    )
+    .await?;
     let lang = Lang::parse(&row.language).unwrap_or_default();
     let currency = Currency::parse(&row.currency).unwrap_or(Currency::XAF);
     outbox::enqueue_template(
@@ -1004,7 +1035,15 @@ pub async fn monitor(pool: &PgPool, config: &Config) -> Result<(usize, usize), A
     .await
     .map_err(respond::internal)?;
     for o in &expired {
-        cancel_in(&mut tx, o.id, "EXPIRED", &["PAYMENT_PENDING"], "expired", None).await?;
+        cancel_in(
+            &mut tx,
+            o.id,
+            "EXPIRED",
+            &["PAYMENT_PENDING"],
+            "expired",
+            None,
+        )
+        .await?;
     }
     tx.commit().await.map_err(respond::internal)?;
     Ok((stuck.len(), expired.len()))

@@ -92,8 +92,7 @@ async fn upload_proof(
         Ok(p) => p,
         Err(key) => return back(&fields, "proof", key),
     };
-    match service::submit_proof(&state.pool, &state.storage, &reference, &fields, checked).await
-    {
+    match service::submit_proof(&state.pool, &state.storage, &reference, &fields, checked).await {
         Ok(()) => Redirect::to(&format!("{page}&proof=1")).into_response(),
         Err(e) => {
             let field = match &e {
@@ -140,17 +139,10 @@ async fn ticket_pdf(
             return (StatusCode::NOT_FOUND, t(lang, "eticket.not_found")).into_response()
         }
         Err(e) => {
-            return (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                t(lang, e.message_key()),
-            )
-                .into_response()
+            return (StatusCode::INTERNAL_SERVER_ERROR, t(lang, e.message_key())).into_response()
         }
     };
-    let (width, dark) = match etickets::qr_modules(&v.url) {
-        Ok(x) => x,
-        Err(_) => (0, Vec::new()),
-    };
+    let (width, dark) = etickets::qr_modules(&v.url).unwrap_or_default();
     let line = |bold: bool, size: u32, text: String| pdf::Line { bold, size, text };
     let mut lines = vec![
         line(true, 22, v.title.clone()),
@@ -163,7 +155,11 @@ async fn ticket_pdf(
         lines.push(line(
             false,
             12,
-            format!("{} {i} - {} {o}", t(lang, "eticket.check_in"), t(lang, "eticket.check_out")),
+            format!(
+                "{} {i} - {} {o}",
+                t(lang, "eticket.check_in"),
+                t(lang, "eticket.check_out")
+            ),
         ));
     }
     lines.push(line(true, 16, v.holder_name.clone()));
@@ -176,13 +172,29 @@ async fn ticket_pdf(
             &[("seq", &v.seq.to_string()), ("count", &v.count.to_string())],
         ),
     ));
-    lines.push(line(false, 12, format!("{} {}", t(lang, "eticket.reference"), v.reference)));
-    lines.push(line(false, 12, format!("{} {}", t(lang, "eticket.paid"), v.amount_paid)));
+    lines.push(line(
+        false,
+        12,
+        format!("{} {}", t(lang, "eticket.reference"), v.reference),
+    ));
+    lines.push(line(
+        false,
+        12,
+        format!("{} {}", t(lang, "eticket.paid"), v.amount_paid),
+    ));
     if let Some(due) = &v.balance_due {
-        lines.push(line(true, 12, format!("{} {due}", t(lang, "eticket.balance"))));
+        lines.push(line(
+            true,
+            12,
+            format!("{} {due}", t(lang, "eticket.balance")),
+        ));
     }
     if v.status != "VALID" {
-        lines.push(line(true, 14, t(lang, &format!("eticket.status.{}", v.status)).to_string()));
+        lines.push(line(
+            true,
+            14,
+            t(lang, &format!("eticket.status.{}", v.status)).to_string(),
+        ));
     }
     if !v.checkin_info.is_empty() {
         lines.push(line(false, 11, v.checkin_info.clone()));
@@ -190,11 +202,17 @@ async fn ticket_pdf(
     let bytes = pdf::ticket_pdf(&lines, width, &dark);
     let mut res = bytes.into_response();
     let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
     h.insert(
         header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&format!("attachment; filename=\"e-ticket-{}-{}.pdf\"", v.reference, v.seq))
-            .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
+        HeaderValue::from_str(&format!(
+            "attachment; filename=\"e-ticket-{}-{}.pdf\"",
+            v.reference, v.seq
+        ))
+        .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
     );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(

@@ -443,7 +443,6 @@ async fn proof_file(
     Ok(proof_response(bytes, ct, name).await)
 }
 
-
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct ListQuery {

@@ -1,0 +1,1177 @@
+//! Orders for events and stays: placing, paying, issuing e-tickets once, the door, the owner's
+//! links, refunds, commissions and the stuck-payment monitor, over HTTP against a fresh
+//! database per test.
+
+use std::io::Cursor;
+
+use futures::future::join_all;
+use reqwest::{
+    multipart::{Form, Part},
+    Client,
+};
+use serde_json::Value;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::helpers::{client, spawn_app, spawn_with, TestApp};
+
+const PASSWORD: &str = "correct horse battery";
+
+async fn event(app: &TestApp, slug: &str, capacity: i32, max_per_order: i32) {
+    sqlx::query(
+        "INSERT INTO events (id, slug, kind, title, venue, starts_at, ends_at, capacity, price, currency, max_per_order)
+         VALUES ($1, $2, 'EVENT', 'Festival', 'Palais des Sports', now() + interval '10 days',
+                 now() + interval '10 days 5 hours', $3, 5000, 'XAF', $4)",
+    )
+    .bind(Uuid::new_v4())
+    .bind(slug)
+    .bind(capacity)
+    .bind(max_per_order)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+}
+
+async fn stay(app: &TestApp, slug: &str) {
+    sqlx::query(
+        "INSERT INTO events (id, slug, kind, title, venue, capacity, price, currency, owner_name, owner_phone, owner_email)
+         VALUES ($1, $2, 'STAY', 'Villa Kribi', 'Kribi', 6, 45000, 'XAF', 'Jean', '+237699000002', 'owner@example.cm')",
+    )
+    .bind(Uuid::new_v4())
+    .bind(slug)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+}
+
+async fn referral(app: &TestApp, code: &str) {
+    sqlx::query(
+        "INSERT INTO referral_codes (id, code, kind, holder_name, holder_phone, discount_bps, referrer_bps, admin_bps)
+         VALUES ($1, $2, 'STANDARD', 'Clarisse', '+237677000009', 1000, 500, 500)",
+    )
+    .bind(Uuid::new_v4())
+    .bind(code)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+}
+
+fn future_date(days: i64) -> String {
+    (chrono::Utc::now().date_naive() + chrono::Duration::days(days)).to_string()
+}
+
+/// Posts the order form; returns the response status and, when placed, (reference, sig).
+async fn place(
+    app: &TestApp,
+    c: &Client,
+    fields: &[(&str, &str)],
+) -> (u16, Option<(String, String)>, String) {
+    let mut form: Vec<(&str, &str)> = [
+        ("name", "Awa Ndiaye"),
+        ("email", "awa@example.cm"),
+        ("phone", "+237 677 12 34 56"),
+    ]
+    .into_iter()
+    .filter(|(k, _)| !fields.iter().any(|(f, _)| f == k))
+    .collect();
+    form.extend_from_slice(fields);
+    let res = app.post_fn(c, "place_order", &form).await;
+    let status = res.status().as_u16();
+    let body = res.text().await.unwrap_or_default();
+    let placed = serde_json::from_str::<String>(&body).ok().and_then(|next| {
+        let rest = next.strip_prefix("/orders/")?;
+        let (reference, sig) = rest.split_once("?sig=")?;
+        Some((reference.to_string(), sig.to_string()))
+    });
+    (status, placed, body)
+}
+
+async fn order_event(app: &TestApp, slug: &str, quantity: &str) -> (String, String) {
+    let (status, placed, body) =
+        place(app, &client(), &[("slug", slug), ("quantity", quantity)]).await;
+    assert_eq!(status, 200, "{body}");
+    placed.expect("placed")
+}
+
+/// A signed-in client with the given role.
+async fn signed_in(app: &TestApp, email: &str, role: &str) -> Client {
+    let c = client();
+    app.register(&c, email).await;
+    sqlx::query("UPDATE users SET role = $2 WHERE email = $1")
+        .bind(email)
+        .bind(role)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let c = client();
+    app.login(&c, email, PASSWORD).await;
+    c
+}
+
+async fn bearer(app: &TestApp, email: &str) -> String {
+    let body: Value = reqwest::Client::new()
+        .post(format!("{}/api/auth/token", app.addr))
+        .json(&serde_json::json!({ "email": email, "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["data"]["token"].as_str().expect("token").to_string()
+}
+
+async fn status_of(app: &TestApp, reference: &str) -> String {
+    sqlx::query_scalar("SELECT status FROM orders WHERE reference = $1")
+        .bind(reference)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+async fn scalar_i64(app: &TestApp, sql: &str, reference: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .bind(reference)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+async fn tickets_of(app: &TestApp, reference: &str) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT t.token FROM etickets t JOIN orders o ON o.id = t.order_id WHERE o.reference = $1 ORDER BY t.seq",
+    )
+    .bind(reference)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
+}
+
+async fn outbox_bodies(app: &TestApp, kind: &str) -> Vec<String> {
+    sqlx::query_scalar("SELECT body FROM outbox WHERE kind = $1 ORDER BY created_at")
+        .bind(kind)
+        .fetch_all(&app.pool)
+        .await
+        .unwrap()
+}
+
+fn png() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(40, 30, |x, y| image::Rgb([x as u8 * 5, y as u8 * 7, 90]));
+    let mut out = Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+async fn send_proof(app: &TestApp, reference: &str, sig: &str, file: Vec<u8>) -> reqwest::Response {
+    let form = Form::new()
+        .text("payment_method", "MTN_MOMO")
+        .text("phone_number", "677123456")
+        .text("transaction_id", "MP240101.1234.A")
+        .part(
+            "proof",
+            Part::bytes(file)
+                .file_name("recu.png")
+                .mime_str("image/png")
+                .unwrap(),
+        );
+    client()
+        .post(format!("{}/orders/{reference}/proof?sig={sig}", app.addr))
+        .header("origin", &app.addr)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn mark_paid(app: &TestApp, admin: &Client, reference: &str, via: &str) -> u16 {
+    app.post_fn(
+        admin,
+        "mark_order_paid",
+        &[("reference", reference), ("via", via)],
+    )
+    .await
+    .status()
+    .as_u16()
+}
+
+#[sqlx::test(migrations = false)]
+async fn an_order_holds_places_and_mails_a_signed_link(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    event(&app, "fest", 50, 10).await;
+    let (reference, sig) = order_event(&app, "fest", "3").await;
+    assert!(reference.starts_with("ORD-"));
+    assert_eq!(
+        sig,
+        app.signer.sign(&format!("order:{reference}")),
+        "HMAC of the reference"
+    );
+    assert_eq!(status_of(&app, &reference).await, "PAYMENT_PENDING");
+    assert_eq!(
+        scalar_i64(
+            &app,
+            "SELECT sold::bigint FROM events WHERE slug = 'fest' AND $1 <> ''",
+            &reference
+        )
+        .await,
+        3
+    );
+    assert_eq!(
+        scalar_i64(
+            &app,
+            "SELECT total FROM orders WHERE reference = $1",
+            &reference
+        )
+        .await,
+        15_000
+    );
+    let mail = outbox_bodies(&app, "order_created").await;
+    assert_eq!(mail.len(), 1);
+    assert!(
+        mail[0].contains(&format!("/orders/{reference}?sig={sig}")),
+        "{}",
+        mail[0]
+    );
+
+    let (code, html) = app
+        .page(&client(), &format!("/orders/{reference}?sig={sig}"))
+        .await;
+    assert_eq!(code, 200);
+    assert!(html.contains(&reference));
+    assert!(
+        html.contains("15 000") || html.contains("15\u{202f}000"),
+        "total shown"
+    );
+    // Without the signature, or with another one, the order does not exist.
+    for path in [
+        format!("/orders/{reference}"),
+        format!("/orders/{reference}?sig=00{}", &sig[2..]),
+        format!("/orders/{reference}?sig=abc"),
+    ] {
+        let (code, html) = app.page(&client(), &path).await;
+        assert_eq!(code, 404, "{path}");
+        assert!(!html.contains("awa@example.cm"));
+    }
+}
+
+#[sqlx::test(migrations = false)]
+async fn bad_orders_are_refused_with_reasons_and_nothing_written(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    event(&app, "fest", 50, 4).await;
+    stay(&app, "villa").await;
+    let past = (chrono::Utc::now().date_naive() - chrono::Duration::days(2)).to_string();
+    let (d1, d3) = (future_date(10), future_date(13));
+    let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
+        (
+            vec![("slug", "fest"), ("quantity", "0")],
+            "error.quantity_too_small",
+        ),
+        (
+            vec![("slug", "fest"), ("quantity", "5")],
+            "error.quantity_too_large",
+        ),
+        (
+            vec![("slug", "fest"), ("quantity", "-1")],
+            "error.quantity_too_small",
+        ),
+        (
+            vec![("slug", "fest"), ("quantity", "deux")],
+            "error.quantity_invalid",
+        ),
+        (
+            vec![
+                ("slug", "fest"),
+                ("quantity", "1"),
+                ("referral_code", "NOPE"),
+            ],
+            "error.referral_invalid",
+        ),
+        (
+            vec![
+                ("slug", "villa"),
+                ("quantity", "2"),
+                ("check_in", &past),
+                ("check_out", &d1),
+            ],
+            "error.date_past",
+        ),
+        (
+            vec![
+                ("slug", "villa"),
+                ("quantity", "2"),
+                ("check_in", &d3),
+                ("check_out", &d1),
+            ],
+            "error.dates_reversed",
+        ),
+        (
+            vec![
+                ("slug", "villa"),
+                ("quantity", "9"),
+                ("check_in", &d1),
+                ("check_out", &d3),
+            ],
+            "error.quantity_too_large",
+        ),
+        (
+            vec![
+                ("slug", "villa"),
+                ("quantity", "2"),
+                ("check_in", "24/12"),
+                ("check_out", &d3),
+            ],
+            "error.date_invalid",
+        ),
+    ];
+    for (fields, key) in cases {
+        let (status, placed, body) = place(&app, &client(), &fields).await;
+        assert!((400..500).contains(&status), "{fields:?}: {status} {body}");
+        assert!(placed.is_none());
+        assert!(body.contains(key), "{fields:?}: {body}");
+        // What was typed comes back for the form.
+        assert!(body.contains("Awa Ndiaye"), "{body}");
+    }
+    let (status, _, body) = place(
+        &app,
+        &client(),
+        &[
+            ("slug", "fest"),
+            ("quantity", "1"),
+            ("email", "not-an-email"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    // Sales window: not yet open, then closed.
+    sqlx::query("UPDATE events SET sales_start = now() + interval '1 day' WHERE slug = 'fest'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let (status, _, body) = place(&app, &client(), &[("slug", "fest"), ("quantity", "1")]).await;
+    assert_eq!(status, 409, "{body}");
+    assert!(body.contains("error.sales_not_open"));
+    sqlx::query("UPDATE events SET sales_start = NULL, sales_end = now() - interval '1 minute' WHERE slug = 'fest'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let (status, _, body) = place(&app, &client(), &[("slug", "fest"), ("quantity", "1")]).await;
+    assert_eq!(status, 409);
+    assert!(body.contains("error.sales_closed"));
+    let (status, _, _) = place(
+        &app,
+        &client(),
+        &[("slug", "no-such-event"), ("quantity", "1")],
+    )
+    .await;
+    assert_eq!(status, 404);
+    assert_eq!(app.count("orders").await, 0);
+    assert_eq!(
+        scalar_i64(
+            &app,
+            "SELECT sum(sold)::bigint FROM events WHERE $1 = ''",
+            ""
+        )
+        .await,
+        0
+    );
+    // Overlapping nights are refused once booked.
+    let (status, placed, body) = place(
+        &app,
+        &client(),
+        &[
+            ("slug", "villa"),
+            ("quantity", "2"),
+            ("check_in", &d1),
+            ("check_out", &d3),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(placed.is_some());
+    let (d2, d5) = (future_date(11), future_date(15));
+    let (status, _, body) = place(
+        &app,
+        &client(),
+        &[
+            ("slug", "villa"),
+            ("quantity", "2"),
+            ("check_in", &d2),
+            ("check_out", &d5),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("error.dates_taken"));
+}
+
+#[sqlx::test(migrations = false)]
+async fn five_hundred_concurrent_orders_for_one_hundred_places(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    event(&app, "rush", 100, 10).await;
+    let c = client();
+    let attempts = (0..500).map(|_| {
+        let c = c.clone();
+        let app = &app;
+        async move { place(app, &c, &[("slug", "rush"), ("quantity", "1")]).await }
+    });
+    let results = join_all(attempts).await;
+    let placed: Vec<(String, String)> = results.iter().filter_map(|r| r.1.clone()).collect();
+    let refused = results.iter().filter(|r| r.0 == 409).count();
+    assert_eq!(placed.len(), 100, "exactly the capacity was sold");
+    assert_eq!(refused, 400, "the rest were told it is sold out");
+    assert!(
+        results.iter().all(|r| r.0 == 200 || r.0 == 409),
+        "never a 500"
+    );
+    assert_eq!(
+        scalar_i64(
+            &app,
+            "SELECT sold::bigint FROM events WHERE slug = $1",
+            "rush"
+        )
+        .await,
+        100
+    );
+    // Every held place gets paid: exactly 100 paid places and 100 e-tickets.
+    let admin = signed_in(&app, "admin@example.cm", "admin").await;
+    let payments = placed
+        .iter()
+        .map(|(r, _)| mark_paid(&app, &admin, r, "CASH"));
+    let codes = join_all(payments).await;
+    assert!(codes.iter().all(|c| *c == 200), "{codes:?}");
+    let paid: i64 = sqlx::query_scalar(
+        "SELECT coalesce(sum(quantity), 0)::bigint FROM orders WHERE status = 'TICKETS_ISSUED'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(paid, 100);
+    assert_eq!(app.count("etickets").await, 100);
+}
+
+#[sqlx::test(migrations = false)]
+async fn paid_twice_issues_the_tickets_once(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    event(&app, "fest", 50, 10).await;
+    let (reference, sig) = order_event(&app, "fest", "2").await;
+    let res = send_proof(&app, &reference, &sig, png()).await;
+    assert_eq!(res.status().as_u16(), 303);
+    assert!(res.headers()["location"]
+        .to_str()
+        .unwrap()
+        .contains("proof=1"));
+    assert_eq!(status_of(&app, &reference).await, "PENDING_VERIFICATION");
+    let a = signed_in(&app, "a1@example.cm", "admin").await;
+    let b = signed_in(&app, "a2@example.cm", "admin").await;
+    let (x, y) = tokio::join!(
+        mark_paid(&app, &a, &reference, "PROOF"),
+        mark_paid(&app, &b, &reference, "PROOF")
+    );
+    let mut codes = [x, y];
+    codes.sort();
+    assert_eq!(codes, [200, 409]);
+    // A retry changes nothing either.
+    assert_eq!(mark_paid(&app, &a, &reference, "CASH").await, 409);
+    assert_eq!(status_of(&app, &reference).await, "TICKETS_ISSUED");
+    assert_eq!(tickets_of(&app, &reference).await.len(), 2);
+    let mails = outbox_bodies(&app, "tickets_issued").await;
+    assert_eq!(mails.len(), 1);
+    for token in tickets_of(&app, &reference).await {
+        assert!(mails[0].contains(&format!("/t/{token}")));
+    }
+    // A member cannot mark orders paid.
+    let member = signed_in(&app, "m@example.cm", "member").await;
+    let (r2, _) = order_event(&app, "fest", "1").await;
+    assert_eq!(mark_paid(&app, &member, &r2, "CASH").await, 403);
+    assert_eq!(status_of(&app, &r2).await, "PAYMENT_PENDING");
+    // A bad proof is refused and the order keeps waiting.
+    let (r3, s3) = order_event(&app, "fest", "1").await;
+    let res = send_proof(&app, &r3, &s3, b"MZ not an image".to_vec()).await;
+    let location = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(location.contains("error=error.proof_type"), "{location}");
+    assert!(
+        location.contains("transaction_id=MP240101.1234.A"),
+        "typed fields come back"
+    );
+    assert_eq!(status_of(&app, &r3).await, "PAYMENT_PENDING");
+    // And a forged link cannot upload.
+    let res = send_proof(&app, &r3, "deadbeef", png()).await;
+    assert_eq!(res.status().as_u16(), 404);
+}
+
+#[sqlx::test(migrations = false)]
+async fn the_eticket_page_needs_no_webassembly_and_refuses_guesses_alike(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    event(&app, "fest", 50, 10).await;
+    let (reference, _) = order_event(&app, "fest", "2").await;
+    let admin = signed_in(&app, "admin@example.cm", "admin").await;
+    assert_eq!(mark_paid(&app, &admin, &reference, "CASH").await, 200);
+    let tokens = tickets_of(&app, &reference).await;
+    assert_eq!(tokens.len(), 2);
+    assert_eq!(tokens[0].len(), 40, "160 random bits in hex");
+    let (code, html) = app.page(&client(), &format!("/t/{}", tokens[0])).await;
+    assert_eq!(code, 200);
+    assert!(html.contains("Awa Ndiaye"));
+    assert!(html.contains("<svg"), "QR code rendered on the server");
+    let start = html.find("Billet").or(html.find("Ticket")).unwrap_or(0);
+    assert!(
+        html.replace("<!>", "").contains("1 / 2"),
+        "{}",
+        &html[start..(start + 200).min(html.len())]
+    );
+    assert!(
+        !html.contains(".wasm") && !html.contains("/pkg/tessera.js"),
+        "no WebAssembly"
+    );
+    let pdf = client()
+        .get(format!("{}/t/{}/pdf", app.addr, tokens[1]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.status().as_u16(), 200);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let bytes = pdf.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"%PDF-1.4") && bytes.ends_with(b"%%EOF\n"));
+    // Forged, truncated and guessed tokens all get the same plain refusal.
+    let mut forged = tokens[0].clone();
+    forged.replace_range(39.., if forged.ends_with('0') { "1" } else { "0" });
+    let mut bodies = Vec::new();
+    for bad in [
+        forged,
+        tokens[0][..39].to_string(),
+        "0".repeat(40),
+        "not-a-token".to_string(),
+        format!("{}00", tokens[0]),
+    ] {
+        let (code, html) = app.page(&client(), &format!("/t/{bad}")).await;
+        assert_eq!(code, 404, "{bad}");
+        assert!(!html.contains("Festival") && !html.contains("Awa"));
+        // The per-response nonce aside, every refusal is the same page.
+        let mut page = html.replace(&bad, "");
+        while let Some(i) = page.find("nonce=\"") {
+            let end = page[i + 7..]
+                .find('"')
+                .map_or(page.len(), |e| i + 7 + e + 1);
+            page.replace_range(i..end, "");
+        }
+        bodies.push(page);
+        let pdf = client()
+            .get(format!("{}/t/{bad}/pdf", app.addr))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(pdf.status().as_u16(), 404);
+    }
+    for w in bodies.windows(2) {
+        if w[0] != w[1] {
+            let at = w[0]
+                .bytes()
+                .zip(w[1].bytes())
+                .position(|(a, b)| a != b)
+                .unwrap_or(0);
+            panic!(
+                "no hint which tokens exist: {} <> {}",
+                &w[0][at.saturating_sub(80)..(at + 80).min(w[0].len())],
+                &w[1][at.saturating_sub(80)..(at + 80).min(w[1].len())]
+            );
+        }
+    }
+}
+
+async fn check_in(app: &TestApp, c: &Client, code: &str) -> (u16, Value) {
+    let res = app.post_fn(c, "check_in", &[("code", code)]).await;
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+#[sqlx::test(migrations = false)]
+async fn two_phones_scanning_at_once_get_one_valid(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    event(&app, "fest", 50, 10).await;
+    let (reference, _) = order_event(&app, "fest", "2").await;
+    let admin = signed_in(&app, "admin@example.cm", "admin").await;
+    mark_paid(&app, &admin, &reference, "CASH").await;
+    let tokens = tickets_of(&app, &reference).await;
+    let door1 = signed_in(&app, "door1@example.cm", "staff").await;
+    let door2 = signed_in(&app, "door2@example.cm", "staff").await;
+    let url = format!("http://127.0.0.1:3000/t/{}", tokens[0]);
+    let ((s1, v1), (s2, v2)) = tokio::join!(
+        check_in(&app, &door1, &url),
+        check_in(&app, &door2, &tokens[0])
+    );
+    assert_eq!((s1, s2), (200, 200));
+    let mut outcomes = [
+        v1["outcome"].as_str().unwrap().to_string(),
+        v2["outcome"].as_str().unwrap().to_string(),
+    ];
+    outcomes.sort();
+    assert_eq!(outcomes, ["ALREADY_CHECKED_IN", "VALID"]);
+    let already = if v1["outcome"] == "VALID" { &v2 } else { &v1 };
+    assert_eq!(already["holder_name"], "Awa Ndiaye");
+    assert!(already["checked_in_at"].is_string());
+    assert!(already["staff_name"].is_string());
+    assert_eq!(
+        (already["checked_in"].as_i64(), already["issued"].as_i64()),
+        (Some(1), Some(2))
+    );
+    let (_, v) = check_in(&app, &door1, &tokens[1]).await;
+    assert_eq!(v["outcome"], "VALID");
+    assert_eq!(v["checked_in"], 2);
+    let (_, v) = check_in(&app, &door1, &"f".repeat(40)).await;
+    assert_eq!(v["outcome"], "INVALID");
+    let (_, v) = check_in(&app, &door1, "hello").await;
+    assert_eq!(v["outcome"], "INVALID");
+    // Members cannot check people in, nor see the door page.
+    let member = signed_in(&app, "m@example.cm", "member").await;
+    let (s, _) = check_in(&app, &member, &tokens[0]).await;
+    assert_eq!(s, 403);
+    let (code, _) = app.page(&member, "/checkin").await;
+    assert_eq!(code, 403);
+    let (code, html) = app.page(&door1, "/checkin").await;
+    assert_eq!(code, 200);
+    assert!(html.contains("Festival"), "counters per event");
+}
+
+/// The owner's links of the last owner e-mail: (confirm, cancel) paths.
+async fn owner_links(app: &TestApp) -> (String, String) {
+    let mail = outbox_bodies(app, "owner_request")
+        .await
+        .pop()
+        .expect("owner mail");
+    let links: Vec<String> = mail
+        .split_whitespace()
+        .filter_map(|w| w.find("/owner/").map(|i| w[i..].to_string()))
+        .collect();
+    assert_eq!(links.len(), 2, "{mail}");
+    (links[0].clone(), links[1].clone())
+}
+
+async fn owner_act(app: &TestApp, path: &str) -> String {
+    let token = path.trim_start_matches("/owner/");
+    let res = app
+        .post_fn(&client(), "owner_act", &[("token", token)])
+        .await;
+    res.text().await.unwrap()
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_stay_is_confirmed_once_through_the_owner_link(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    stay(&app, "villa").await;
+    let (d1, d3) = (future_date(5), future_date(8));
+    let (_, placed, body) = place(
+        &app,
+        &client(),
+        &[
+            ("slug", "villa"),
+            ("quantity", "3"),
+            ("check_in", &d1),
+            ("check_out", &d3),
+        ],
+    )
+    .await;
+    let (reference, _) = placed.expect(&body);
+    assert_eq!(
+        scalar_i64(
+            &app,
+            "SELECT total FROM orders WHERE reference = $1",
+            &reference
+        )
+        .await,
+        135_000
+    );
+    let admin = signed_in(&app, "admin@example.cm", "admin").await;
+    assert_eq!(mark_paid(&app, &admin, &reference, "CASH").await, 200);
+    assert_eq!(status_of(&app, &reference).await, "PAID");
+    assert!(
+        tickets_of(&app, &reference).await.is_empty(),
+        "no ticket before the owner confirms"
+    );
+    let (confirm, cancel) = owner_links(&app).await;
+    // A tampered link is refused and changes nothing.
+    let tampered = format!("{}0", &confirm[..confirm.len() - 1]);
+    let (code, html) = app.page(&client(), &tampered).await;
+    assert_eq!(code, 404);
+    assert!(!html.contains("Villa"));
+    let res = app
+        .post_fn(
+            &client(),
+            "owner_act",
+            &[("token", tampered.trim_start_matches("/owner/"))],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 404);
+    // Opening the link shows the booking; only pressing the button acts.
+    let (code, html) = app.page(&client(), &confirm).await;
+    assert_eq!(code, 200);
+    assert!(html.contains(&reference) && html.contains("Villa Kribi"));
+    assert_eq!(status_of(&app, &reference).await, "PAID");
+    assert_eq!(owner_act(&app, &confirm).await, "\"confirm\"");
+    assert_eq!(status_of(&app, &reference).await, "TICKETS_ISSUED");
+    assert_eq!(tickets_of(&app, &reference).await.len(), 1);
+    // Used once: a second press, or the Cancel link, explain and change nothing.
+    assert_eq!(owner_act(&app, &confirm).await, "\"used\"");
+    assert_eq!(owner_act(&app, &cancel).await, "\"used\"");
+    assert_eq!(status_of(&app, &reference).await, "TICKETS_ISSUED");
+    assert_eq!(tickets_of(&app, &reference).await.len(), 1);
+    let (code, html) = app.page(&client(), &cancel).await;
+    assert_eq!(code, 200);
+    assert!(html.contains("already been used") || html.contains("déjà été utilisé"));
+}
+
+#[sqlx::test(migrations = false)]
+async fn expired_owner_links_change_nothing(pool: PgPool) {
+    let app = spawn_with(pool, |c| c.owner_link_minutes = 0).await;
+    stay(&app, "villa").await;
+    let (d1, d3) = (future_date(5), future_date(8));
+    let (_, placed, _) = place(
+        &app,
+        &client(),
+        &[
+            ("slug", "villa"),
+            ("quantity", "1"),
+            ("check_in", &d1),
+            ("check_out", &d3),
+        ],
+    )
+    .await;
+    let (reference, _) = placed.unwrap();
+    let admin = signed_in(&app, "admin@example.cm", "admin").await;
+    mark_paid(&app, &admin, &reference, "CASH").await;
+    let (confirm, _) = owner_links(&app).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(owner_act(&app, &confirm).await, "\"expired\"");
+    assert_eq!(status_of(&app, &reference).await, "PAID");
+    let (_, html) = app.page(&client(), &confirm).await;
+    assert!(html.contains("expired") || html.contains("expiré"));
+}
+
+#[sqlx::test(migrations = false)]
+async fn owner_cancel_then_refund_to_completion(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    stay(&app, "villa").await;
+    referral(&app, "AMIS10").await;
+    let (d1, d3) = (future_date(5), future_date(7));
+    let (_, placed, _) = place(
+        &app,
+        &client(),
+        &[
+            ("slug", "villa"),
+            ("quantity", "2"),
+            ("check_in", &d1),
+            ("check_out", &d3),
+            ("referral_code", "amis10"),
+        ],
+    )
+    .await;
+    let (reference, _) = placed.unwrap();
+    // 2 nights × 45 000 with 10 % off.
+    assert_eq!(
+        scalar_i64(
+            &app,
+            "SELECT total FROM orders WHERE reference = $1",
+            &reference
+        )
+        .await,
+        81_000
+    );
+    let admin = signed_in(&app, "admin@example.cm", "admin").await;
+    mark_paid(&app, &admin, &reference, "CASH").await;
+    let commission: String =
+        sqlx::query_scalar("SELECT commission_status FROM orders WHERE reference = $1")
+            .bind(&reference)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(commission, "PENDING");
+    let (_, cancel) = owner_links(&app).await;
+    assert_eq!(owner_act(&app, &cancel).await, "\"cancel\"");
+    let row: (String, Option<String>, String, Option<i64>) = sqlx::query_as(
+        "SELECT status, refund_status, commission_status, refund_amount FROM orders WHERE reference = $1",
+    )
+    .bind(&reference)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        row,
+        (
+            "OWNER_CANCELLED".into(),
+            Some("REFUND_REQUIRED".into()),
+            "CANCELLED".into(),
+            Some(81_000)
+        )
+    );
+    assert_eq!(outbox_bodies(&app, "order_cancelled_refund").await.len(), 1);
+    assert_eq!(
+        outbox_bodies(&app, "refund_required").await.len(),
+        1,
+        "the admin is told"
+    );
+
+    let token = bearer(&app, "admin@example.cm").await;
+    let api = |path: &str| format!("{}/api/refunds/{path}", app.addr);
+    let pending: Value = Client::new()
+        .get(api("pending"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        pending["data"]["refunds"][0]["booking_id"],
+        reference.as_str()
+    );
+    // Completing before initiating is refused; initiating needs the provider's id.
+    let res = Client::new()
+        .post(api("complete"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({ "booking_id": reference }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 409);
+    let res = Client::new()
+        .post(api("process"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({ "booking_id": reference, "refund_id": "" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 422);
+    let res: Value = Client::new()
+        .post(api("process"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({ "booking_id": reference, "refund_id": "RF-778" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(res["success"], true);
+    assert_eq!(res["data"]["refund_status"], "REFUND_INITIATED");
+    assert_eq!(res["data"]["refund_id"], "RF-778");
+    let res: Value = Client::new()
+        .post(api("complete"))
+        .bearer_auth(&token)
+        .form(&[("booking_id", reference.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(res["data"]["refund_status"], "REFUND_COMPLETED");
+    let history: Value = Client::new()
+        .get(api("history"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(history["data"]["count"], 1);
+    assert_eq!(outbox_bodies(&app, "refund_completed").await.len(), 1);
+    // A member gets nothing from these endpoints.
+    signed_in(&app, "m@example.cm", "member").await;
+    let member = bearer(&app, "m@example.cm").await;
+    let res = Client::new()
+        .get(api("pending"))
+        .bearer_auth(&member)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 403);
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_refunded_event_order_voids_its_tickets_and_gives_places_back(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    event(&app, "fest", 10, 10).await;
+    let (reference, _) = order_event(&app, "fest", "2").await;
+    let admin = signed_in(&app, "admin@example.cm", "admin").await;
+    mark_paid(&app, &admin, &reference, "CASH").await;
+    let tokens = tickets_of(&app, &reference).await;
+    let token = bearer(&app, "admin@example.cm").await;
+    let res: Value = Client::new()
+        .post(format!("{}/api/refunds/initiate", app.addr))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({ "booking_id": reference, "reason": "Concert annulé" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(res["data"]["refund_status"], "REFUND_REQUIRED", "{res}");
+    assert_eq!(res["data"]["booking_status"], "CANCELLED");
+    assert_eq!(
+        scalar_i64(
+            &app,
+            "SELECT sold::bigint FROM events WHERE slug = 'fest' AND $1 <> ''",
+            "x"
+        )
+        .await,
+        0
+    );
+    let door = signed_in(&app, "door@example.cm", "staff").await;
+    let (_, v) = check_in(&app, &door, &tokens[0]).await;
+    assert_eq!(v["outcome"], "VOID");
+    let (_, html) = app.page(&client(), &format!("/t/{}", tokens[1])).await;
+    assert!(html.contains("Void") || html.contains("Annulé"));
+    // The e-ticket REST view for the admin.
+    let res: Value = Client::new()
+        .get(format!(
+            "{}/api/etickets/booking?booking_id={reference}",
+            app.addr
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(res["data"]["tickets"].as_array().map(Vec::len), Some(2));
+    assert_eq!(res["data"]["tickets"][0]["status"], "VOID");
+}
+
+#[sqlx::test(migrations = false)]
+async fn commissions_follow_the_order(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    event(&app, "fest", 50, 10).await;
+    referral(&app, "AMIS10").await;
+    let (_, placed, _) = place(
+        &app,
+        &client(),
+        &[
+            ("slug", "fest"),
+            ("quantity", "4"),
+            ("referral_code", "AMIS10"),
+        ],
+    )
+    .await;
+    let (issued, _) = placed.unwrap();
+    let (_, placed, _) = place(
+        &app,
+        &client(),
+        &[
+            ("slug", "fest"),
+            ("quantity", "2"),
+            ("referral_code", "AMIS10"),
+        ],
+    )
+    .await;
+    let (unpaid, _) = placed.unwrap();
+    // 4 × 5 000 − 10 % = 18 000; referrer and platform get 5 % of that each.
+    assert_eq!(
+        scalar_i64(
+            &app,
+            "SELECT total FROM orders WHERE reference = $1",
+            &issued
+        )
+        .await,
+        18_000
+    );
+    let admin = signed_in(&app, "admin@example.cm", "admin").await;
+    mark_paid(&app, &admin, &issued, "CASH").await;
+    let token = bearer(&app, "admin@example.cm").await;
+    let get = |path: String| {
+        let token = token.clone();
+        async move {
+            Client::new()
+                .get(path)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let s = get(format!("{}/api/commissions/summary", app.addr)).await;
+    assert_eq!(s["data"]["total_bookings"], 2);
+    assert_eq!(s["data"]["confirmed_count"], 1);
+    assert_eq!(s["data"]["total_referrer_commission"], 900);
+    assert_eq!(s["data"]["total_admin_commission"], 900);
+    let by = get(format!(
+        "{}/api/commissions/by-status?status=CONFIRMED",
+        app.addr
+    ))
+    .await;
+    assert_eq!(by["data"]["commissions"][0]["booking_id"], issued.as_str());
+    let r = get(format!("{}/api/commissions/referrer/AMIS10", app.addr)).await;
+    assert_eq!(r["data"]["summary"]["total_referrals"], 2);
+    assert_eq!(r["data"]["summary"]["total_earned"], 900);
+    let p = get(format!("{}/api/commissions/payable", app.addr)).await;
+    assert_eq!(p["data"]["total_payable"], 900);
+    assert_eq!(
+        p["data"]["payable_commissions"][0]["referral_code"],
+        "AMIS10"
+    );
+    let today = chrono::Utc::now().date_naive();
+    let rep = get(format!(
+        "{}/api/commissions/report?start_date={today}&end_date={today}",
+        app.addr
+    ))
+    .await;
+    assert_eq!(rep["data"]["totals"]["bookings"], 2);
+    let bad = Client::new()
+        .get(format!(
+            "{}/api/commissions/report?start_date=2026-12-31&end_date=2026-01-01",
+            app.addr
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status().as_u16(), 400);
+    // Cancelling the paid order cancels its commission.
+    app.post_fn(
+        &admin,
+        "cancel_order",
+        &[("reference", &issued), ("reason", "Erreur")],
+    )
+    .await;
+    let s = get(format!("{}/api/commissions/summary", app.addr)).await;
+    assert_eq!(s["data"]["cancelled_count"], 1);
+    assert_eq!(s["data"]["total_referrer_commission"], 0);
+    // CSV for admins only.
+    let csv = admin
+        .get(format!("{}/admin/commissions.csv", app.addr))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status().as_u16(), 200);
+    let text = csv.text().await.unwrap();
+    assert!(text.starts_with("reference,referral_code"));
+    assert!(text.contains(&issued) && text.contains(&unpaid));
+    let member = signed_in(&app, "m@example.cm", "member").await;
+    let csv = member
+        .get(format!("{}/admin/commissions.csv", app.addr))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status().as_u16(), 403);
+    let (code, _) = app.page(&member, "/admin/commissions").await;
+    assert_eq!(code, 403);
+    let (code, html) = app.page(&admin, "/admin/commissions").await;
+    assert_eq!(code, 200);
+    assert!(html.contains("AMIS10"));
+}
+
+#[sqlx::test(migrations = false)]
+async fn stuck_payments_alert_once_and_expire(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    event(&app, "fest", 50, 10).await;
+    signed_in(&app, "admin@example.cm", "admin").await;
+    let (stuck, _) = order_event(&app, "fest", "2").await;
+    let (old, _) = order_event(&app, "fest", "3").await;
+    let (fresh, _) = order_event(&app, "fest", "1").await;
+    sqlx::query(
+        "UPDATE orders SET created_at = now() - interval '20 minutes' WHERE reference = $1",
+    )
+    .bind(&stuck)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE orders SET created_at = now() - interval '3 hours' WHERE reference = $1")
+        .bind(&old)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let token = bearer(&app, "admin@example.cm").await;
+    let stuck_list: Value = Client::new()
+        .get(format!("{}/api/monitoring/stuck-bookings", app.addr))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stuck_list["data"]["count"], 2);
+    let run = || async {
+        Client::new()
+            .get(format!("{}/api/monitoring/pending-payments", app.addr))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json::<Value>()
+            .await
+            .unwrap()
+    };
+    let first = run().await;
+    assert_eq!(first["data"]["alerted"], 2);
+    assert_eq!(first["data"]["expired"], 1);
+    let second = run().await;
+    assert_eq!(second["data"]["alerted"], 0, "each order alerts once");
+    assert_eq!(outbox_bodies(&app, "payment_stuck").await.len(), 2);
+    assert_eq!(status_of(&app, &old).await, "EXPIRED");
+    assert_eq!(status_of(&app, &stuck).await, "PAYMENT_PENDING");
+    assert_eq!(status_of(&app, &fresh).await, "PAYMENT_PENDING");
+    assert_eq!(
+        scalar_i64(
+            &app,
+            "SELECT sold::bigint FROM events WHERE slug = 'fest' AND $1 <> ''",
+            "x"
+        )
+        .await,
+        3
+    );
+}
+
+#[sqlx::test(migrations = false)]
+async fn admins_create_and_edit_events_with_checked_fields(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let admin = signed_in(&app, "admin@example.cm", "admin").await;
+    let base = [
+        ("kind", "EVENT"),
+        ("title", "Fête de la Musique"),
+        ("venue", "Yaoundé"),
+        ("starts_at", "2030-06-21T18:00"),
+        ("ends_at", "2030-06-21T23:00"),
+        ("capacity", "300"),
+        ("price", "2 500"),
+    ];
+    let mut reversed = base.to_vec();
+    reversed[4] = ("ends_at", "2030-06-21T17:00");
+    let res = app.post_fn(&admin, "save_event", &reversed).await;
+    assert_eq!(res.status().as_u16(), 422);
+    assert!(res.text().await.unwrap().contains("error.dates_reversed"));
+    let mut stay_without_owner = base.to_vec();
+    stay_without_owner[0] = ("kind", "STAY");
+    let res = app.post_fn(&admin, "save_event", &stay_without_owner).await;
+    assert_eq!(res.status().as_u16(), 422);
+    assert_eq!(app.count("events").await, 0);
+    let res = app.post_fn(&admin, "save_event", &base).await;
+    assert_eq!(res.status().as_u16(), 200, "{}", res.text().await.unwrap());
+    let (price, starts): (i64, String) = sqlx::query_as(
+        "SELECT price, to_char(starts_at AT TIME ZONE 'UTC', 'HH24:MI') FROM events WHERE slug = 'fete-de-la-musique'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (price, starts.as_str()),
+        (2500, "17:00"),
+        "typed in West Africa time"
+    );
+    let (code, html) = app.page(&client(), "/events/fete-de-la-musique").await;
+    assert_eq!(code, 200);
+    assert!(html.contains("Fête de la Musique") && html.contains("name=\"quantity\""));
+    let (code, html) = app.page(&client(), "/events").await;
+    assert_eq!(code, 200);
+    assert!(html.contains("/events/fete-de-la-musique"));
+    // Members cannot create events.
+    let member = signed_in(&app, "m@example.cm", "member").await;
+    let res = app.post_fn(&member, "save_event", &base).await;
+    assert_eq!(res.status().as_u16(), 403);
+    let (code, _) = app.page(&member, "/admin/orders").await;
+    assert_eq!(code, 403);
+}

@@ -4,6 +4,8 @@
 //! passes its address, database URL and process id. Seeds 10,000 tickets, then measures
 //! requests per second and p99 latency of the admin pending list, of submissions with a 1 MB
 //! proof and of approvals, and the server's peak memory during 20 concurrent 5 MB uploads.
+//! Then 2,000 issued e-tickets: the e-ticket page `/t/{token}`, check-ins at the door, and the
+//! bytes a guest downloads to see an e-ticket.
 
 use std::{
     io::Cursor,
@@ -309,5 +311,140 @@ async fn main() {
         before / 1024,
         peak_rss_kib(a.server_pid) / 1024,
         big.len() as f64 / 1_000_000.0
+    );
+
+    // E-tickets: 2,000 issued tickets for one event, a staff session at the door.
+    sqlx::query(
+        "INSERT INTO events (id, slug, kind, title, venue, starts_at, ends_at, capacity, sold, price, currency)
+         VALUES (gen_random_uuid(), 'bench-fest', 'EVENT', 'Bench Festival', 'Yaoundé', now() + interval '5 days',
+                 now() + interval '5 days 6 hours', 10000, 2000, 5000, 'XAF')",
+    )
+    .execute(&pool)
+    .await
+    .expect("event");
+    sqlx::query(
+        "WITH e AS (SELECT id FROM events WHERE slug = 'bench-fest'),
+              o AS (INSERT INTO orders (id, reference, event_id, buyer_name, buyer_email, buyer_phone, quantity,
+                                        unit_price, subtotal, total, amount_paid, currency, status, paid_at, tickets_issued_at)
+                    SELECT gen_random_uuid(), 'ORD-2000-' || lpad(n::text, 5, '0'), e.id, 'Guest ' || n, 'g' || n || '@example.cm',
+                           '+237677000000', 1, 5000, 5000, 5000, 5000, 'XAF', 'TICKETS_ISSUED', now(), now()
+                    FROM generate_series(1, 2000) n, e
+                    RETURNING id, reference, buyer_name)
+         INSERT INTO etickets (id, order_id, seq, token, token_hash, holder_name)
+         SELECT gen_random_uuid(), o.id, 1, t.token, sha256(convert_to(t.token, 'UTF8')), o.buyer_name
+         FROM o, LATERAL (SELECT substr(md5(o.reference) || md5(o.reference || 'x'), 1, 40) AS token) t",
+    )
+    .execute(&pool)
+    .await
+    .expect("tickets");
+    let tokens: Vec<String> = sqlx::query_scalar("SELECT token FROM etickets ORDER BY token")
+        .fetch_all(&pool)
+        .await
+        .expect("tokens");
+    let tokens = Arc::new(tokens);
+    let (c5, a5, k5) = (c.clone(), addr.clone(), tokens.clone());
+    measure("e-ticket page /t/{token}", 2000, 16, move |i| {
+        let (c, a, k) = (c5.clone(), a5.clone(), k5.clone());
+        async move {
+            c.get(format!("{a}/t/{}", k[i % k.len()]))
+                .header("accept", "text/html")
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success())
+        }
+    })
+    .await
+    .print();
+
+    sqlx::query("UPDATE users SET role = 'staff' WHERE email = 'bench@example.cm'")
+        .execute(&pool)
+        .await
+        .expect("staff");
+    let door = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let login = door
+        .post(format!("{addr}/fn/login"))
+        .header("origin", &addr)
+        .form(&[
+            ("email", "bench@example.cm"),
+            ("password", "bench password 1"),
+        ])
+        .send()
+        .await
+        .expect("login");
+    assert!(
+        login.status().is_success(),
+        "door login: {}",
+        login.status()
+    );
+    let (a6, k6) = (addr.clone(), tokens.clone());
+    measure("check-in (each ticket once)", 2000, 16, move |i| {
+        let (c, a, k) = (door.clone(), a6.clone(), k6.clone());
+        async move {
+            c.post(format!("{a}/fn/check_in"))
+                .header("origin", &a)
+                .form(&[("code", k[i].as_str())])
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success())
+        }
+    })
+    .await
+    .print();
+    let checked: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM etickets WHERE status = 'CHECKED_IN'")
+            .fetch_one(&pool)
+            .await
+            .expect("count");
+    println!("\nchecked in: {checked} of {} tickets", tokens.len());
+
+    // What a guest downloads to see an e-ticket: the page and what it links to.
+    let page = c
+        .get(format!("{addr}/t/{}", tokens[0]))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    let mut assets = Vec::new();
+    for attr in ["href=\"/", "src=\""] {
+        for part in page.split(attr).skip(1) {
+            let path = part.split('"').next().unwrap_or("");
+            let path = path.trim_start_matches('/');
+            if path.starts_with("pkg/") {
+                assets.push(format!("/{path}"));
+            }
+        }
+    }
+    assets.sort();
+    assets.dedup();
+    let mut total = page.len();
+    for asset in &assets {
+        let bytes = c
+            .get(format!("{addr}{asset}"))
+            .send()
+            .await
+            .expect("asset")
+            .bytes()
+            .await
+            .expect("asset bytes");
+        total += bytes.len();
+    }
+    println!(
+        "e-ticket download: HTML {} bytes + {} linked file(s) {:?} = {} bytes; WebAssembly: {}",
+        page.len(),
+        assets.len(),
+        assets,
+        total,
+        if page.contains(".wasm") {
+            "yes"
+        } else {
+            "none"
+        }
     );
 }

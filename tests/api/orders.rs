@@ -629,6 +629,28 @@ async fn two_phones_scanning_at_once_get_one_valid(pool: PgPool) {
     let (code, html) = app.page(&door1, "/checkin").await;
     assert_eq!(code, 200);
     assert!(html.contains("Festival"), "counters per event");
+    // After a scan the page shows the answer from its address (so it works without JavaScript).
+    let (code, html) = app
+        .page(
+            &door1,
+            &format!("/checkin?outcome=ALREADY_CHECKED_IN&code={}", tokens[0]),
+        )
+        .await;
+    assert_eq!(code, 200);
+    assert!(
+        html.contains("ALREADY CHECKED IN") && html.contains("Awa Ndiaye"),
+        "{html}"
+    );
+    let (_, html) = app
+        .page(
+            &member,
+            &format!("/checkin?outcome=VALID&code={}", tokens[0]),
+        )
+        .await;
+    assert!(
+        !html.contains("verdict-word"),
+        "members learn nothing from the door page"
+    );
 }
 
 /// The owner's links of the last owner e-mail: (confirm, cancel) paths.

@@ -224,7 +224,30 @@ pub async fn check_in(code: String) -> Result<CheckinView, AppError> {
         async {
             let state = respond::state()?;
             let staff = auth::require_user().await?;
-            super::etickets::check_in(&state.pool, &staff, &code).await
+            let view = super::etickets::check_in(&state.pool, &staff, &code).await?;
+            // The door page shows the answer from its address, with or without JavaScript.
+            let token = crate::domain::parse_eticket_code(&code).unwrap_or_default();
+            leptos_axum::redirect(&format!("/checkin?outcome={}&code={token}", view.outcome));
+            Ok(view)
+        }
+        .await,
+    )
+}
+
+/// The answer shown on `/checkin` after a scan (read only; the outcome comes from the address).
+#[server(prefix = "/fn", endpoint = "door_view")]
+pub async fn door_view(code: String, outcome: String) -> Result<Option<CheckinView>, AppError> {
+    use crate::server::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            let staff = auth::require_user().await?;
+            if outcome.is_empty() {
+                return Ok(None);
+            }
+            super::etickets::door_view(&state.pool, &staff, &code, &outcome)
+                .await
+                .map(Some)
         }
         .await,
     )

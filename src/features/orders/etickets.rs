@@ -102,61 +102,76 @@ pub async fn check_in(
     };
     let hash = token_hash(&token);
     let done = sqlx::query!(
-        r#"UPDATE etickets t SET status = 'CHECKED_IN', checked_in_at = now(), checked_in_by = $2
-           WHERE t.token_hash = $1 AND t.status = 'VALID'
-           RETURNING t.holder_name, t.checked_in_at AS "at!: DateTime<Utc>", t.order_id"#,
+        "UPDATE etickets SET status = 'CHECKED_IN', checked_in_at = now(), checked_in_by = $2
+         WHERE token_hash = $1 AND status = 'VALID' RETURNING id",
         hash,
         staff.id
     )
     .fetch_optional(pool)
     .await
     .map_err(respond::internal)?;
-    let (outcome, order_id, holder, at, by) = match done {
-        Some(d) => (
-            "VALID",
-            d.order_id,
-            d.holder_name,
-            Some(d.at),
-            Some(staff.name.clone()),
-        ),
-        None => {
-            let Some(t) = sqlx::query!(
-                r#"SELECT t.status, t.holder_name, t.order_id, t.checked_in_at AS "at: DateTime<Utc>", u.name AS "staff?"
-                   FROM etickets t LEFT JOIN users u ON u.id = t.checked_in_by WHERE t.token_hash = $1"#,
-                hash
-            )
-            .fetch_optional(pool)
-            .await
-            .map_err(respond::internal)?
-            else {
-                return Ok(CheckinView::outcome("INVALID"));
-            };
-            let outcome = if t.status == "VOID" {
-                "VOID"
-            } else {
-                "ALREADY_CHECKED_IN"
-            };
-            (outcome, t.order_id, t.holder_name, t.at, t.staff)
-        }
-    };
-    let counts = sqlx::query!(
-        r#"SELECT e.title, count(*) FILTER (WHERE x.status = 'CHECKED_IN') AS "checked_in!",
-                  count(*) FILTER (WHERE x.status <> 'VOID') AS "issued!"
-           FROM orders o JOIN events e ON e.id = o.event_id
-           JOIN orders oo ON oo.event_id = e.id JOIN etickets x ON x.order_id = oo.id
-           WHERE o.id = $1 GROUP BY e.title"#,
-        order_id
+    if done.is_some() {
+        return describe(pool, &hash, Some("VALID")).await;
+    }
+    describe(pool, &hash, None).await
+}
+
+/// Where a ticket stands, read only: `VALID` (not used yet, or just checked in when
+/// `outcome` says so), `ALREADY_CHECKED_IN` with when and by whom, `VOID`, or `INVALID`;
+/// with the event's checked-in and issued counters.
+pub async fn describe(
+    pool: &PgPool,
+    hash: &[u8],
+    outcome: Option<&str>,
+) -> Result<CheckinView, AppError> {
+    let Some(t) = sqlx::query!(
+        r#"SELECT t.status, t.holder_name, t.checked_in_at AS "at: DateTime<Utc>", u.name AS "staff?", e.title,
+                  (SELECT count(*) FROM etickets x JOIN orders oo ON oo.id = x.order_id
+                    WHERE oo.event_id = e.id AND x.status = 'CHECKED_IN') AS "checked_in!",
+                  (SELECT count(*) FROM etickets x JOIN orders oo ON oo.id = x.order_id
+                    WHERE oo.event_id = e.id AND x.status <> 'VOID') AS "issued!"
+           FROM etickets t JOIN orders o ON o.id = t.order_id JOIN events e ON e.id = o.event_id
+           LEFT JOIN users u ON u.id = t.checked_in_by
+           WHERE t.token_hash = $1"#,
+        hash
     )
-    .fetch_one(pool)
+    .fetch_optional(pool)
     .await
-    .map_err(respond::internal)?;
+    .map_err(respond::internal)?
+    else {
+        return Ok(CheckinView::outcome("INVALID"));
+    };
+    let outcome = outcome.unwrap_or(match t.status.as_str() {
+        "VOID" => "VOID",
+        "CHECKED_IN" => "ALREADY_CHECKED_IN",
+        _ => "VALID",
+    });
     Ok(CheckinView {
         outcome: outcome.into(),
-        holder_name: Some(holder),
-        title: Some(counts.title),
-        checked_in_at: at,
-        staff_name: by,
-        checked_in: counts.checked_in,
-        issued: counts.issued,
+        holder_name: Some(t.holder_name),
+        title: Some(t.title),
+        checked_in_at: t.at,
+        staff_name: t.staff,
+        checked_in: t.checked_in,
+        issued: t.issued,
     })
+}
+
+/// What the door page shows after a check-in: the ticket behind `code`, for staff.
+pub async fn door_view(
+    pool: &PgPool,
+    staff: &AuthUser,
+    code: &str,
+    outcome: &str,
+) -> Result<CheckinView, AppError> {
+    if !staff.role.is_staff() {
+        return Err(AppError::Forbidden);
+    }
+    let outcome = ["VALID", "ALREADY_CHECKED_IN", "VOID", "INVALID"]
+        .into_iter()
+        .find(|o| *o == outcome);
+    match parse_eticket_code(code) {
+        Some(token) => describe(pool, &token_hash(&token), outcome).await,
+        None => Ok(CheckinView::outcome("INVALID")),
+    }
 }

@@ -7,8 +7,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
     api::{
-        buyer_details, door_counts, get_eticket, get_event, get_order, get_owner_link, list_events,
-        payment_methods, CheckIn, OwnerAct, PlaceOrder,
+        buyer_details, door_counts, door_view, get_eticket, get_event, get_order, get_owner_link,
+        list_events, payment_methods, CheckIn, OwnerAct, PlaceOrder,
     },
     EventView, OrderView,
 };
@@ -415,8 +415,21 @@ pub fn OwnerPage() -> impl IntoView {
 #[component]
 pub fn CheckinPage() -> impl IntoView {
     let action = ServerAction::<CheckIn>::new();
-    let counts = Resource::new(move || action.version().get(), |_| door_counts());
-    let result = move || action.value().get();
+    let query = use_query_map();
+    let counts = Resource::new(
+        move || (action.version().get(), query.read().get("outcome")),
+        |_| door_counts(),
+    );
+    let answer = Resource::new(
+        move || {
+            let q = query.read();
+            (
+                q.get("code").unwrap_or_default(),
+                q.get("outcome").unwrap_or_default(),
+            )
+        },
+        |(code, outcome)| door_view(code, outcome),
+    );
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         // Once the page (and its button) is on screen.
@@ -444,8 +457,10 @@ pub fn CheckinPage() -> impl IntoView {
                                 </div>
                                 <button type="submit" disabled=move || action.pending().get()>{tr("checkin.submit")}</button>
                             </ActionForm>
-                            {move || result().map(|r| match r {
-                                Ok(v) => {
+                            <Suspense fallback=|| ()>
+                            {move || Suspend::new(async move { match answer.await {
+                                Ok(None) => ().into_any(),
+                                Ok(Some(v)) => {
                                     let class = match v.outcome.as_str() {
                                         "VALID" => "verdict verdict-ok",
                                         "ALREADY_CHECKED_IN" => "verdict verdict-warn",
@@ -464,7 +479,8 @@ pub fn CheckinPage() -> impl IntoView {
                                     }.into_any()
                                 }
                                 Err(e) => view! { <LoadError error=e/> }.into_any(),
-                            })}
+                            }})}
+                            </Suspense>
                         </section>
                         <section class="card">
                             <h2>{tr("checkin.counts")}</h2>

@@ -1,0 +1,198 @@
+import { test, expect, Page, Browser } from "@playwright/test";
+import { deflateSync } from "node:zlib";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+// A real 2×2 PNG made here, so the test needs no fixture file.
+function png(): Buffer {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (b: Buffer) => {
+    let c = 0xffffffff;
+    for (const x of b) c = crcTable[(c ^ x) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type), data]);
+    const c = Buffer.alloc(4);
+    c.writeUInt32BE(crc(td));
+    return Buffer.concat([len, td, c]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(2, 0);
+  ihdr.writeUInt32BE(2, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  const raw = Buffer.from([0, 255, 0, 0, 0, 255, 0, 0, 0, 0, 255, 255, 255, 0]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", deflateSync(raw)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
+
+async function login(page: Page, email: string, password: string) {
+  await page.goto("/login");
+  await page.getByLabel(/E-mail address|Adresse e-mail/).fill(email);
+  await page.getByLabel(/^(Password|Mot de passe)$/).fill(password);
+  await page.getByRole("button", { name: /Log in|Se connecter/ }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+}
+
+async function asUser(browser: Browser, email: string, password: string, javaScriptEnabled: boolean) {
+  const context = await browser.newContext({ javaScriptEnabled });
+  const page = await context.newPage();
+  await login(page, email, password);
+  return page;
+}
+
+/// The text of every e-mail the app wrote to its mail folder, decoded.
+function mails(): string[] {
+  const dir = process.env.MAIL_DIR;
+  if (!dir) throw new Error("MAIL_DIR is not set");
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith(".eml"));
+  } catch {
+    return [];
+  }
+  return names
+    .map((n) => join(dir, n))
+    .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs)
+    .map((path) => {
+      const raw = readFileSync(path, "utf8");
+      const split = raw.indexOf("\r\n\r\n");
+      const head = raw.slice(0, split);
+      const body = raw.slice(split + 4);
+      if (/Content-Transfer-Encoding: base64/i.test(head)) {
+        return head + "\n" + Buffer.from(body.replace(/\s+/g, ""), "base64").toString("utf8");
+      }
+      if (/Content-Transfer-Encoding: quoted-printable/i.test(head)) {
+        const bytes = body
+          .replace(/=\r?\n/g, "")
+          .replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+        return head + "\n" + Buffer.from(bytes, "latin1").toString("utf8");
+      }
+      return raw;
+    });
+}
+
+async function mailContaining(text: string, also: string): Promise<string> {
+  for (let i = 0; i < 40; i++) {
+    const found = mails().find((m) => m.includes(text) && m.includes(also));
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`no e-mail with ${text} and ${also}`);
+}
+
+function day(offset: number): string {
+  const d = new Date(Date.now() + offset * 86_400_000);
+  return d.toISOString().slice(0, 10);
+}
+
+test("buy two places, pay by proof, admin approves, open both e-tickets, check one in twice", async ({ page, browser }, info) => {
+  const js = info.project.name === "js";
+  const email = `guest-${info.project.name}-${Date.now()}@example.cm`;
+  await page.goto("/events");
+  await page.getByRole("link", { name: "Festival des Arts de Yaoundé" }).click();
+  await expect(page).toHaveURL(/\/events\/festival-yaounde/);
+  // Zero places is refused with a reason, and what was typed stays.
+  await page.getByLabel("Places", { exact: true }).fill("0");
+  await page.getByLabel("Full name").fill("Nadia Fotso");
+  await page.getByLabel("E-mail address").fill(email);
+  await page.getByLabel("Phone number").fill("677 55 44 33");
+  await page.getByRole("button", { name: "Order and pay" }).click();
+  await expect(page.getByText("Order at least one.")).toBeVisible();
+  await expect(page.getByLabel("Full name")).toHaveValue("Nadia Fotso");
+  await page.getByLabel("Places", { exact: true }).fill("2");
+  await page.getByRole("button", { name: "Order and pay" }).click();
+  await expect(page).toHaveURL(/\/orders\/ORD-\d{4}-\d{5}\?sig=[0-9a-f]{64}/);
+  const orderUrl = page.url();
+  const reference = orderUrl.match(/ORD-\d{4}-\d{5}/)![0];
+  await expect(page.getByText("Awaiting payment")).toBeVisible();
+
+  await page.getByLabel("Phone number used").fill("677 55 44 33");
+  await page.getByLabel("Transaction id").fill(`MP${Date.now()}`);
+  await page.getByLabel("Screenshot or PDF of the payment").setInputFiles({ name: "recu.png", mimeType: "image/png", buffer: png() });
+  await page.getByRole("button", { name: "Send the proof" }).click();
+  await expect(page.getByText("Proof received: an administrator will check it shortly.")).toBeVisible();
+  await expect(page.getByText("Payment being checked")).toBeVisible();
+
+  const admin = await asUser(browser, "admin@demo.tessera.cm", "demo-admin-2026", js);
+  await admin.goto(`/admin/orders/${reference}`);
+  await expect(admin.getByRole("img", { name: "Screenshot or PDF of the payment" })).toBeVisible();
+  await admin.getByRole("button", { name: "Proof checked: mark paid" }).click();
+  await expect(admin.getByText("Order marked paid.")).toBeVisible();
+  await expect(admin.getByText("E-tickets issued").first()).toBeVisible();
+
+  await page.goto(orderUrl);
+  const links = page.getByRole("link", { name: /^E-ticket \d$/ });
+  await expect(links).toHaveCount(2);
+  const urls = [await links.nth(0).getAttribute("href"), await links.nth(1).getAttribute("href")];
+  for (const [i, url] of urls.entries()) {
+    await page.goto(new URL(url!).pathname);
+    await expect(page.getByRole("heading", { name: "Festival des Arts de Yaoundé" })).toBeVisible();
+    await expect(page.getByText("Nadia Fotso")).toBeVisible();
+    await expect(page.getByRole("img", { name: "QR code of this e-ticket" })).toBeVisible();
+    await expect(page.getByText(`${i + 1} / 2`)).toBeVisible();
+    await expect(page.getByRole("link", { name: "Download the PDF" })).toBeVisible();
+  }
+  // The e-mail carries the same two links.
+  const mail = await mailContaining(reference, "/t/");
+  for (const url of urls) expect(mail).toContain(new URL(url!).pathname);
+
+  const door = await asUser(browser, "door@demo.tessera.cm", "demo-door-2026", js);
+  for (const expected of ["VALIDE", "DÉJÀ ENTRÉ"]) {
+    await door.goto("/checkin");
+    await door.getByLabel("Code ou lien du billet").fill(urls[0]!);
+    await door.getByRole("button", { name: "Valider l'entrée" }).click();
+    await expect(door.locator(".verdict-word")).toHaveText(expected);
+    await expect(door.locator(".verdict-name")).toHaveText("Nadia Fotso");
+  }
+  await expect(door.getByText(/Première entrée/)).toBeVisible();
+});
+
+test("a stay is confirmed by its owner through the e-mailed link", async ({ page, browser }, info) => {
+  const js = info.project.name === "js";
+  const start = js ? 60 : 70;
+  await page.goto("/events/villa-kribi");
+  await page.getByLabel("Arrival").fill(day(start));
+  await page.getByLabel("Departure").fill(day(start + 2));
+  await page.getByLabel("Guests").fill("3");
+  await page.getByLabel("Full name").fill("Marc Essomba");
+  await page.getByLabel("E-mail address").fill(`marc-${info.project.name}-${Date.now()}@example.cm`);
+  await page.getByLabel("Phone number").fill("699 11 22 33");
+  await page.getByRole("button", { name: "Order and pay" }).click();
+  await expect(page).toHaveURL(/\/orders\/ORD-/);
+  const orderUrl = page.url();
+  const reference = orderUrl.match(/ORD-\d{4}-\d{5}/)![0];
+  await expect(page.getByText("90 000 FCFA").first()).toBeVisible();
+
+  const admin = await asUser(browser, "admin@demo.tessera.cm", "demo-admin-2026", js);
+  await admin.goto(`/admin/orders/${reference}`);
+  await admin.getByRole("button", { name: "Paid in cash" }).click();
+  await expect(admin.getByText("Order marked paid.")).toBeVisible();
+
+  const mail = await mailContaining(reference, "/owner/");
+  const confirm = mail.match(/Confirmer : \S*(\/owner\/\S+)/)![1];
+  const owner = await browser.newContext({ javaScriptEnabled: js, locale: "fr-FR" });
+  const ownerPage = await owner.newPage();
+  await ownerPage.goto(confirm);
+  await expect(ownerPage.getByText(reference)).toBeVisible();
+  await ownerPage.getByRole("button", { name: "Confirmer la réservation" }).click();
+  await expect(ownerPage.getByText("Réservation confirmée. Le voyageur a reçu son e-billet.")).toBeVisible();
+  // The link works once.
+  await ownerPage.goto(confirm);
+  await expect(ownerPage.getByText("Ce lien a déjà été utilisé ; rien n'a été modifié.")).toBeVisible();
+
+  await page.goto(orderUrl);
+  await expect(page.getByText("E-tickets issued").first()).toBeVisible();
+  await expect(page.getByRole("link", { name: "E-ticket 1" })).toBeVisible();
+});

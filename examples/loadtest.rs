@@ -360,38 +360,49 @@ async fn main() {
         .execute(&pool)
         .await
         .expect("staff");
-    let door = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
-    let login = door
-        .post(format!("{addr}/fn/login"))
-        .header("origin", &addr)
-        .form(&[
-            ("email", "bench@example.cm"),
-            ("password", "bench password 1"),
-        ])
-        .send()
-        .await
-        .expect("login");
-    assert!(
-        login.status().is_success(),
-        "door login: {}",
-        login.status()
-    );
+    // Sixteen phones at the door, each with its own staff session.
+    let mut doors = Vec::new();
+    for _ in 0..16 {
+        let door = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let login = door
+            .post(format!("{addr}/fn/login"))
+            .header("origin", &addr)
+            .form(&[
+                ("email", "bench@example.cm"),
+                ("password", "bench password 1"),
+            ])
+            .send()
+            .await
+            .expect("login");
+        assert!(
+            login.status().is_success(),
+            "door login: {}",
+            login.status()
+        );
+        doors.push(door);
+    }
+    let doors = Arc::new(doors);
     let (a6, k6) = (addr.clone(), tokens.clone());
-    measure("check-in (each ticket once)", 2000, 16, move |i| {
-        let (c, a, k) = (door.clone(), a6.clone(), k6.clone());
-        async move {
-            c.post(format!("{a}/fn/check_in"))
-                .header("origin", &a)
-                .form(&[("code", k[i].as_str())])
-                .send()
-                .await
-                .is_ok_and(|r| r.status().is_success())
-        }
-    })
+    measure(
+        "check-in (each ticket once, 16 phones)",
+        2000,
+        16,
+        move |i| {
+            let (c, a, k) = (doors[i % 16].clone(), a6.clone(), k6.clone());
+            async move {
+                c.post(format!("{a}/fn/check_in"))
+                    .header("origin", &a)
+                    .form(&[("code", k[i].as_str())])
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status().is_success())
+            }
+        },
+    )
     .await
     .print();
     let checked: i64 =
@@ -423,28 +434,42 @@ async fn main() {
     }
     assets.sort();
     assets.dedup();
-    let mut total = page.len();
-    for asset in &assets {
-        let bytes = c
-            .get(format!("{addr}{asset}"))
-            .send()
-            .await
-            .expect("asset")
-            .bytes()
-            .await
-            .expect("asset bytes");
-        total += bytes.len();
-    }
-    println!(
-        "e-ticket download: HTML {} bytes + {} linked file(s) {:?} = {} bytes; WebAssembly: {}",
-        page.len(),
-        assets.len(),
-        assets,
-        total,
-        if page.contains(".wasm") {
-            "yes"
-        } else {
-            "none"
+    // Bytes on the wire, as a browser asks for them (gzip) and plain.
+    let fetch = |path: String, gzip: bool| {
+        let c = c.clone();
+        async move {
+            let mut req = c.get(path).header("accept", "text/html,text/css,*/*");
+            if gzip {
+                req = req.header("accept-encoding", "gzip");
+            }
+            req.send()
+                .await
+                .expect("fetch")
+                .bytes()
+                .await
+                .expect("bytes")
+                .len()
         }
+    };
+    let mut paths = vec![format!("/t/{}", tokens[0])];
+    paths.extend(assets.iter().cloned());
+    let (mut plain, mut gzipped) = (0, 0);
+    for p in &paths {
+        plain += fetch(format!("{addr}{p}"), false).await;
+        gzipped += fetch(format!("{addr}{p}"), true).await;
+    }
+    let shown: Vec<&str> = paths
+        .iter()
+        .map(|p| {
+            if p.starts_with("/t/") {
+                "/t/{token}"
+            } else {
+                p.as_str()
+            }
+        })
+        .collect();
+    println!(
+        "e-ticket download: {shown:?}: {gzipped} bytes gzipped ({plain} bytes uncompressed); WebAssembly: {}",
+        if page.contains(".wasm") { "yes" } else { "none" }
     );
 }

@@ -477,6 +477,15 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("error.number_invalid", "Type a whole number.", "Saisissez un nombre entier."),
     ("error.number_out_of_range", "This number is out of range.", "Ce nombre est hors limites."),
     ("error.capacity_below_sold", "Capacity cannot go below the places already sold.", "La capacité ne peut pas descendre sous les places déjà vendues."),
+    ("order.notifications", "Messages sent", "Messages envoyés"),
+    ("order.channel", "Channel", "Canal"),
+    ("order.message", "Message", "Message"),
+    ("order.recipient", "To", "Destinataire"),
+    ("order.attempts", "Attempts", "Tentatives"),
+    ("whatsapp.confirm", "Confirm", "Confirmer"),
+    ("whatsapp.cancel", "Cancel", "Annuler"),
+    ("whatsapp.owner_request", "New paid booking {reference} for {title}: {guest} ({phone}), {guests} person(s), {check_in} → {check_out}, {total}. Confirm or cancel within {minutes} minutes.", "Nouvelle réservation payée {reference} pour {title} : {guest} ({phone}), {guests} personne(s), du {check_in} au {check_out}, {total}. Confirmez ou annulez dans les {minutes} minutes."),
+    ("whatsapp.tickets_issued", "🎫 {title}: your booking {reference} is confirmed. Your e-tickets:\n{links}\nShow the QR code at the entrance.", "🎫 {title} : votre réservation {reference} est confirmée. Vos e-billets :\n{links}\nPrésentez le QR code à l'entrée."),
     ("api.refund_requested", "Refund request created", "Demande de remboursement créée"),
     ("api.refund_initiated", "Refund marked as initiated", "Remboursement marqué comme lancé"),
     ("api.refund_completed", "Refund marked as completed", "Remboursement marqué comme effectué"),
@@ -591,6 +600,7 @@ mod tests {
             "nav.",
             "admin.",
             "api.",
+            "whatsapp.",
         ];
         let mut missing = Vec::new();
         for src in &sources {

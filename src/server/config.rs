@@ -68,6 +68,27 @@ pub struct Config {
     pub order_expiry_minutes: i32,
     /// How long an owner's Confirm / Cancel link works.
     pub owner_link_minutes: i32,
+    /// WhatsApp Cloud API for sending; unset means e-mail only.
+    pub whatsapp: Option<WhatsAppConfig>,
+    /// The webhook Meta calls with the owner's button presses.
+    pub whatsapp_webhook: Option<WhatsAppWebhook>,
+}
+
+/// Where and as whom WhatsApp messages are sent.
+#[derive(Debug, Clone)]
+pub struct WhatsAppConfig {
+    /// `https://graph.facebook.com/v21.0`, or a local server in tests.
+    pub api_base: String,
+    pub phone_number_id: String,
+    pub access_token: Secret,
+}
+
+/// What the WhatsApp webhook checks: the subscription's verify token and the app secret that
+/// signs every delivery.
+#[derive(Debug, Clone)]
+pub struct WhatsAppWebhook {
+    pub verify_token: Secret,
+    pub app_secret: Secret,
 }
 
 /// Where the S3-compatible store is and how to sign requests to it.
@@ -171,6 +192,25 @@ impl Config {
             order_alert_minutes: parsed("ORDER_ALERT_MINUTES", 15)?,
             order_expiry_minutes: parsed("ORDER_EXPIRY_MINUTES", 120)?,
             owner_link_minutes: parsed("OWNER_LINK_MINUTES", 30)?,
+            whatsapp: match (
+                var("WHATSAPP_PHONE_NUMBER_ID"),
+                var("WHATSAPP_ACCESS_TOKEN"),
+            ) {
+                (Some(phone_number_id), Some(token)) => Some(WhatsAppConfig {
+                    api_base: var("WHATSAPP_API_BASE")
+                        .unwrap_or_else(|| "https://graph.facebook.com/v21.0".into()),
+                    phone_number_id,
+                    access_token: Secret::new(token),
+                }),
+                _ => None,
+            },
+            whatsapp_webhook: match (var("WHATSAPP_VERIFY_TOKEN"), var("WHATSAPP_APP_SECRET")) {
+                (Some(verify), Some(secret)) => Some(WhatsAppWebhook {
+                    verify_token: Secret::new(verify),
+                    app_secret: Secret::new(secret),
+                }),
+                _ => None,
+            },
         })
     }
 
@@ -198,6 +238,8 @@ impl Config {
             order_alert_minutes: 15,
             order_expiry_minutes: 120,
             owner_link_minutes: 30,
+            whatsapp: None,
+            whatsapp_webhook: None,
         }
     }
 

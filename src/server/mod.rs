@@ -15,6 +15,7 @@ pub mod signing;
 pub mod state;
 pub mod storage;
 pub mod throttle;
+pub mod whatsapp;
 
 use std::{sync::Arc, time::Duration};
 
@@ -117,6 +118,8 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
         .layer(session_layer)
+        // Pages, JSON and the stylesheet travel gzipped to browsers that accept it.
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");

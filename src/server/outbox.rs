@@ -127,10 +127,28 @@ impl Mailer {
 
 struct Due {
     id: Uuid,
+    channel: String,
     recipient: String,
     subject: String,
     body: String,
+    payload: Option<String>,
     attempts: i32,
+}
+
+/// Files a queued message under an order, for the order's delivery log.
+pub async fn link_order(
+    tx: &mut Transaction<'_, Postgres>,
+    outbox_id: Uuid,
+    order_id: Uuid,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE outbox SET order_id = $2 WHERE id = $1",
+        outbox_id,
+        order_id
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 fn build_message(from: &str, due: &Due) -> Result<Message, String> {
@@ -159,7 +177,7 @@ pub async fn deliver_due(
     let mut tx = pool.begin().await?;
     let due = sqlx::query_as!(
         Due,
-        "SELECT id, recipient, subject, body, attempts FROM outbox
+        "SELECT id, channel, recipient, subject, body, payload, attempts FROM outbox
          WHERE status = 'PENDING' AND next_attempt_at <= now()
          ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED",
         limit
@@ -169,16 +187,29 @@ pub async fn deliver_due(
     let mut sent = 0;
     for msg in &due {
         let attempt = msg.attempts + 1;
-        let result = match build_message(&config.mail_from, msg) {
-            Ok(m) => mailer.send(msg.id, m).await,
-            Err(e) => Err(e),
+        let whatsapp = msg.channel == "whatsapp";
+        let result = if whatsapp {
+            super::whatsapp::send(config, msg.payload.as_deref().unwrap_or_default()).await
+        } else {
+            match build_message(&config.mail_from, msg) {
+                Ok(m) => mailer.send(msg.id, m).await,
+                Err(e) => Err(e),
+            }
+        };
+        let (channel, max_attempts) = if whatsapp {
+            (
+                "whatsapp",
+                super::whatsapp::MAX_ATTEMPTS.min(config.outbox_max_attempts),
+            )
+        } else {
+            (mailer.channel(), config.outbox_max_attempts)
         };
         sqlx::query!(
             "INSERT INTO notification_log (outbox_id, attempt, channel, success, error, instance)
              VALUES ($1, $2, $3, $4, $5, $6)",
             msg.id,
             attempt,
-            mailer.channel(),
+            channel,
             result.is_ok(),
             result.as_ref().err(),
             config.instance
@@ -198,7 +229,7 @@ pub async fn deliver_due(
             }
             Err(error) => {
                 tracing::warn!(outbox_id = %msg.id, attempt, %error, "delivery failed");
-                let status = if attempt >= config.outbox_max_attempts {
+                let status = if attempt >= max_attempts {
                     "FAILED"
                 } else {
                     "PENDING"

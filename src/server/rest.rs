@@ -20,6 +20,7 @@ pub fn routes() -> Router<AppState> {
         .route("/auth/me", get(me))
         .merge(crate::features::payment_tickets::rest::routes())
         .merge(crate::features::orders::rest::routes())
+        .merge(super::whatsapp::routes())
 }
 
 /// A refusal in the seeds' shape, with its message in the caller's language.

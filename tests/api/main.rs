@@ -8,3 +8,4 @@ mod security;
 mod storage;
 mod ticket_pages;
 mod tickets;
+mod whatsapp;

@@ -522,6 +522,15 @@ async fn the_eticket_page_needs_no_webassembly_and_refuses_guesses_alike(pool: P
         !html.contains(".wasm") && !html.contains("/pkg/tessera.js"),
         "no WebAssembly"
     );
+    // Sent gzipped to a browser that accepts it.
+    let gz = client()
+        .get(format!("{}/t/{}", app.addr, tokens[0]))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gz.headers()["content-encoding"], "gzip");
+    assert!(gz.bytes().await.unwrap().len() < html.len() / 2);
     let pdf = client()
         .get(format!("{}/t/{}/pdf", app.addr, tokens[1]))
         .send()

@@ -6,8 +6,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
     api::{
-        admin_events, admin_orders, commission_report, get_order, CancelOrder, MarkOrderPaid,
-        RefundCompleted, RefundInitiated, SaveEvent,
+        admin_events, admin_orders, commission_report, get_order, order_notifications, CancelOrder,
+        MarkOrderPaid, RefundCompleted, RefundInitiated, SaveEvent,
     },
     pages::{order_status_badge, OrderFacts, OrderHistory},
     OrderRow,
@@ -119,6 +119,10 @@ pub fn AdminOrderPage() -> impl IntoView {
         },
         |(r, ..)| get_order(r, String::new()),
     );
+    let notifications = Resource::new(
+        move || (reference(), paid.version().get(), cancel.version().get()),
+        |(r, ..)| order_notifications(r),
+    );
     let paid_state = form_state(paid);
     let cash_state = form_state(cash);
     let cancel_state = form_state(cancel);
@@ -200,6 +204,24 @@ pub fn AdminOrderPage() -> impl IntoView {
                                 </section>
                             })}
                             <OrderHistory order=o/>
+                            <section class="card">
+                                <h2>{tr("order.notifications")}</h2>
+                                <Suspense fallback=|| ()>
+                                    {move || Suspend::new(async move {
+                                        let list = notifications.await.unwrap_or_default();
+                                        view! {
+                                            <div class="table-wrap"><table class="table">
+                                                <thead><tr><th>{tr("admin.date")}</th><th>{tr("order.channel")}</th><th>{tr("order.message")}</th>
+                                                    <th>{tr("order.recipient")}</th><th>{tr("admin.status")}</th><th>{tr("order.attempts")}</th></tr></thead>
+                                                <tbody>{list.into_iter().map(|n| view! {
+                                                    <tr><td>{local_display(n.created_at)}</td><td>{n.channel}</td><td>{n.kind}</td><td>{n.recipient}</td>
+                                                        <td>{n.status}{n.last_error.map(|e| view! { <br/><span class="muted">{e}</span> })}</td><td>{n.attempts}</td></tr>
+                                                }).collect_view()}</tbody>
+                                            </table></div>
+                                        }
+                                    })}
+                                </Suspense>
+                            </section>
                         }.into_any()
                     }
                     Err(e) => view! { <LoadError error=e/> }.into_any(),

@@ -295,6 +295,42 @@ pub async fn admin_orders(
     )
 }
 
+/// The delivery log of an order: every e-mail and WhatsApp message about it.
+#[server(prefix = "/fn", endpoint = "order_notifications")]
+pub async fn order_notifications(
+    reference: String,
+) -> Result<Vec<super::NotificationView>, AppError> {
+    use crate::server::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            auth::require_admin().await?;
+            Ok(sqlx::query!(
+                r#"SELECT m.channel, m.kind, m.recipient, m.status, m.attempts, m.last_error,
+                          m.created_at AS "created_at: chrono::DateTime<chrono::Utc>"
+                   FROM outbox m JOIN orders o ON o.id = m.order_id
+                   WHERE o.reference = $1 ORDER BY m.created_at, m.channel"#,
+                reference
+            )
+            .fetch_all(&state.pool)
+            .await
+            .map_err(respond::internal)?
+            .into_iter()
+            .map(|m| super::NotificationView {
+                channel: m.channel,
+                kind: m.kind,
+                recipient: m.recipient,
+                status: m.status,
+                attempts: m.attempts,
+                last_error: m.last_error,
+                created_at: m.created_at,
+            })
+            .collect())
+        }
+        .await,
+    )
+}
+
 #[server(prefix = "/fn", endpoint = "admin_events")]
 pub async fn admin_events() -> Result<Vec<EventView>, AppError> {
     use crate::server::{auth, respond};

@@ -182,6 +182,18 @@ impl CheckinView {
     }
 }
 
+/// One message about an order, with how its delivery went.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotificationView {
+    pub channel: String,
+    pub kind: String,
+    pub recipient: String,
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
 /// Checked-in versus issued for one event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DoorCount {

@@ -214,13 +214,21 @@ fn PayByProof(order: OrderView) -> impl IntoView {
     };
     let action = format!("/orders/{}/proof?sig={}", order.reference, order.sig);
     let l = lang();
+    let progress = RwSignal::new(None::<u32>);
+    let client_error = RwSignal::new(None::<String>);
+    let on_submit = move |_ev: leptos::ev::SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        crate::features::payment_tickets::pages::enhance::upload(_ev, progress, client_error);
+    };
     view! {
         <section class="card" id="pay">
             <h2>{tr("order.pay_title")}</h2>
             <p>{tr("order.pay_intro")} " " <strong>{order.total.clone()}</strong></p>
             {order.has_proof.then(|| view! { <p class="alert alert-ok" role="status">{tr("order.proof_received")}</p> })}
-            <p class="alert alert-error" role="alert" hidden=move || error().is_none()>{error}</p>
-            <form method="post" action=action enctype="multipart/form-data">
+            <p class="alert alert-error" role="alert" hidden=move || error().is_none() && client_error.get().is_none()>
+                {move || client_error.get().or_else(error)}
+            </p>
+            <form method="post" action=action enctype="multipart/form-data" on:submit=on_submit>
                 <div class="field">
                     <label for="o-method">{tr("pay.method")}</label>
                     <select id="o-method" name="payment_method" required>
@@ -249,7 +257,11 @@ fn PayByProof(order: OrderView) -> impl IntoView {
                     <p class="hint">{tr("pay.proof_hint")}</p>
                     <input id="o-proof" name="proof" type="file" accept="image/jpeg,image/png,image/webp,application/pdf" required/>
                 </div>
-                <button type="submit">{tr("order.send_proof")}</button>
+                <div class="progress" hidden=move || progress.get().is_none()>
+                    <label for="order-upload-progress">{tr("pay.uploading")}</label>
+                    <progress id="order-upload-progress" max="100" value=move || progress.get().unwrap_or(0)>{move || progress.get().unwrap_or(0)} "%"</progress>
+                </div>
+                <button type="submit" disabled=move || progress.get().is_some()>{tr("order.send_proof")}</button>
             </form>
         </section>
     }

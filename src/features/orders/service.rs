@@ -19,7 +19,10 @@ use crate::{
         accounts::service::audit,
         payment_tickets::{proof::CheckedProof, service::next_number},
     },
-    server::{auth::AuthUser, config::Config, outbox, respond, signing::Signer, storage::Storage},
+    server::{
+        auth::AuthUser, config::Config, outbox, respond, signing::Signer, storage::Storage,
+        whatsapp,
+    },
 };
 
 type Tx<'a> = Transaction<'a, Postgres>;
@@ -277,7 +280,7 @@ pub async fn place_order(
     order_event(&mut tx, id, buyer.map(|b| b.id), "CREATED", "").await?;
     let currency = Currency::parse(&event.currency).unwrap_or(Currency::XAF);
     let link = order_link(config, signer, &reference);
-    outbox::enqueue_template(
+    let mail = outbox::enqueue_template(
         &mut tx,
         "order_created",
         email.as_ref(),
@@ -292,6 +295,9 @@ pub async fn place_order(
     )
     .await
     .map_err(respond::internal)?;
+    outbox::link_order(&mut tx, mail, id)
+        .await
+        .map_err(respond::internal)?;
     tx.commit().await.map_err(respond::internal)?;
     let sig = order_signature(signer, &reference);
     Ok((reference, sig))
@@ -468,7 +474,7 @@ pub async fn issue_tickets(
                 commission_status = CASE WHEN commission_status = 'PENDING' THEN 'CONFIRMED' ELSE commission_status END
            FROM events e
            WHERE o.id = $1 AND e.id = o.event_id AND o.status = ANY($2)
-           RETURNING o.reference, o.quantity, o.buyer_name, o.buyer_email, o.language, e.kind, e.title"#,
+           RETURNING o.reference, o.quantity, o.buyer_name, o.buyer_email, o.buyer_phone, o.language, e.kind, e.title"#,
         order_id,
         &sources as &[&str],
     )
@@ -502,17 +508,27 @@ pub async fn issue_tickets(
     }
     order_event(tx, order_id, actor, "TICKETS_ISSUED", &count.to_string()).await?;
     let lang = Lang::parse(&order.language).unwrap_or_default();
-    outbox::enqueue_template(
+    let links = links.join("\n");
+    let args = [
+        ("name", order.buyer_name.as_str()),
+        ("reference", order.reference.as_str()),
+        ("title", order.title.as_str()),
+        ("links", links.as_str()),
+    ];
+    let mail = outbox::enqueue_template(tx, "tickets_issued", &order.buyer_email, lang, &args)
+        .await
+        .map_err(respond::internal)?;
+    outbox::link_order(tx, mail, order_id)
+        .await
+        .map_err(respond::internal)?;
+    let text = crate::i18n::tf(lang, "whatsapp.tickets_issued", &args);
+    whatsapp::enqueue(
         tx,
+        config,
         "tickets_issued",
-        &order.buyer_email,
         lang,
-        &[
-            ("name", &order.buyer_name),
-            ("reference", &order.reference),
-            ("title", &order.title),
-            ("links", &links.join("\n")),
-        ],
+        whatsapp::text_payload(&order.buyer_phone, &text),
+        Some(order_id),
     )
     .await
     .map_err(respond::internal)?;
@@ -542,7 +558,7 @@ async fn ask_owner(
 ) -> Result<(), AppError> {
     let o = sqlx::query!(
         r#"SELECT o.reference, o.buyer_name, o.buyer_phone, o.quantity, o.check_in AS "check_in!", o.check_out AS "check_out!",
-                  o.total, o.currency, e.title, e.owner_name, e.owner_email
+                  o.total, o.currency, e.title, e.owner_name, e.owner_email, e.owner_phone
            FROM orders o JOIN events e ON e.id = o.event_id WHERE o.id = $1"#,
         order_id
     )
@@ -556,6 +572,7 @@ async fn ask_owner(
     )
     .unwrap_or_else(Utc::now);
     let mut links = Vec::new();
+    let mut tokens = Vec::new();
     for action in ["CONFIRM", "CANCEL"] {
         let id = Uuid::new_v4();
         sqlx::query!(
@@ -570,28 +587,55 @@ async fn ask_owner(
         .map_err(respond::internal)?;
         let sig = action_signature(signer, id, order_id, action, expires);
         links.push(format!("{}/owner/{id}.{sig}", config.base_url));
+        tokens.push(format!("{id}.{sig}"));
     }
     order_event(tx, order_id, None, "OWNER_ASKED", "").await?;
     let currency = Currency::parse(&o.currency).unwrap_or(Currency::XAF);
-    outbox::enqueue_template(
+    let (guests, check_in, check_out) = (
+        o.quantity.to_string(),
+        o.check_in.to_string(),
+        o.check_out.to_string(),
+    );
+    let (total, minutes) = (
+        Money::new(o.total, currency).display(),
+        config.owner_link_minutes.to_string(),
+    );
+    let args = [
+        ("owner", o.owner_name.as_str()),
+        ("reference", o.reference.as_str()),
+        ("title", o.title.as_str()),
+        ("guest", o.buyer_name.as_str()),
+        ("phone", o.buyer_phone.as_str()),
+        ("guests", guests.as_str()),
+        ("check_in", check_in.as_str()),
+        ("check_out", check_out.as_str()),
+        ("total", total.as_str()),
+        ("confirm", links[0].as_str()),
+        ("cancel", links[1].as_str()),
+        ("minutes", minutes.as_str()),
+    ];
+    // Owners are written to in French, the language of the listings.
+    let mail = outbox::enqueue_template(tx, "owner_request", &o.owner_email, Lang::Fr, &args)
+        .await
+        .map_err(respond::internal)?;
+    outbox::link_order(tx, mail, order_id)
+        .await
+        .map_err(respond::internal)?;
+    let text = crate::i18n::tf(Lang::Fr, "whatsapp.owner_request", &args);
+    whatsapp::enqueue(
         tx,
+        config,
         "owner_request",
-        &o.owner_email,
         Lang::Fr,
-        &[
-            ("owner", &o.owner_name),
-            ("reference", &o.reference),
-            ("title", &o.title),
-            ("guest", &o.buyer_name),
-            ("phone", &o.buyer_phone),
-            ("guests", &o.quantity.to_string()),
-            ("check_in", &o.check_in.to_string()),
-            ("check_out", &o.check_out.to_string()),
-            ("total", &Money::new(o.total, currency).display()),
-            ("confirm", &links[0]),
-            ("cancel", &links[1]),
-            ("minutes", &config.owner_link_minutes.to_string()),
-        ],
+        whatsapp::buttons_payload(
+            &o.owner_phone,
+            &text,
+            &[
+                (&tokens[0], crate::i18n::t(Lang::Fr, "whatsapp.confirm")),
+                (&tokens[1], crate::i18n::t(Lang::Fr, "whatsapp.cancel")),
+            ],
+        ),
+        Some(order_id),
     )
     .await
     .map_err(respond::internal)?;
@@ -671,7 +715,30 @@ pub async fn use_owner_link(
     signer: &Signer,
     token: &str,
 ) -> Result<(String, LinkState), AppError> {
+    use_owner_link_from(pool, config, signer, token, None).await
+}
+
+/// `use_owner_link`, for a press of a WhatsApp button: `from` must be the owner's own number.
+pub async fn use_owner_link_from(
+    pool: &PgPool,
+    config: &Config,
+    signer: &Signer,
+    token: &str,
+    from: Option<&str>,
+) -> Result<(String, LinkState), AppError> {
     let link = owner_link(pool, signer, token).await?;
+    if let Some(from) = from {
+        let owner = sqlx::query_scalar!(
+            "SELECT e.owner_phone FROM orders o JOIN events e ON e.id = o.event_id WHERE o.id = $1",
+            link.order_id
+        )
+        .fetch_one(pool)
+        .await
+        .map_err(respond::internal)?;
+        if whatsapp::wa_number(&owner) != whatsapp::wa_number(from) {
+            return Err(AppError::Forbidden);
+        }
+    }
     if link.state != LinkState::Usable {
         return Ok((link.action, link.state));
     }
@@ -782,7 +849,7 @@ async fn cancel_in(
     } else {
         "order_cancelled"
     };
-    outbox::enqueue_template(
+    let mail = outbox::enqueue_template(
         tx,
         template,
         &o.buyer_email,
@@ -796,6 +863,9 @@ async fn cancel_in(
     )
     .await
     .map_err(respond::internal)?;
+    outbox::link_order(tx, mail, order_id)
+        .await
+        .map_err(respond::internal)?;
     if o.amount_paid > 0 {
         alert_admins(
             tx,

@@ -7,7 +7,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::get,
     routing::post,
-    Router,
+    Json, Router,
 };
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -19,7 +19,7 @@ use crate::{
     features::payment_tickets::{
         proof,
         rest::{proof_response, read_multipart},
-        web::session_user,
+        web::{session_user, wants_json},
     },
     i18n::{t, tf},
     server::{lang::request_lang, state::AppState},
@@ -57,7 +57,15 @@ async fn upload_proof(
         return (StatusCode::NOT_FOUND, t(lang, "error.not_found")).into_response();
     }
     let page = format!("/orders/{reference}?sig={}", q.sig);
+    let json = wants_json(&headers);
     let back = |fields: &service::ProofFields, field: &str, key: &str| {
+        if json {
+            return (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Json(serde_json::json!({ "success": false, "field": field, "message": t(lang, key) })),
+            )
+                .into_response();
+        }
         let query = serde_urlencoded::to_string([
             ("payment_method", fields.payment_method.as_str()),
             ("phone_number", fields.phone_number.as_str()),
@@ -93,6 +101,10 @@ async fn upload_proof(
         Err(key) => return back(&fields, "proof", key),
     };
     match service::submit_proof(&state.pool, &state.storage, &reference, &fields, checked).await {
+        Ok(()) if json => {
+            Json(serde_json::json!({ "success": true, "redirect": format!("{page}&proof=1") }))
+                .into_response()
+        }
         Ok(()) => Redirect::to(&format!("{page}&proof=1")).into_response(),
         Err(e) => {
             let field = match &e {

@@ -345,7 +345,7 @@ fn StepProof(
 
 /// In the browser only: the image preview and the upload with progress.
 #[cfg(feature = "hydrate")]
-mod enhance {
+pub(crate) mod enhance {
     use leptos::prelude::*;
     use wasm_bindgen::{closure::Closure, JsCast};
     use web_sys::{FormData, HtmlFormElement, HtmlInputElement, ProgressEvent, XmlHttpRequest};
@@ -404,7 +404,8 @@ mod enhance {
             return;
         };
         ev.prevent_default();
-        if xhr.open("POST", "/pay/submit").is_err()
+        // The form's own address: the wizard's last step, or an order's proof.
+        if xhr.open("POST", &form.action()).is_err()
             || xhr
                 .set_request_header("Accept", "application/json")
                 .is_err()

@@ -28,6 +28,7 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
 use sqlx::{postgres::PgPoolOptions, PgPool};
 use tower_http::{
+    compression::predicate::{DefaultPredicate, NotForContentType, Predicate},
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     trace::TraceLayer,
 };
@@ -118,8 +119,11 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
         .layer(session_layer)
-        // Pages, JSON and the stylesheet travel gzipped to browsers that accept it.
-        .layer(tower_http::compression::CompressionLayer::new())
+        // Pages, JSON and the stylesheet travel gzipped to browsers that accept it; the
+        // WebAssembly bundle is not compressed on every request (too costly per request).
+        .layer(tower_http::compression::CompressionLayer::new().compress_when(
+            DefaultPredicate::new().and(NotForContentType::const_new("application/wasm")),
+        ))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");

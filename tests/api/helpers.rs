@@ -59,6 +59,8 @@ pub fn client() -> Client {
     Client::builder()
         .cookie_store(true)
         .redirect(Policy::none())
+        // A request that never ends fails the test instead of stalling the run.
+        .timeout(std::time::Duration::from_secs(60))
         .build()
         .expect("client")
 }

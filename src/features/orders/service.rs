@@ -937,6 +937,64 @@ pub async fn cancel_order(
     Ok(())
 }
 
+/// An order whose refund has just moved on.
+struct RefundRow {
+    id: Uuid,
+    buyer_name: String,
+    buyer_email: String,
+    language: String,
+    amount: i64,
+    currency: String,
+}
+
+/// Records a refund step on its order: history, audit log, and the customer's e-mail
+/// (`mail.<step>`), then commits.
+async fn refund_step(
+    mut tx: Tx<'_>,
+    admin: &AuthUser,
+    row: RefundRow,
+    reference: &str,
+    step: &str,
+    details: &str,
+) -> Result<(), AppError> {
+    order_event(
+        &mut tx,
+        row.id,
+        Some(admin.id),
+        &step.to_ascii_uppercase(),
+        details,
+    )
+    .await?;
+    audit(
+        &mut tx,
+        Some(admin.id),
+        &format!("refunds.{step}"),
+        "order",
+        row.id,
+    )
+    .await?;
+    let lang = Lang::parse(&row.language).unwrap_or_default();
+    let currency = Currency::parse(&row.currency).unwrap_or(Currency::XAF);
+    let amount = Money::new(row.amount, currency).display();
+    let mail = outbox::enqueue_template(
+        &mut tx,
+        step,
+        &row.buyer_email,
+        lang,
+        &[
+            ("name", &row.buyer_name),
+            ("reference", reference),
+            ("amount", &amount),
+        ],
+    )
+    .await
+    .map_err(respond::internal)?;
+    outbox::link_order(&mut tx, mail, row.id)
+        .await
+        .map_err(respond::internal)?;
+    tx.commit().await.map_err(respond::internal)
+}
+
 /// REFUND_REQUIRED → REFUND_INITIATED with the provider's refund id.
 #[tracing::instrument(skip(pool, admin), fields(admin_id = %admin.id))]
 pub async fn refund_initiated(
@@ -957,7 +1015,8 @@ pub async fn refund_initiated(
         ));
     }
     let mut tx = pool.begin().await.map_err(respond::internal)?;
-    let row = sqlx::query!(
+    let row = sqlx::query_as!(
+        RefundRow,
         "UPDATE orders SET refund_status = 'REFUND_INITIATED', refund_id = $2, refund_processed_by = $3,
                 refund_processed_at = now(), updated_at = now()
          WHERE reference = $1 AND refund_status = 'REFUND_REQUIRED'
@@ -970,39 +1029,7 @@ pub async fn refund_initiated(
     .await
     .map_err(respond::internal)?
     .ok_or_else(|| AppError::form("error.refund_not_required", vec![], 409))?;
-    order_event(
-        &mut tx,
-        row.id,
-        Some(admin.id),
-        "REFUND_INITIATED",
-        refund_id,
-    )
-    .await?;
-    audit(
-        &mut tx,
-        Some(admin.id),
-        "refunds.initiated",
-        "order",
-        row.id,
-    )
-    .await?;
-    let lang = Lang::parse(&row.language).unwrap_or_default();
-    let currency = Currency::parse(&row.currency).unwrap_or(Currency::XAF);
-    outbox::enqueue_template(
-        &mut tx,
-        "refund_initiated",
-        &row.buyer_email,
-        lang,
-        &[
-            ("name", &row.buyer_name),
-            ("reference", reference),
-            ("amount", &Money::new(row.amount, currency).display()),
-        ],
-    )
-    .await
-    .map_err(respond::internal)?;
-    tx.commit().await.map_err(respond::internal)?;
-    Ok(())
+    refund_step(tx, admin, row, reference, "refund_initiated", refund_id).await
 }
 
 /// REFUND_INITIATED → REFUND_COMPLETED; the order's tickets stay void.
@@ -1016,7 +1043,8 @@ pub async fn refund_completed(
         return Err(AppError::Forbidden);
     }
     let mut tx = pool.begin().await.map_err(respond::internal)?;
-    let row = sqlx::query!(
+    let row = sqlx::query_as!(
+        RefundRow,
         "UPDATE orders SET refund_status = 'REFUND_COMPLETED', refund_completed_at = now(), updated_at = now()
          WHERE reference = $1 AND refund_status = 'REFUND_INITIATED'
          RETURNING id, buyer_name, buyer_email, language, refund_amount AS \"amount!\", currency",
@@ -1033,32 +1061,7 @@ pub async fn refund_completed(
     .execute(&mut *tx)
     .await
     .map_err(respond::internal)?;
-    order_event(&mut tx, row.id, Some(admin.id), "REFUND_COMPLETED", "").await?;
-    audit(
-        &mut tx,
-        Some(admin.id),
-        "refunds.completed",
-        "order",
-        row.id,
-    )
-    .await?;
-    let lang = Lang::parse(&row.language).unwrap_or_default();
-    let currency = Currency::parse(&row.currency).unwrap_or(Currency::XAF);
-    outbox::enqueue_template(
-        &mut tx,
-        "refund_completed",
-        &row.buyer_email,
-        lang,
-        &[
-            ("name", &row.buyer_name),
-            ("reference", reference),
-            ("amount", &Money::new(row.amount, currency).display()),
-        ],
-    )
-    .await
-    .map_err(respond::internal)?;
-    tx.commit().await.map_err(respond::internal)?;
-    Ok(())
+    refund_step(tx, admin, row, reference, "refund_completed", "").await
 }
 
 /// The stuck-payment monitor: alerts the admins once about each order still waiting for

@@ -241,6 +241,17 @@ async fn an_order_holds_places_and_mails_a_signed_link(pool: PgPool) {
         html.contains("15 000") || html.contains("15\u{202f}000"),
         "total shown"
     );
+    // Registering the buyer's e-mail address afterwards does not open the order.
+    let squatter = signed_in(&app, "awa@example.cm", "member").await;
+    let (code, _) = app.page(&squatter, &format!("/orders/{reference}")).await;
+    assert_eq!(code, 404);
+    // An order placed while signed in is open to that account without the signature.
+    let (_, placed, _) = place(&app, &squatter, &[("slug", "fest"), ("quantity", "1")]).await;
+    let (own, _) = placed.expect("placed while signed in");
+    let (code, _) = app.page(&squatter, &format!("/orders/{own}")).await;
+    assert_eq!(code, 200);
+    let (code, _) = app.page(&client(), &format!("/orders/{own}")).await;
+    assert_eq!(code, 404);
     // Without the signature, or with another one, the order does not exist.
     for path in [
         format!("/orders/{reference}"),

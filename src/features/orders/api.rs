@@ -134,10 +134,7 @@ pub async fn get_order(reference: String, sig: String) -> Result<OrderView, AppE
                 super::queries::order(&state.pool, &state.config, &state.signer, &reference).await;
             let allowed = signed
                 || user.as_ref().is_some_and(|u| {
-                    u.role.is_admin()
-                        || view
-                            .as_ref()
-                            .is_ok_and(|v| v.buyer_email.eq_ignore_ascii_case(&u.email))
+                    u.role.is_admin() || view.as_ref().is_ok_and(|v| v.buyer_id == Some(u.id))
                 });
             if !allowed {
                 return Err(AppError::NotFound);

@@ -108,6 +108,9 @@ pub struct OrderView {
     pub buyer_name: String,
     pub buyer_email: String,
     pub buyer_phone: String,
+    /// The account that placed the order, if the buyer was signed in: only that account (not
+    /// whoever registers the same e-mail address later) sees the order without the signed link.
+    pub buyer_id: Option<uuid::Uuid>,
     pub created_at: DateTime<Utc>,
     pub payment_method: Option<String>,
     pub phone_number: Option<String>,

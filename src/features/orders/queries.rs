@@ -93,7 +93,7 @@ pub async fn order(
     reference: &str,
 ) -> Result<OrderView, AppError> {
     let r = sqlx::query!(
-        r#"SELECT o.id, o.reference, e.slug, e.title, e.kind, o.status, o.quantity, o.check_in, o.check_out, o.nights,
+        r#"SELECT o.id, o.buyer_id, o.reference, e.slug, e.title, e.kind, o.status, o.quantity, o.check_in, o.check_out, o.nights,
                   o.subtotal, o.discount, o.total, o.amount_paid, o.currency, o.buyer_name, o.buyer_email,
                   o.buyer_phone, o.created_at AS "created_at: DateTime<Utc>", o.payment_method, o.phone_number,
                   o.transaction_id, o.proof_key IS NOT NULL AS "has_proof!", o.proof_content_type, o.paid_via,
@@ -160,6 +160,7 @@ pub async fn order(
         buyer_name: r.buyer_name,
         buyer_email: r.buyer_email,
         buyer_phone: r.buyer_phone,
+        buyer_id: r.buyer_id,
         created_at: r.created_at,
         payment_method: r.payment_method,
         phone_number: r.phone_number,

@@ -73,7 +73,7 @@ async fn eticket(
     let o = queries::order(&state.pool, &state.config, &state.signer, &reference)
         .await
         .map_err(fail(lang))?;
-    if !user.role.is_admin() && !o.buyer_email.eq_ignore_ascii_case(&user.email) {
+    if !user.role.is_admin() && o.buyer_id != Some(user.id) {
         return Err(ApiError::from_app(lang, &AppError::NotFound));
     }
     if o.tickets.is_empty() {

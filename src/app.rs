@@ -17,6 +17,7 @@ use crate::{
             Logout,
         },
         admin::AdminPage,
+        billing::pages::{BillingPage, PaymentResultPage, SandboxPage, SubscribePage},
         family::FamilyPage,
         orders::{
             admin_pages::{
@@ -89,6 +90,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/family") view=FamilyPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/pay") view=PayPage ssr=SsrMode::Async/>
+                    <Route path=path!("/billing") view=BillingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/billing/subscribe/:plan") view=SubscribePage ssr=SsrMode::Async/>
+                    <Route path=path!("/billing/payment/success") view=PaymentResultPage ssr=SsrMode::Async/>
+                    <Route path=path!("/billing/payment/fail") view=PaymentResultPage ssr=SsrMode::Async/>
+                    <Route path=path!("/billing/sandbox/:reference") view=SandboxPage ssr=SsrMode::Async/>
                     <Route path=path!("/tickets") view=TicketsPage ssr=SsrMode::Async/>
                     <Route path=path!("/tickets/:reference") view=TicketPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/tickets") view=AdminTicketsPage ssr=SsrMode::Async/>
@@ -149,6 +155,7 @@ fn Header() -> impl IntoView {
                         match me.await.ok().flatten() {
                             Some(me) => view! {
                                 <a href="/family">{tr("nav.family")}</a>
+                                <a href="/billing">{tr("nav.billing")}</a>
                                 <a href="/pay">{tr("nav.pay")}</a>
                                 <a href="/tickets">{tr("nav.tickets")}</a>
                                 <a href="/account">{tr("nav.account")}</a>

@@ -507,6 +507,95 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("mail.refund_required.body", "Order {reference} ({title}) was cancelled after payment. Record the refund on /admin/refunds.\n\n— Tessera", "La commande {reference} ({title}) a été annulée après paiement. Enregistrez le remboursement sur /admin/refunds.\n\n— Tessera"),
     ("mail.payment_stuck.subject", "Payment pending for {minutes} minutes: {reference}", "Paiement en attente depuis {minutes} minutes : {reference}"),
     ("mail.payment_stuck.body", "Order {reference} for {title} has waited {minutes} minutes for payment.\nGuest: {guest} ({phone})\nAmount: {total}\n\nPlease check and contact the customer if needed.\n\n— Tessera", "La commande {reference} pour {title} attend son paiement depuis {minutes} minutes.\nClient : {guest} ({phone})\nMontant : {total}\n\nVérifiez et contactez le client si besoin.\n\n— Tessera"),
+    ("nav.billing", "Billing", "Facturation"),
+    ("error.manager_only", "Only the family manager can do this.", "Seul le gestionnaire de la famille peut faire cela."),
+    ("error.card_unavailable", "Card payment is not available right now. Try again later or pay by mobile money.", "Le paiement par carte n'est pas disponible pour le moment. Réessayez plus tard ou payez par mobile money."),
+    ("error.card_currency", "The card gateway does not accept this currency.", "La passerelle de carte n'accepte pas cette devise."),
+    ("error.pay_with_invalid", "Choose how to pay.", "Choisissez comment payer."),
+    ("error.wallet_insufficient", "Your wallet balance is too low for this plan. Top it up or choose another way to pay.", "Le solde de votre portefeuille est insuffisant pour cette formule. Rechargez-le ou choisissez un autre moyen de paiement."),
+    ("billing.title", "Billing", "Facturation"),
+    ("billing.line_subscription", "{plan} subscription, {days} days", "Abonnement {plan}, {days} jours"),
+    ("billing.line_topup", "Wallet top-up", "Recharge du portefeuille"),
+    ("billing.sandbox_declined", "Declined in the sandbox", "Refusé dans le bac à sable"),
+    ("billing.trial_left", "Trial: {days} days left", "Essai : il reste {days} jours"),
+    ("billing.days_left", "{days} days left in this period", "Il reste {days} jours sur cette période"),
+    ("billing.trial_progress", "Trial days used", "Jours d'essai utilisés"),
+    ("billing.period_end", "Period ends", "Fin de période"),
+    ("billing.plans", "Plans", "Formules"),
+    ("billing.days", "{days} days", "{days} jours"),
+    ("billing.choose", "Choose this plan", "Choisir cette formule"),
+    ("billing.manager_only", "Only the family manager can subscribe, top up the wallet and read invoices.", "Seul le gestionnaire de la famille peut s'abonner, recharger le portefeuille et consulter les factures."),
+    ("billing.wallet", "Family wallet", "Portefeuille familial"),
+    ("billing.wallet_empty", "The wallet is empty.", "Le portefeuille est vide."),
+    ("billing.topup_amount", "Amount to add", "Montant à ajouter"),
+    ("billing.currency", "Currency", "Devise"),
+    ("billing.topup", "Top up by card", "Recharger par carte"),
+    ("billing.date", "Date", "Date"),
+    ("billing.what", "Description", "Description"),
+    ("billing.amount", "Amount", "Montant"),
+    ("billing.wallet_kind.TOPUP", "Top-up", "Recharge"),
+    ("billing.wallet_kind.PAYMENT", "Payment", "Paiement"),
+    ("billing.wallet_kind.REFUND", "Refund", "Remboursement"),
+    ("billing.history", "Payment history", "Historique des paiements"),
+    ("billing.no_payments", "No payments yet.", "Aucun paiement pour l'instant."),
+    ("billing.reference", "Reference", "Référence"),
+    ("billing.status", "Status", "Statut"),
+    ("billing.invoice", "Invoice", "Facture"),
+    ("billing.invoices", "Invoices", "Factures"),
+    ("billing.no_invoices", "No invoices yet.", "Aucune facture pour l'instant."),
+    ("billing.payment_status.PENDING", "Waiting", "En attente"),
+    ("billing.payment_status.PROCESSING", "Being processed", "En cours de traitement"),
+    ("billing.payment_status.COMPLETED", "Paid", "Payé"),
+    ("billing.payment_status.FAILED", "Failed", "Échoué"),
+    ("billing.payment_status.CANCELLED", "Cancelled", "Annulé"),
+    ("billing.payment_status.REFUNDED", "Refunded", "Remboursé"),
+    ("billing.status.TRIALING", "Trial", "Essai"),
+    ("billing.status.ACTIVE", "Active", "Actif"),
+    ("billing.status.PAST_DUE", "Past due", "En retard"),
+    ("billing.status.EXPIRED", "Expired", "Expiré"),
+    ("billing.status.CANCELLED", "Cancelled", "Annulé"),
+    ("billing.subscribe_title", "Subscribe", "S'abonner"),
+    ("billing.duration", "Duration", "Durée"),
+    ("billing.pay_with", "Pay with", "Payer par"),
+    ("billing.pay_card", "Card", "Carte"),
+    ("billing.pay_wallet", "Family wallet balance", "Solde du portefeuille familial"),
+    ("billing.pay_mobile_money", "Mobile money (send a proof)", "Mobile money (envoyer une preuve)"),
+    ("billing.card_note", "Card details are typed on the payment provider's page, never on Tessera.", "Les données de carte se saisissent sur la page du prestataire de paiement, jamais sur Tessera."),
+    ("billing.continue", "Continue", "Continuer"),
+    ("billing.result.completed", "Payment received", "Paiement reçu"),
+    ("billing.result.failed", "The payment did not go through", "Le paiement n'a pas abouti"),
+    ("billing.result.review", "The payment is being checked by our team", "Le paiement est en cours de vérification par notre équipe"),
+    ("billing.result.waiting", "Waiting for the payment provider", "En attente du prestataire de paiement"),
+    ("billing.result.refreshing", "This page refreshes by itself.", "Cette page se met à jour toute seule."),
+    ("billing.failure_reason", "Reason", "Motif"),
+    ("billing.back", "Back to billing", "Retour à la facturation"),
+    ("billing.sandbox_badge", "Sandbox", "Bac à sable"),
+    ("billing.sandbox_title", "Test checkout", "Paiement de test"),
+    ("billing.sandbox_intro", "No card is charged here. Choose what the payment provider answers.", "Aucune carte n'est débitée ici. Choisissez la réponse du prestataire de paiement."),
+    ("billing.sandbox_success", "Pay successfully", "Payer avec succès"),
+    ("billing.sandbox_fail", "Decline the payment", "Refuser le paiement"),
+    ("billing.sandbox_delay", "Pay after a delay", "Payer après un délai"),
+    ("invoice.title", "Invoice", "Facture"),
+    ("invoice.issued", "Issued", "Émise le"),
+    ("invoice.payment", "Payment", "Paiement"),
+    ("invoice.seller", "Seller", "Vendeur"),
+    ("invoice.buyer", "Billed to", "Facturé à"),
+    ("invoice.description", "Description", "Désignation"),
+    ("invoice.quantity", "Qty", "Qté"),
+    ("invoice.unit", "Unit price", "Prix unitaire"),
+    ("invoice.amount", "Amount", "Montant"),
+    ("invoice.subtotal", "Subtotal", "Sous-total"),
+    ("invoice.tax", "Tax", "Taxe"),
+    ("invoice.total", "Total", "Total"),
+    ("invoice.paid", "Paid in full. Thank you.", "Payée intégralement. Merci."),
+    ("mail.billing_paid.subject", "Payment received: {reference}", "Paiement reçu : {reference}"),
+    ("mail.billing_paid.body", "Hello {name},\n\nWe received your payment {reference} of {amount} ({description}).\nInvoice: {invoice} (attached)\nSubscription runs until: {end}\n\nYour billing page: {url}/billing\n\n— Tessera", "Bonjour {name},\n\nNous avons reçu votre paiement {reference} de {amount} ({description}).\nFacture : {invoice} (en pièce jointe)\nAbonnement valable jusqu'au : {end}\n\nVotre page de facturation : {url}/billing\n\n— Tessera"),
+    ("mail.billing_failed.subject", "Payment failed: {reference}", "Échec du paiement : {reference}"),
+    ("mail.billing_failed.body", "Hello {name},\n\nYour payment {reference} of {amount} did not go through ({reason}). Nothing was charged and your subscription is unchanged.\n\nTry again: {url}/billing\n\n— Tessera", "Bonjour {name},\n\nVotre paiement {reference} de {amount} n'a pas abouti ({reason}). Rien n'a été débité et votre abonnement est inchangé.\n\nRéessayer : {url}/billing\n\n— Tessera"),
+    ("mail.billing_review.subject", "Payment to check: {reference}", "Paiement à vérifier : {reference}"),
+    ("mail.billing_review.body", "The gateway's report for payment {reference} does not match: {reason}. The payment was not applied; please check it on {url}/admin/payments.\n\n— Tessera", "Le rapport de la passerelle pour le paiement {reference} ne correspond pas : {reason}. Le paiement n'a pas été appliqué ; vérifiez-le sur {url}/admin/payments.\n\n— Tessera"),
+    ("mail.trial_reminder.subject", "Your trial ends in {days} days", "Votre essai se termine dans {days} jours"),
+    ("mail.trial_reminder.body", "Hello {name},\n\nYour family's trial ends on {end} ({days} days left). Choose a plan to keep going: {url}/billing\n\n— Tessera", "Bonjour {name},\n\nL'essai de votre famille se termine le {end} (il reste {days} jours). Choisissez une formule pour continuer : {url}/billing\n\n— Tessera"),
     ("api.token_created", "Token created.", "Jeton créé."),
     ("api.unauthorized", "A valid bearer token is required.", "Un jeton d'accès valide est requis."),
 ];
@@ -601,6 +690,8 @@ mod tests {
             "admin.",
             "api.",
             "whatsapp.",
+            "billing.",
+            "invoice.",
         ];
         let mut missing = Vec::new();
         for src in &sources {
@@ -633,6 +724,23 @@ mod tests {
         }
         for s in ETicketStatus::ALL {
             assert!(has_key(&format!("eticket.status.{}", s.as_str())));
+        }
+        for s in crate::domain::PaymentStatus::ALL {
+            assert!(has_key(&format!("billing.payment_status.{}", s.as_str())));
+        }
+        for s in crate::domain::SubscriptionStatus::ALL {
+            assert!(has_key(&format!("billing.status.{}", s.as_str())));
+        }
+        for k in ["TOPUP", "PAYMENT", "REFUND"] {
+            assert!(has_key(&format!("billing.wallet_kind.{k}")));
+        }
+        for m in [
+            "billing_paid",
+            "billing_failed",
+            "billing_review",
+            "trial_reminder",
+        ] {
+            assert!(has_key(&format!("mail.{m}.subject")) && has_key(&format!("mail.{m}.body")));
         }
         for o in ["VALID", "ALREADY_CHECKED_IN", "INVALID", "VOID"] {
             assert!(has_key(&format!("checkin.outcome.{o}")));

@@ -1,5 +1,6 @@
 //! Pure domain types shared by the server and the browser: parsed once, trusted afterwards.
 
+mod billing;
 mod email;
 mod lang;
 mod money;
@@ -11,6 +12,10 @@ mod proof;
 mod role;
 mod ticket;
 
+pub use billing::{
+    days_left, format_invoice_number, format_payment_reference, parse_invoice_number,
+    parse_payment_reference, tax_of, PayWith, PaymentStatus, SubscriptionStatus,
+};
 pub use email::Email;
 pub use lang::Lang;
 pub use money::{Currency, Money};

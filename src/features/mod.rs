@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod billing;
 pub mod family;
 pub mod orders;
 pub mod payment_tickets;

@@ -72,6 +72,133 @@ pub struct Config {
     pub whatsapp: Option<WhatsAppConfig>,
     /// The webhook Meta calls with the owner's button presses.
     pub whatsapp_webhook: Option<WhatsAppWebhook>,
+    /// Card payments: which gateway takes them, and the credentials of each.
+    pub billing: BillingConfig,
+}
+
+/// Which gateway serves card checkouts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardGateway {
+    None,
+    Sandbox,
+    Stripe,
+    Paytr,
+}
+
+#[derive(Debug, Clone)]
+pub struct StripeConfig {
+    /// `https://api.stripe.com`, or a local server in tests.
+    pub api_base: String,
+    pub secret_key: Secret,
+    /// `whsec_…`: signs every webhook delivery.
+    pub webhook_secret: Secret,
+}
+
+#[derive(Debug, Clone)]
+pub struct PaytrConfig {
+    /// `https://www.paytr.com`, or a local server in tests.
+    pub api_base: String,
+    pub merchant_id: String,
+    pub merchant_key: Secret,
+    pub merchant_salt: Secret,
+    pub test_mode: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct BillingConfig {
+    pub card_gateway: CardGateway,
+    pub stripe: Option<StripeConfig>,
+    pub paytr: Option<PaytrConfig>,
+    /// Length of the trial a new family starts with.
+    pub trial_days: i32,
+    /// Days a lapsed paid subscription stays PAST_DUE before it expires.
+    pub grace_days: i32,
+    /// Seconds the sandbox waits when the user chooses "delay".
+    pub sandbox_delay_secs: i32,
+    /// Tax on invoices, in basis points (1925 = 19.25 %); 0 means no tax line.
+    pub tax_rate_bp: i32,
+    /// The seller block printed on invoices.
+    pub seller: String,
+}
+
+impl BillingConfig {
+    fn from_env(demo: bool) -> Result<Self, ConfigError> {
+        let stripe = match (var("STRIPE_SECRET_KEY"), var("STRIPE_WEBHOOK_SECRET")) {
+            (Some(key), Some(whsec)) => Some(StripeConfig {
+                api_base: var("STRIPE_API_BASE")
+                    .unwrap_or_else(|| "https://api.stripe.com".into())
+                    .trim_end_matches('/')
+                    .to_string(),
+                secret_key: Secret::new(key),
+                webhook_secret: Secret::new(whsec),
+            }),
+            _ => None,
+        };
+        let paytr = match (
+            var("PAYTR_MERCHANT_ID"),
+            var("PAYTR_MERCHANT_KEY"),
+            var("PAYTR_MERCHANT_SALT"),
+        ) {
+            (Some(id), Some(key), Some(salt)) => Some(PaytrConfig {
+                api_base: var("PAYTR_API_BASE")
+                    .unwrap_or_else(|| "https://www.paytr.com".into())
+                    .trim_end_matches('/')
+                    .to_string(),
+                merchant_id: id,
+                merchant_key: Secret::new(key),
+                merchant_salt: Secret::new(salt),
+                test_mode: flag("PAYTR_TEST_MODE", false)?,
+            }),
+            _ => None,
+        };
+        let card_gateway = match var("PAYMENT_PROVIDER").map(|v| v.to_ascii_lowercase()) {
+            None if stripe.is_some() => CardGateway::Stripe,
+            None if paytr.is_some() => CardGateway::Paytr,
+            None if demo => CardGateway::Sandbox,
+            None => CardGateway::None,
+            Some(v) => match v.as_str() {
+                "none" => CardGateway::None,
+                "sandbox" => CardGateway::Sandbox,
+                "stripe" if stripe.is_some() => CardGateway::Stripe,
+                "paytr" if paytr.is_some() => CardGateway::Paytr,
+                "stripe" | "paytr" => {
+                    return Err(ConfigError::Invalid {
+                        name: "PAYMENT_PROVIDER",
+                        reason: format!("{v} is chosen but its credentials are not set"),
+                    })
+                }
+                other => {
+                    return Err(ConfigError::Invalid {
+                        name: "PAYMENT_PROVIDER",
+                        reason: format!("expected none, sandbox, stripe or paytr, got {other}"),
+                    })
+                }
+            },
+        };
+        Ok(Self {
+            card_gateway,
+            stripe,
+            paytr,
+            trial_days: parsed("TRIAL_DAYS", 14)?,
+            grace_days: parsed("PAST_DUE_GRACE_DAYS", 7)?,
+            sandbox_delay_secs: parsed("SANDBOX_DELAY_SECS", 5)?,
+            tax_rate_bp: parsed("INVOICE_TAX_RATE_BP", 0)?,
+            seller: var("INVOICE_SELLER").unwrap_or_else(|| "Tessera\nDouala, Cameroon".into()),
+        })
+    }
+
+    pub fn for_tests() -> Self {
+        Self {
+            card_gateway: CardGateway::Sandbox,
+            stripe: None,
+            paytr: None,
+            trial_days: 14,
+            grace_days: 7,
+            sandbox_delay_secs: 1,
+            tax_rate_bp: 0,
+            seller: "Tessera\nDouala, Cameroon".into(),
+        }
+    }
 }
 
 /// Where and as whom WhatsApp messages are sent.
@@ -211,6 +338,7 @@ impl Config {
                 }),
                 _ => None,
             },
+            billing: BillingConfig::from_env(flag("TESSERA_DEMO", false)?)?,
         })
     }
 
@@ -240,6 +368,7 @@ impl Config {
             owner_link_minutes: 30,
             whatsapp: None,
             whatsapp_webhook: None,
+            billing: BillingConfig::for_tests(),
         }
     }
 

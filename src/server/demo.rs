@@ -68,6 +68,15 @@ pub async fn seed(pool: &PgPool) -> Result<(), StartError> {
         .execute(&mut *tx)
         .await?;
         insert(&mut tx, MEMBER, "member", Some(family), "fr").await?;
+        // The demo family is on its trial, and cards go through the sandbox (see README).
+        sqlx::query!(
+            "INSERT INTO subscriptions (family_id, plan_code, status, current_period_end)
+             VALUES ($1, 'FAMILY_MANAGER', 'TRIALING', now() + interval '10 days')
+             ON CONFLICT (family_id) DO NOTHING",
+            family
+        )
+        .execute(&mut *tx)
+        .await?;
     }
     if user_id(pool, STAFF.1).await?.is_none() {
         insert(&mut tx, STAFF, "staff", None, "fr").await?;

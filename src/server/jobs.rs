@@ -49,6 +49,21 @@ pub async fn run_once(state: &AppState, mailer: &outbox::Mailer) {
         Ok((alerted, expired)) => tracing::info!(alerted, expired, "stuck-payment monitor"),
         Err(e) => tracing::error!(error = %e, "stuck-payment monitor failed"),
     }
+    match crate::features::billing::service::settle_due(&state.pool, &state.config).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(payments = n, "delayed sandbox payments settled"),
+        Err(e) => tracing::error!(error = %e, "settling delayed payments failed"),
+    }
+    match crate::features::billing::service::trial_reminders(&state.pool, &state.config).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(emails = n, "trial reminders queued"),
+        Err(e) => tracing::error!(error = %e, "trial reminders failed"),
+    }
+    match crate::features::billing::service::lapse(&state.pool, &state.config).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(subscriptions = n, "subscriptions lapsed"),
+        Err(e) => tracing::error!(error = %e, "subscription lapse failed"),
+    }
     // The session table belongs to tower-sessions and is created at start-up, hence unchecked.
     if let Err(e) = sqlx::query("DELETE FROM tower_sessions.session WHERE expiry_date < now()")
         .execute(&state.pool)

@@ -103,6 +103,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api", rest::routes())
         .merge(crate::features::payment_tickets::web::routes())
         .merge(crate::features::orders::web::routes())
+        .merge(crate::features::billing::web::routes())
         .route(
             "/fn/{*fn_name}",
             post(move |req| {

@@ -5,7 +5,7 @@
 //! until `outbox_max_attempts`, and every attempt is written to `notification_log`.
 
 use lettre::{
-    message::{header::ContentType, Mailbox},
+    message::{header::ContentType, Attachment, Mailbox, MultiPart, SinglePart},
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
 };
 use sqlx::{PgPool, Postgres, Transaction};
@@ -64,6 +64,26 @@ pub async fn enqueue_template(
         },
     )
     .await
+}
+
+/// Attaches a file to a queued e-mail (an invoice), in the caller's transaction.
+pub async fn attach(
+    tx: &mut Transaction<'_, Postgres>,
+    outbox_id: Uuid,
+    name: &str,
+    content_type: &str,
+    bytes: &[u8],
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE outbox SET attachment_name = $2, attachment_type = $3, attachment = $4 WHERE id = $1",
+        outbox_id,
+        name,
+        content_type,
+        bytes
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// Where e-mail goes: an SMTP server, or `.eml` files in the data folder when none is set.
@@ -133,6 +153,9 @@ struct Due {
     body: String,
     payload: Option<String>,
     attempts: i32,
+    attachment_name: Option<String>,
+    attachment_type: Option<String>,
+    attachment: Option<Vec<u8>>,
 }
 
 /// Files a queued message under an order, for the order's delivery log.
@@ -157,13 +180,23 @@ fn build_message(from: &str, due: &Due) -> Result<Message, String> {
         .recipient
         .parse()
         .map_err(|e| format!("bad recipient: {e}"))?;
-    Message::builder()
-        .from(from)
-        .to(to)
-        .subject(&due.subject)
-        .header(ContentType::TEXT_PLAIN)
-        .body(due.body.clone())
-        .map_err(|e| e.to_string())
+    let builder = Message::builder().from(from).to(to).subject(&due.subject);
+    match (&due.attachment_name, &due.attachment_type, &due.attachment) {
+        (Some(name), Some(ct), Some(bytes)) => {
+            let ct = ContentType::parse(ct).map_err(|e| format!("bad attachment type: {e}"))?;
+            builder
+                .multipart(
+                    MultiPart::mixed()
+                        .singlepart(SinglePart::plain(due.body.clone()))
+                        .singlepart(Attachment::new(name.clone()).body(bytes.clone(), ct)),
+                )
+                .map_err(|e| e.to_string())
+        }
+        _ => builder
+            .header(ContentType::TEXT_PLAIN)
+            .body(due.body.clone())
+            .map_err(|e| e.to_string()),
+    }
 }
 
 /// Delivers up to `limit` due messages; returns how many were sent.
@@ -177,7 +210,7 @@ pub async fn deliver_due(
     let mut tx = pool.begin().await?;
     let due = sqlx::query_as!(
         Due,
-        "SELECT id, channel, recipient, subject, body, payload, attempts FROM outbox
+        "SELECT id, channel, recipient, subject, body, payload, attempts, attachment_name, attachment_type, attachment FROM outbox
          WHERE status = 'PENDING' AND next_attempt_at <= now()
          ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED",
         limit

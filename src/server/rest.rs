@@ -21,6 +21,7 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::features::payment_tickets::rest::routes())
         .merge(crate::features::orders::rest::routes())
         .merge(super::whatsapp::routes())
+        .merge(crate::features::billing::web::api_routes())
 }
 
 /// A refusal in the seeds' shape, with its message in the caller's language.

@@ -1,6 +1,7 @@
 //! HTTP, database and SMTP tests: the real app on port 0 against a fresh database per test.
 
 mod accounts;
+mod billing;
 mod helpers;
 mod mail;
 mod orders;

@@ -112,6 +112,8 @@ pub async fn register(
     .await
     .map_err(respond::internal)?;
     audit(&mut tx, Some(user_id), "user.registered", "user", user_id).await?;
+    crate::features::billing::service::start_trial(&mut tx, family_id, config.billing.trial_days)
+        .await?;
     tx.commit().await.map_err(respond::internal)?;
     tracing::info!(%user_id, %family_id, "account registered");
     Ok(AuthUser {

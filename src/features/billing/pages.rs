@@ -1,0 +1,336 @@
+//! `/billing`, `/billing/subscribe/{plan}`, the return pages and the sandbox checkout.
+
+use leptos::prelude::*;
+use leptos_meta::Meta;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::{
+    api::{
+        get_billing, get_payment_result, get_plan, sandbox_payment, SandboxChoose, Subscribe, TopUp,
+    },
+    pick, BillingView,
+};
+use crate::{
+    domain::local_display,
+    ui::{form_state, lang, tr, FormMessage, LoadError},
+};
+
+fn status_key(status: &str) -> String {
+    format!("billing.status.{status}")
+}
+
+#[component]
+pub fn BillingPage() -> impl IntoView {
+    let billing = Resource::new(|| (), |_| get_billing());
+    view! {
+        <Suspense fallback=|| view! { <p>{tr("page.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match billing.await {
+                    Ok(b) => view! { <BillingBody b/> }.into_any(),
+                    Err(e) => view! { <LoadError error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn BillingBody(b: BillingView) -> impl IntoView {
+    let l = lang();
+    let trialing = b.status == "TRIALING";
+    let used = (i64::from(b.trial_days) - b.days_left).clamp(0, i64::from(b.trial_days));
+    let days = b.days_left.to_string();
+    let countdown = if trialing {
+        crate::i18n::tf(l, "billing.trial_left", &[("days", &days)])
+    } else {
+        crate::i18n::tf(l, "billing.days_left", &[("days", &days)])
+    };
+    let topup = ServerAction::<TopUp>::new();
+    let topup_state = form_state(topup);
+    let is_manager = b.is_manager;
+    view! {
+        <section class="card">
+            <h1>{tr("billing.title")} " — " {b.family_name.clone()}</h1>
+            <p>
+                <strong>{pick(&b.plan_name, l).to_string()}</strong> " "
+                <span class=format!("badge status-{}", b.status.to_lowercase()) data-status=b.status.clone()>{tr(&status_key(&b.status))}</span>
+            </p>
+            <p id="countdown" data-days=b.days_left>{countdown}</p>
+            {trialing.then(|| view! {
+                <progress max=b.trial_days value=used aria-label=tr("billing.trial_progress")></progress>
+            })}
+            <p class="muted">{tr("billing.period_end")} ": " {local_display(b.period_end)}</p>
+        </section>
+        <section class="card">
+            <h2>{tr("billing.plans")}</h2>
+            <div class="plans">
+                {b.plans.iter().map(|p| {
+                    let href = format!("/billing/subscribe/{}", p.code.to_lowercase());
+                    view! {
+                        <article class="plan" data-plan=p.code.clone()>
+                            <h3>{pick(&p.name, l).to_string()}</h3>
+                            <p class="muted">{pick(&p.limits, l).to_string()}</p>
+                            <ul>
+                                {p.prices.iter().map(|pr| {
+                                    let d = pr.duration_days.to_string();
+                                    view! { <li>{pr.display.clone()} " / " {crate::i18n::tf(l, "billing.days", &[("days", &d)])}</li> }
+                                }).collect_view()}
+                            </ul>
+                            {is_manager.then(|| view! { <a class="button" href=href>{tr("billing.choose")}</a> })}
+                        </article>
+                    }
+                }).collect_view()}
+            </div>
+            {(!is_manager).then(|| view! { <p class="muted">{tr("billing.manager_only")}</p> })}
+        </section>
+        {is_manager.then(|| view! {
+            <section class="card">
+                <h2>{tr("billing.wallet")}</h2>
+                {if b.wallet.is_empty() {
+                    view! { <p id="wallet-balance">{tr("billing.wallet_empty")}</p> }.into_any()
+                } else {
+                    view! { <ul id="wallet-balance">{b.wallet.iter().map(|(c, v)| view! { <li data-currency=c.clone()>{v.clone()}</li> }).collect_view()}</ul> }.into_any()
+                }}
+                {b.card_enabled.then(|| view! {
+                    <ActionForm action=topup attr:novalidate="">
+                        <FormMessage state=topup_state/>
+                        <div class="field">
+                            <label for="f-amount">{tr("billing.topup_amount")}</label>
+                            <input id="f-amount" name="amount" inputmode="decimal" required=true
+                                value=move || topup_state.get().and_then(|e| e.echoed("amount").map(String::from))/>
+                            <p class="field-error" role="alert" hidden=move || topup_state.get().and_then(|e| e.for_field("amount").map(|_| ())).is_none()>
+                                {move || topup_state.get().and_then(|e| e.for_field("amount").map(tr))}
+                            </p>
+                        </div>
+                        <div class="field">
+                            <label for="f-currency">{tr("billing.currency")}</label>
+                            <select id="f-currency" name="currency">
+                                <option value="XAF">"XAF"</option>
+                                <option value="USD">"USD"</option>
+                                <option value="EUR">"EUR"</option>
+                            </select>
+                        </div>
+                        <button type="submit" disabled=move || topup.pending().get()>{tr("billing.topup")}</button>
+                    </ActionForm>
+                })}
+                {(!b.wallet_moves.is_empty()).then(|| view! {
+                    <table class="table">
+                        <thead><tr><th>{tr("billing.date")}</th><th>{tr("billing.what")}</th><th>{tr("billing.amount")}</th></tr></thead>
+                        <tbody>
+                            {b.wallet_moves.iter().map(|m| view! {
+                                <tr><td>{local_display(m.created_at)}</td><td>{tr(&format!("billing.wallet_kind.{}", m.kind))} " " {m.description.clone()}</td><td>{m.amount.clone()}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                })}
+            </section>
+            <section class="card">
+                <h2>{tr("billing.history")}</h2>
+                {if b.payments.is_empty() {
+                    view! { <p>{tr("billing.no_payments")}</p> }.into_any()
+                } else {
+                    view! {
+                        <table class="table" id="payments">
+                            <thead><tr><th>{tr("billing.date")}</th><th>{tr("billing.reference")}</th><th>{tr("billing.what")}</th><th>{tr("billing.amount")}</th><th>{tr("billing.status")}</th><th>{tr("billing.invoice")}</th></tr></thead>
+                            <tbody>
+                                {b.payments.iter().map(|p| view! {
+                                    <tr data-reference=p.reference.clone()>
+                                        <td>{local_display(p.created_at)}</td>
+                                        <td>{p.reference.clone()}</td>
+                                        <td>{p.description.clone()} " (" {p.method.clone()} ")"</td>
+                                        <td>{p.amount.clone()}</td>
+                                        <td>{tr(&format!("billing.payment_status.{}", p.status))}</td>
+                                        <td>{p.invoice_number.clone().map(|n| view! { <a href=format!("/billing/invoices/{n}")>{n.clone()}</a> })}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any()
+                }}
+            </section>
+            <section class="card">
+                <h2>{tr("billing.invoices")}</h2>
+                {if b.invoices.is_empty() {
+                    view! { <p>{tr("billing.no_invoices")}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul id="invoices">
+                            {b.invoices.iter().map(|i| {
+                                let n = i.number.clone();
+                                view! {
+                                    <li>
+                                        <a href=format!("/billing/invoices/{n}")>{n.clone()}</a>
+                                        " — " {local_display(i.issued_at)} " — " {i.total.clone()} " · "
+                                        <a href=format!("/billing/invoices/{n}/pdf")>"PDF"</a>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </section>
+        })}
+    }
+}
+
+#[component]
+pub fn SubscribePage() -> impl IntoView {
+    let params = use_params_map();
+    let code = move || params.read().get("plan").unwrap_or_default();
+    let plan = Resource::new(code, get_plan);
+    let action = ServerAction::<Subscribe>::new();
+    let state = form_state(action);
+    let l = lang();
+    view! {
+        <Suspense fallback=|| view! { <p>{tr("page.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match plan.await {
+                    Ok((p, card)) => {
+                        let first = p.prices.first().map(|x| x.duration_days).unwrap_or_default();
+                        let duration_err = move || state.get().and_then(|e| e.for_field("duration_days").map(tr));
+                        let pay_err = move || state.get().and_then(|e| e.for_field("pay_with").map(tr));
+                        view! {
+                            <section class="card">
+                                <h1>{tr("billing.subscribe_title")} " — " {pick(&p.name, l).to_string()}</h1>
+                                <p class="muted">{pick(&p.limits, l).to_string()}</p>
+                                <ActionForm action=action attr:novalidate="">
+                                    <FormMessage state/>
+                                    <input type="hidden" name="plan" value=p.code.clone()/>
+                                    <fieldset>
+                                        <legend>{tr("billing.duration")}</legend>
+                                        {p.prices.iter().map(|pr| {
+                                            let id = format!("d-{}", pr.duration_days);
+                                            let d = pr.duration_days.to_string();
+                                            view! {
+                                                <label for=id.clone() class="choice">
+                                                    <input type="radio" id=id.clone() name="duration_days" value=pr.duration_days checked=pr.duration_days == first/>
+                                                    {crate::i18n::tf(l, "billing.days", &[("days", &d)])} " — " {pr.display.clone()}
+                                                </label>
+                                            }
+                                        }).collect_view()}
+                                        <p class="field-error" role="alert" hidden=move || duration_err().is_none()>{duration_err}</p>
+                                    </fieldset>
+                                    <fieldset>
+                                        <legend>{tr("billing.pay_with")}</legend>
+                                        {card.then(|| view! {
+                                            <label for="pw-card" class="choice"><input type="radio" id="pw-card" name="pay_with" value="card" checked=true/>{tr("billing.pay_card")}</label>
+                                        })}
+                                        <label for="pw-wallet" class="choice"><input type="radio" id="pw-wallet" name="pay_with" value="wallet" checked=!card/>{tr("billing.pay_wallet")}</label>
+                                        <label for="pw-momo" class="choice"><input type="radio" id="pw-momo" name="pay_with" value="mobile_money"/>{tr("billing.pay_mobile_money")}</label>
+                                        <p class="field-error" role="alert" hidden=move || pay_err().is_none()>{pay_err}</p>
+                                    </fieldset>
+                                    <p class="muted">{tr("billing.card_note")}</p>
+                                    <button type="submit" disabled=move || action.pending().get()>{tr("billing.continue")}</button>
+                                </ActionForm>
+                            </section>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <LoadError error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// `/billing/payment/success` and `/billing/payment/fail`: both show the server's answer.
+#[component]
+pub fn PaymentResultPage() -> impl IntoView {
+    let query = use_query_map();
+    let reference = move || query.read().get("ref").unwrap_or_default();
+    let result = Resource::new(reference, get_payment_result);
+    view! {
+        <Suspense fallback=|| view! { <p>{tr("page.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match result.await {
+                    Ok(r) => {
+                        let waiting = matches!(r.status.as_str(), "PENDING" | "PROCESSING") && !r.needs_review;
+                        let (class, title) = match r.status.as_str() {
+                            "COMPLETED" => ("alert alert-ok", "billing.result.completed"),
+                            "FAILED" | "CANCELLED" => ("alert alert-error", "billing.result.failed"),
+                            _ if r.needs_review => ("alert alert-error", "billing.result.review"),
+                            _ => ("alert", "billing.result.waiting"),
+                        };
+                        view! {
+                            {waiting.then(|| view! { <Meta http_equiv="refresh" content="3"/> })}
+                            <section class="card" id="payment-result" data-status=r.status.clone()>
+                                <h1>{tr(title)}</h1>
+                                <p class=class role="status">{tr(&format!("billing.payment_status.{}", r.status))}</p>
+                                <dl>
+                                    <dt>{tr("billing.reference")}</dt><dd>{r.reference.clone()}</dd>
+                                    <dt>{tr("billing.what")}</dt><dd>{r.description.clone()}</dd>
+                                    <dt>{tr("billing.amount")}</dt><dd>{r.amount.clone()}</dd>
+                                    {r.period_end.filter(|_| r.status == "COMPLETED").map(|e| view! { <dt>{tr("billing.period_end")}</dt><dd>{local_display(e)}</dd> })}
+                                    {r.failure_reason.clone().map(|f| view! { <dt>{tr("billing.failure_reason")}</dt><dd>{f}</dd> })}
+                                    {r.invoice_number.clone().map(|n| view! {
+                                        <dt>{tr("billing.invoice")}</dt>
+                                        <dd><a id="invoice-link" href=format!("/billing/invoices/{n}")>{n.clone()}</a> " · " <a href=format!("/billing/invoices/{n}/pdf")>"PDF"</a></dd>
+                                    })}
+                                </dl>
+                                {waiting.then(|| view! { <p class="muted">{tr("billing.result.refreshing")}</p> })}
+                                <a class="button" href="/billing">{tr("billing.back")}</a>
+                            </section>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <LoadError error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The sandbox gateway's checkout: no card is asked for; the user picks what happens.
+#[component]
+pub fn SandboxPage() -> impl IntoView {
+    let params = use_params_map();
+    let reference = move || params.read().get("reference").unwrap_or_default();
+    let payment = Resource::new(reference, sandbox_payment);
+    let action = ServerAction::<SandboxChoose>::new();
+    let state = form_state(action);
+    view! {
+        <Suspense fallback=|| view! { <p>{tr("page.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match payment.await {
+                    Ok(p) => {
+                        let open = matches!(p.status.as_str(), "PENDING" | "PROCESSING");
+                        let rref = p.reference.clone();
+                        let choice = move |value: &'static str, label: &'static str, class: &'static str| {
+                            let r = rref.clone();
+                            view! {
+                                <ActionForm action=action attr:class="inline">
+                                    <input type="hidden" name="reference" value=r/>
+                                    <input type="hidden" name="choice" value=value/>
+                                    <button type="submit" class=class disabled=move || action.pending().get()>{tr(label)}</button>
+                                </ActionForm>
+                            }
+                        };
+                        view! {
+                            <section class="card sandbox">
+                                <p class="badge">{tr("billing.sandbox_badge")}</p>
+                                <h1>{tr("billing.sandbox_title")}</h1>
+                                <dl>
+                                    <dt>{tr("billing.reference")}</dt><dd>{p.reference.clone()}</dd>
+                                    <dt>{tr("billing.what")}</dt><dd>{p.description.clone()}</dd>
+                                    <dt>{tr("billing.amount")}</dt><dd>{p.amount.clone()}</dd>
+                                </dl>
+                                <FormMessage state/>
+                                {if open {
+                                    view! {
+                                        <p class="muted">{tr("billing.sandbox_intro")}</p>
+                                        <div class="actions">
+                                            {choice("success", "billing.sandbox_success", "")}
+                                            {choice("fail", "billing.sandbox_fail", "danger")}
+                                            {choice("delay", "billing.sandbox_delay", "secondary")}
+                                        </div>
+                                    }.into_any()
+                                } else {
+                                    view! { <p>{tr(&format!("billing.payment_status.{}", p.status))}</p> }.into_any()
+                                }}
+                            </section>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <LoadError error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -112,3 +112,15 @@ CREATE TABLE trial_reminders (
 ALTER TABLE outbox ADD COLUMN attachment_name text;
 ALTER TABLE outbox ADD COLUMN attachment_type text;
 ALTER TABLE outbox ADD COLUMN attachment bytea;
+
+-- Refunds of ledger payments, full or partial: to the family wallet or back to the card.
+CREATE TABLE payment_refunds (
+    id           uuid PRIMARY KEY,
+    payment_id   uuid NOT NULL REFERENCES payments (id),
+    amount       bigint NOT NULL CHECK (amount > 0),
+    destination  text NOT NULL CHECK (destination IN ('wallet', 'card')),
+    reason       text NOT NULL CHECK (length(reason) BETWEEN 1 AND 1000),
+    admin_id     uuid NOT NULL REFERENCES users (id),
+    created_at   timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX payment_refunds_payment_idx ON payment_refunds (payment_id);

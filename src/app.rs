@@ -17,7 +17,10 @@ use crate::{
             Logout,
         },
         admin::AdminPage,
-        billing::pages::{BillingPage, PaymentResultPage, SandboxPage, SubscribePage},
+        billing::{
+            admin_pages::{AdminPaymentsPage, AdminSubscriptionsPage},
+            pages::{BillingPage, PaymentResultPage, SandboxPage, SubscribePage},
+        },
         family::FamilyPage,
         orders::{
             admin_pages::{
@@ -100,6 +103,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/tickets") view=AdminTicketsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/tickets/:reference") view=AdminTicketPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/stats") view=AdminStatsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/payments") view=AdminPaymentsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/subscriptions") view=AdminSubscriptionsPage ssr=SsrMode::Async/>
                     <Route path=path!("/events") view=EventsPage ssr=SsrMode::Async/>
                     <Route path=path!("/events/:slug") view=EventPage ssr=SsrMode::Async/>
                     <Route path=path!("/orders/:reference") view=OrderPage ssr=SsrMode::Async/>

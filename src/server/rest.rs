@@ -22,6 +22,7 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::features::orders::rest::routes())
         .merge(super::whatsapp::routes())
         .merge(crate::features::billing::web::api_routes())
+        .merge(crate::features::billing::rest::routes())
 }
 
 /// A refusal in the seeds' shape, with its message in the caller's language.

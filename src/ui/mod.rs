@@ -145,3 +145,29 @@ pub fn LoadError(error: AppError) -> impl IntoView {
         </div>
     }
 }
+
+/// A bar chart (one bar per labelled count), drawn on the server as SVG, readable without JS;
+/// its text alternative lists every value.
+pub fn bar_chart(title: &str, days: &[(String, i64)]) -> impl IntoView {
+    let max = days.iter().map(|(_, c)| *c).max().unwrap_or(0).max(1);
+    let (w, h, bar) = (600.0, 160.0, 600.0 / days.len().max(1) as f64);
+    let label = days
+        .iter()
+        .map(|(d, c)| format!("{d}: {c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    view! {
+        <svg class="chart" viewBox=format!("0 0 {w} {}", h + 20.0) role="img" aria-label=format!("{title} — {label}")>
+            {days.iter().enumerate().map(|(i, (d, c))| {
+                let bh = (*c as f64 / max as f64) * h;
+                view! {
+                    <rect x=format!("{:.1}", i as f64 * bar + 1.0) y=format!("{:.1}", h - bh) width=format!("{:.1}", (bar - 2.0).max(1.0)) height=format!("{bh:.1}")>
+                        <title>{format!("{d}: {c}")}</title>
+                    </rect>
+                }
+            }).collect_view()}
+            <text x="0" y=format!("{}", h + 16.0)>{days.first().map(|d| d.0.clone()).unwrap_or_default()}</text>
+            <text x=format!("{w}") y=format!("{}", h + 16.0) text-anchor="end">{days.last().map(|d| d.0.clone()).unwrap_or_default()}</text>
+        </svg>
+    }
+}

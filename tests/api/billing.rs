@@ -20,14 +20,14 @@ use crate::helpers::{client, spawn_app, spawn_with, TestApp};
 
 const WHSEC: &str = "whsec_test_0123456789";
 
-async fn family(app: &TestApp, email: &str) -> Client {
+pub async fn family(app: &TestApp, email: &str) -> Client {
     let c = client();
     assert_eq!(app.register(&c, email).await.status().as_u16(), 200);
     c
 }
 
 /// Calls a server function that answers with the next address.
-async fn next(app: &TestApp, c: &Client, name: &str, form: &[(&str, &str)]) -> (u16, String) {
+pub async fn next(app: &TestApp, c: &Client, name: &str, form: &[(&str, &str)]) -> (u16, String) {
     let res = app.post_fn(c, name, form).await;
     let status = res.status().as_u16();
     let body = res.text().await.unwrap_or_default();
@@ -37,7 +37,7 @@ async fn next(app: &TestApp, c: &Client, name: &str, form: &[(&str, &str)]) -> (
     )
 }
 
-async fn subscription(app: &TestApp, email: &str) -> (String, String, DateTime<Utc>) {
+pub async fn subscription(app: &TestApp, email: &str) -> (String, String, DateTime<Utc>) {
     sqlx::query_as(
         "SELECT s.status, s.plan_code, s.current_period_end FROM subscriptions s
          JOIN users u ON u.family_id = s.family_id WHERE u.email = $1",
@@ -64,7 +64,7 @@ async fn mails(app: &TestApp, kind: &str) -> i64 {
         .expect("count")
 }
 
-fn reference_in(url: &str) -> String {
+pub fn reference_in(url: &str) -> String {
     let start = url.find("PAY-").expect("reference in url");
     url[start..]
         .chars()

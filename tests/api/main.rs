@@ -3,6 +3,7 @@
 mod accounts;
 mod billing;
 mod helpers;
+mod ledger;
 mod mail;
 mod orders;
 mod security;

@@ -76,6 +76,12 @@ pub fn AdminPage() -> impl IntoView {
                                 <div class="stat"><span class="stat-value">{o.outbox_pending}</span><span>{tr("admin.outbox_pending")}</span></div>
                                 <div class="stat"><span class="stat-value">{o.outbox_failed}</span><span>{tr("admin.outbox_failed")}</span></div>
                             </div>
+                            <nav class="actions" aria-label=tr("admin.title")>
+                                <a class="button secondary" href="/admin/tickets">{tr("admin.tickets")}</a>
+                                <a class="button secondary" href="/admin/payments">{tr("admin.payments")}</a>
+                                <a class="button secondary" href="/admin/subscriptions">{tr("admin.subscriptions")}</a>
+                                <a class="button secondary" href="/admin/orders">{tr("admin.orders")}</a>
+                            </nav>
                             <h2>{tr("admin.recent_users")}</h2>
                             <table>
                                 <thead><tr><th>{tr("field.name")}</th><th>{tr("field.email")}</th><th>{tr("account.role")}</th></tr></thead>

@@ -77,7 +77,8 @@ pub async fn top_up(
             let ip = respond::client_ip(state.config.trust_proxy).await;
             let next =
                 super::service::top_up(&state.pool, &state.config, &user, &amount, &currency, &ip)
-                    .await?;
+                    .await?
+                    .1;
             leptos_axum::redirect(&next);
             Ok(next)
         }
@@ -128,6 +129,94 @@ pub async fn sandbox_choose(reference: String, choice: String) -> Result<String,
             .await?;
             leptos_axum::redirect(&next);
             Ok(next)
+        }
+        .await,
+    )
+}
+
+/// The ledger rows (latest 200 matching) and the analytics of the same range.
+#[server(prefix = "/fn", endpoint = "admin_ledger")]
+pub async fn admin_ledger(
+    filter: super::LedgerFilter,
+) -> Result<(Vec<super::LedgerRow>, super::Analytics), AppError> {
+    use crate::server::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            auth::require_admin().await?;
+            let rows = super::ledger::rows(&state.pool, &filter, 200).await?;
+            let analytics = super::ledger::analytics(&state.pool, &filter).await?;
+            Ok((rows, analytics))
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "admin_refund")]
+pub async fn admin_refund(
+    payment_id: String,
+    #[server(default)] amount: String,
+    #[server(default)] destination: String,
+    #[server(default)] reason: String,
+) -> Result<(), AppError> {
+    use crate::server::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            let admin = auth::require_admin().await?;
+            let id = uuid::Uuid::parse_str(payment_id.trim()).map_err(|_| AppError::NotFound)?;
+            super::ledger::refund(&state.pool, &admin, id, &amount, &destination, &reason).await?;
+            leptos_axum::redirect("/admin/payments?refunded=1");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Families with their subscriptions, and the plans an admin may switch them to.
+#[server(prefix = "/fn", endpoint = "admin_subscriptions")]
+pub async fn admin_subscriptions() -> Result<(Vec<super::SubscriptionRow>, Vec<PlanOffer>), AppError>
+{
+    use crate::server::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            auth::require_admin().await?;
+            Ok((
+                super::ledger::subscriptions(&state.pool).await?,
+                super::service::plans(&state.pool).await?,
+            ))
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "admin_change_subscription")]
+pub async fn admin_change_subscription(
+    family_id: String,
+    #[server(default)] action: String,
+    #[server(default)] plan: String,
+    #[server(default)] days: String,
+    #[server(default)] reason: String,
+) -> Result<(), AppError> {
+    use crate::server::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            let admin = auth::require_admin().await?;
+            let id = uuid::Uuid::parse_str(family_id.trim()).map_err(|_| AppError::NotFound)?;
+            super::ledger::change_subscription(
+                &state.pool,
+                &admin,
+                id,
+                &action,
+                &plan,
+                &days,
+                &reason,
+            )
+            .await?;
+            leptos_axum::redirect("/admin/subscriptions?changed=1");
+            Ok(())
         }
         .await,
     )

@@ -290,7 +290,7 @@ async fn card_checkout(
     user: &AuthUser,
     p: NewPayment<'_>,
     client_ip: &str,
-) -> Result<String, AppError> {
+) -> Result<(String, String), AppError> {
     if config.billing.card_gateway == CardGateway::None {
         return Err(AppError::form("error.card_unavailable", vec![], 409));
     }
@@ -323,7 +323,7 @@ async fn card_checkout(
             .execute(pool)
             .await
             .map_err(respond::internal)?;
-            Ok(checkout.redirect_url)
+            Ok((reference, checkout.redirect_url))
         }
         Err(e) => {
             tracing::warn!(%reference, error = %e, "checkout could not start");
@@ -401,27 +401,26 @@ pub async fn subscribe(
             .unwrap_or_default();
             Ok(format!("/pay?{q}"))
         }
-        PayWith::Card => {
-            card_checkout(
-                pool,
-                config,
-                user,
-                NewPayment {
-                    family_id,
-                    user_id: user.id,
-                    purpose: "SUBSCRIPTION",
-                    plan_code: Some(&plan_code),
-                    duration_days: Some(duration),
-                    amount: price.amount,
-                    currency: &price.currency,
-                    method: "CARD",
-                    provider: provider_name(config),
-                    description: &description,
-                },
-                client_ip,
-            )
-            .await
-        }
+        PayWith::Card => card_checkout(
+            pool,
+            config,
+            user,
+            NewPayment {
+                family_id,
+                user_id: user.id,
+                purpose: "SUBSCRIPTION",
+                plan_code: Some(&plan_code),
+                duration_days: Some(duration),
+                amount: price.amount,
+                currency: &price.currency,
+                method: "CARD",
+                provider: provider_name(config),
+                description: &description,
+            },
+            client_ip,
+        )
+        .await
+        .map(|(_, url)| url),
         PayWith::Wallet => {
             let mut tx = pool.begin().await.map_err(respond::internal)?;
             let (id, reference) = insert_payment(
@@ -477,7 +476,7 @@ pub async fn subscribe(
     }
 }
 
-/// A wallet top-up, by card only.
+/// A wallet top-up, by card only: the payment's reference and where the browser goes.
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
 pub async fn top_up(
     pool: &PgPool,
@@ -486,7 +485,7 @@ pub async fn top_up(
     amount: &str,
     currency: &str,
     client_ip: &str,
-) -> Result<String, AppError> {
+) -> Result<(String, String), AppError> {
     let echo = vec![
         ("amount".to_string(), amount.to_string()),
         ("currency".to_string(), currency.to_string()),
@@ -533,7 +532,10 @@ pub struct Locked {
     pub needs_review: bool,
 }
 
-async fn lock_payment(tx: &mut Transaction<'_, Postgres>, id: Uuid) -> Result<Locked, AppError> {
+pub(crate) async fn lock_payment(
+    tx: &mut Transaction<'_, Postgres>,
+    id: Uuid,
+) -> Result<Locked, AppError> {
     sqlx::query_as!(
         Locked,
         r#"SELECT id, COALESCE(reference, '') AS "reference!", family_id, user_id, purpose, plan_code,
@@ -571,7 +573,7 @@ async fn payer(
 
 /// Completes an open payment inside the caller's transaction: the subscription or the wallet,
 /// the invoice (gap-free number), the audit trail and the e-mail with the invoice attached.
-async fn complete(
+pub(crate) async fn complete(
     tx: &mut Transaction<'_, Postgres>,
     config: &Config,
     p: &Locked,

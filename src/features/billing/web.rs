@@ -3,7 +3,7 @@
 
 use axum::{
     body::Bytes,
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     routing::{get, post},
@@ -37,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/billing/callback", post(paytr_callback))
         .route("/billing/invoices/{number}", get(invoice_html))
         .route("/billing/invoices/{number}/pdf", get(invoice_pdf))
+        .route("/admin/payments.csv", get(ledger_csv))
 }
 
 fn refuse(status: StatusCode, message: &str) -> Response {
@@ -267,5 +268,38 @@ async fn invoice_pdf(
                 .into_response()
         }
         Err(r) => r,
+    }
+}
+
+/// `/admin/payments.csv`: the ledger rows matching the page's filters.
+async fn ledger_csv(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    Query(filter): Query<super::LedgerFilter>,
+) -> Response {
+    let lang = request_lang(&headers);
+    match session_user(&state, &session).await {
+        Some(u) if u.role.is_admin() => {}
+        Some(_) => return (StatusCode::FORBIDDEN, t(lang, "error.forbidden")).into_response(),
+        None => return (StatusCode::UNAUTHORIZED, t(lang, "error.login_required")).into_response(),
+    }
+    match super::ledger::rows(&state.pool, &filter, 100_000).await {
+        Ok(rows) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"payments.csv\"",
+                ),
+            ],
+            super::ledger::csv(&rows),
+        )
+            .into_response(),
+        Err(e) => (
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST),
+            t(lang, e.message_key()),
+        )
+            .into_response(),
     }
 }

@@ -111,7 +111,7 @@ pub async fn payable(pool: &PgPool, code: Option<&str>) -> Result<Vec<Payable>, 
     .collect())
 }
 
-fn csv_field(s: &str) -> String {
+pub fn csv_field(s: &str) -> String {
     // Quote everything; neutralise spreadsheet formulas.
     let s = if s.starts_with(['=', '+', '-', '@']) {
         format!("'{s}")

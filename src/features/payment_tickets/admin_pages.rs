@@ -256,31 +256,6 @@ pub fn AdminTicketPage() -> impl IntoView {
     }
 }
 
-/// A bar chart of tickets per day, drawn on the server as SVG.
-fn day_chart(days: &[(String, i64)]) -> impl IntoView {
-    let max = days.iter().map(|(_, c)| *c).max().unwrap_or(0).max(1);
-    let (w, h, bar) = (600.0, 160.0, 600.0 / days.len().max(1) as f64);
-    let label = days
-        .iter()
-        .map(|(d, c)| format!("{d}: {c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    view! {
-        <svg class="chart" viewBox=format!("0 0 {w} {}", h + 20.0) role="img" aria-label=format!("{} — {label}", tr("admin.per_day"))>
-            {days.iter().enumerate().map(|(i, (d, c))| {
-                let bh = (*c as f64 / max as f64) * h;
-                view! {
-                    <rect x=format!("{:.1}", i as f64 * bar + 1.0) y=format!("{:.1}", h - bh) width=format!("{:.1}", (bar - 2.0).max(1.0)) height=format!("{bh:.1}")>
-                        <title>{format!("{d}: {c}")}</title>
-                    </rect>
-                }
-            }).collect_view()}
-            <text x="0" y=format!("{}", h + 16.0)>{days.first().map(|d| d.0.clone()).unwrap_or_default()}</text>
-            <text x=format!("{w}") y=format!("{}", h + 16.0) text-anchor="end">{days.last().map(|d| d.0.clone()).unwrap_or_default()}</text>
-        </svg>
-    }
-}
-
 /// `/admin/stats`: the figures of the queue, breakdowns, and tickets per day.
 #[component]
 pub fn AdminStatsPage() -> impl IntoView {
@@ -321,7 +296,7 @@ pub fn AdminStatsPage() -> impl IntoView {
                                     }).collect_view()}
                                 </div>
                                 <h2>{tr("admin.per_day")}</h2>
-                                {day_chart(&days)}
+                                {crate::ui::bar_chart(tr("admin.per_day"), &days)}
                                 {table("admin.by_method", by_method)}
                                 {table("admin.by_plan", by_plan)}
                                 <h2>{tr("admin.by_admin")}</h2>

@@ -5,7 +5,8 @@
 //! requests per second and p99 latency of the admin pending list, of submissions with a 1 MB
 //! proof and of approvals, and the server's peak memory during 20 concurrent 5 MB uploads.
 //! Then 2,000 issued e-tickets: the e-ticket page `/t/{token}`, check-ins at the door, and the
-//! bytes a guest downloads to see an e-ticket.
+//! bytes a guest downloads to see an e-ticket. Last, billing: Stripe webhooks (each of 2,000
+//! events delivered three times, concurrently) and the `/billing` page of a signed-in manager.
 
 use std::{
     io::Cursor,
@@ -472,4 +473,111 @@ async fn main() {
         "e-ticket download: {shown:?}: {gzipped} bytes gzipped ({plain} bytes uncompressed); WebAssembly: {}",
         if page.contains(".wasm") { "yes" } else { "none" }
     );
+
+    billing(&pool, &c, &addr).await;
+}
+
+/// The webhook secret `./dev bench` gives the server.
+const BENCH_WHSEC: &str = "whsec_bench_secret";
+
+fn stripe_signature(payload: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(BENCH_WHSEC.as_bytes()).expect("key");
+    mac.update(format!("{t}.{payload}").as_bytes());
+    format!("t={t},v1={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+async fn billing(pool: &PgPool, c: &reqwest::Client, addr: &str) {
+    const EVENTS: usize = 2000;
+    const DELIVERIES: usize = 3;
+    // Open card top-ups of the bench family, as Stripe Checkout would have them.
+    sqlx::query(
+        "WITH u AS (SELECT id, family_id FROM users WHERE email = 'bench@example.cm')
+         INSERT INTO payments (id, reference, family_id, user_id, purpose, amount, currency, status, method, provider,
+                               provider_ref, description)
+         SELECT gen_random_uuid(), 'PAY-2000-' || lpad(n::text, 6, '0'), u.family_id, u.id, 'TOPUP', 1000, 'XAF',
+                'PROCESSING', 'CARD', 'stripe', 'cs_bench_' || n, 'Wallet top-up'
+         FROM generate_series(1, $1) n, u",
+    )
+    .bind(EVENTS as i32)
+    .execute(pool)
+    .await
+    .expect("seed payments");
+    println!("\n| operation | requests | errors | req/s | p50 ms | p99 ms |\n| --- | --- | --- | --- | --- | --- |");
+    let (c1, a1) = (c.clone(), addr.to_string());
+    let mut report = measure(
+        "Stripe webhook (2,000 events x 3 deliveries)",
+        EVENTS * DELIVERIES,
+        32,
+        move |i| {
+            let (c, a) = (c1.clone(), a1.clone());
+            let n = i % EVENTS + 1;
+            async move {
+                let body = serde_json::json!({
+                    "id": format!("evt_bench_{n}"), "type": "checkout.session.completed",
+                    "data": { "object": { "id": format!("cs_bench_{n}"), "amount_total": 1000, "currency": "xaf", "payment_status": "paid" } }
+                })
+                .to_string();
+                c.post(format!("{a}/api/payments/stripe/webhook"))
+                    .header("stripe-signature", stripe_signature(&body))
+                    .header("content-type", "application/json")
+                    .body(body)
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status().is_success())
+            }
+        },
+    )
+    .await;
+    report.print();
+    let count = |sql: &'static str| async move {
+        sqlx::query_scalar::<_, i64>(sql)
+            .fetch_one(pool)
+            .await
+            .expect("count")
+    };
+    let completed =
+        count("SELECT count(*) FROM payments WHERE provider = 'stripe' AND status = 'COMPLETED'")
+            .await;
+    let invoices = count("SELECT count(*) FROM invoices").await;
+    let credits = count("SELECT count(*) FROM wallet_transactions WHERE kind = 'TOPUP'").await;
+    let mails = count("SELECT count(*) FROM outbox WHERE kind = 'billing_paid'").await;
+    let balance = count("SELECT COALESCE(sum(balance), 0)::bigint FROM wallets").await;
+    println!(
+        "\nwebhooks: {:.1} deliveries/s, {:.1} distinct events/s; effects: {completed} completed, {invoices} invoices, {credits} wallet credits, {mails} e-mails for {EVENTS} events; wallet {balance} XAF",
+        report.requests as f64 / report.elapsed.as_secs_f64(),
+        EVENTS as f64 / report.elapsed.as_secs_f64(),
+    );
+
+    // The billing page of the signed-in manager (plans, 2,000 payments, invoices, wallet).
+    let browser = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    browser
+        .post(format!("{addr}/fn/login"))
+        .form(&[
+            ("email", "bench@example.cm"),
+            ("password", "bench password 1"),
+        ])
+        .send()
+        .await
+        .expect("login");
+    let (b1, a1) = (browser.clone(), addr.to_string());
+    measure("GET /billing (signed-in manager)", 1000, 16, move |_| {
+        let (b, a) = (b1.clone(), a1.clone());
+        async move {
+            b.get(format!("{a}/billing"))
+                .header("accept", "text/html")
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success())
+        }
+    })
+    .await
+    .print();
 }

@@ -42,3 +42,16 @@ export async function login(page: Page, email: string, password: string) {
   await page.getByRole("button", { name: /Log in|Se connecter/ }).click();
   await expect(page).not.toHaveURL(/\/login/);
 }
+
+export const unique = (p: string) => `${p}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.cm`;
+
+export async function register(page: Page, email: string) {
+  await page.goto("/register");
+  await page.getByLabel("Full name").fill("Awa Ndiaye");
+  await page.getByLabel("E-mail address").fill(email);
+  await page.getByLabel("Phone number").fill("+237 677 12 34 56");
+  await page.getByLabel("Password").fill("correct horse battery");
+  await page.getByLabel("Family name").fill("Famille Ndiaye");
+  await page.getByRole("button", { name: "Create my account" }).click();
+  await expect(page).toHaveURL(/\/family/);
+}

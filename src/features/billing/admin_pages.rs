@@ -83,7 +83,7 @@ pub fn AdminPaymentsPage() -> impl IntoView {
                 </label>
                 <label class="choice"><input type="checkbox" name="review" value="1" checked=move || filter().review/> {tr("admin.needs_review")}</label>
                 <button type="submit">{tr("admin.filter")}</button>
-                <a class="button secondary" href=csv>{tr("admin.export_csv")}</a>
+                <a class="button secondary" rel="external" href=csv>{tr("admin.export_csv")}</a>
             </form>
             <Notice show=refunded text="admin.refund_done"/>
             <FormMessage state=refund_state/>
@@ -182,7 +182,7 @@ fn LedgerTable(rows: Vec<LedgerRow>, refund: ServerAction<AdminRefund>) -> impl 
                                 view! {
                                     <tr data-reference=r.reference.clone() data-status=r.status.clone()>
                                         <td>{local_display(r.created_at)}</td>
-                                        <td>{r.reference.clone()} {r.invoice.clone().map(|n| view! { <br/><a href=format!("/billing/invoices/{n}")>{n.clone()}</a> })}</td>
+                                        <td>{r.reference.clone()} {r.invoice.clone().map(|n| view! { <br/><a rel="external" href=format!("/billing/invoices/{n}")>{n.clone()}</a> })}</td>
                                         <td>{r.family.clone()}</td>
                                         <td>{r.description.clone()} " · " {r.provider.clone()} " / " {r.method.clone()}</td>
                                         <td>{r.amount.clone()} {(r.refunded_minor > 0).then(|| view! { <br/><span class="muted">{tr("admin.refunded")} " " {r.refunded.clone()}</span> })}</td>

@@ -140,7 +140,7 @@ fn BillingBody(b: BillingView) -> impl IntoView {
                                         <td>{p.description.clone()} " (" {p.method.clone()} ")"</td>
                                         <td>{p.amount.clone()}</td>
                                         <td>{tr(&format!("billing.payment_status.{}", p.status))}</td>
-                                        <td>{p.invoice_number.clone().map(|n| view! { <a href=format!("/billing/invoices/{n}")>{n.clone()}</a> })}</td>
+                                        <td>{p.invoice_number.clone().map(|n| view! { <a rel="external" href=format!("/billing/invoices/{n}")>{n.clone()}</a> })}</td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>
@@ -159,9 +159,9 @@ fn BillingBody(b: BillingView) -> impl IntoView {
                                 let n = i.number.clone();
                                 view! {
                                     <li>
-                                        <a href=format!("/billing/invoices/{n}")>{n.clone()}</a>
+                                        <a rel="external" href=format!("/billing/invoices/{n}")>{n.clone()}</a>
                                         " — " {local_display(i.issued_at)} " — " {i.total.clone()} " · "
-                                        <a href=format!("/billing/invoices/{n}/pdf")>"PDF"</a>
+                                        <a rel="external" href=format!("/billing/invoices/{n}/pdf")>"PDF"</a>
                                     </li>
                                 }
                             }).collect_view()}
@@ -263,7 +263,7 @@ pub fn PaymentResultPage() -> impl IntoView {
                                     {r.failure_reason.clone().map(|f| view! { <dt>{tr("billing.failure_reason")}</dt><dd>{f}</dd> })}
                                     {r.invoice_number.clone().map(|n| view! {
                                         <dt>{tr("billing.invoice")}</dt>
-                                        <dd><a id="invoice-link" href=format!("/billing/invoices/{n}")>{n.clone()}</a> " · " <a href=format!("/billing/invoices/{n}/pdf")>"PDF"</a></dd>
+                                        <dd><a id="invoice-link" rel="external" href=format!("/billing/invoices/{n}")>{n.clone()}</a> " · " <a rel="external" href=format!("/billing/invoices/{n}/pdf")>"PDF"</a></dd>
                                     })}
                                 </dl>
                                 {waiting.then(|| view! { <p class="muted">{tr("billing.result.refreshing")}</p> })}

@@ -18,7 +18,12 @@ INSERT INTO plan_prices (plan_code, duration_days, amount) VALUES
 ALTER TABLE payments ADD COLUMN reference text UNIQUE CHECK (reference ~ '^PAY-[0-9]{4}-[0-9]{6,}$');
 ALTER TABLE payments ADD COLUMN user_id uuid REFERENCES users (id);
 ALTER TABLE payments ADD COLUMN purpose text NOT NULL DEFAULT 'SUBSCRIPTION'
-    CHECK (purpose IN ('SUBSCRIPTION', 'TOPUP'));
+    CHECK (purpose IN ('SUBSCRIPTION', 'TOPUP', 'ORDER'));
+-- An order's card payment belongs to the order (its buyer needs no account), not to a family.
+ALTER TABLE payments ADD COLUMN order_id uuid REFERENCES orders (id);
+ALTER TABLE payments ALTER COLUMN family_id DROP NOT NULL;
+ALTER TABLE payments ADD CONSTRAINT payments_owner
+    CHECK ((purpose = 'ORDER') = (order_id IS NOT NULL) AND (family_id IS NOT NULL OR order_id IS NOT NULL));
 ALTER TABLE payments ADD COLUMN plan_code text REFERENCES plans (code);
 ALTER TABLE payments ADD COLUMN duration_days integer CHECK (duration_days > 0);
 ALTER TABLE payments ADD COLUMN description text NOT NULL DEFAULT '';
@@ -76,7 +81,8 @@ CREATE UNIQUE INDEX wallet_topup_once ON wallet_transactions (payment_id) WHERE 
 CREATE TABLE invoices (
     id           uuid PRIMARY KEY,
     number       text NOT NULL UNIQUE CHECK (number ~ '^INV-[0-9]{4}-[0-9]{6}$'),
-    family_id    uuid NOT NULL REFERENCES families (id),
+    -- NULL for an order's invoice (the buyer block names the guest).
+    family_id    uuid REFERENCES families (id),
     payment_id   uuid NOT NULL UNIQUE REFERENCES payments (id),
     language     text NOT NULL CHECK (language IN ('en', 'fr')),
     currency     text NOT NULL,

@@ -515,6 +515,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("error.wallet_insufficient", "Your wallet balance is too low for this plan. Top it up or choose another way to pay.", "Le solde de votre portefeuille est insuffisant pour cette formule. Rechargez-le ou choisissez un autre moyen de paiement."),
     ("billing.title", "Billing", "Facturation"),
     ("billing.line_subscription", "{plan} subscription, {days} days", "Abonnement {plan}, {days} jours"),
+    ("billing.line_order", "Order {reference}: {title}", "Commande {reference} : {title}"),
     ("billing.line_topup", "Wallet top-up", "Recharge du portefeuille"),
     ("billing.sandbox_declined", "Declined in the sandbox", "Refusé dans le bac à sable"),
     ("billing.trial_left", "Trial: {days} days left", "Essai : il reste {days} jours"),
@@ -646,6 +647,10 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("api.payment_updated", "Payment updated.", "Paiement mis à jour."),
     ("api.payment_deleted", "Payment deleted.", "Paiement supprimé."),
     ("api.analytics", "Payment analytics.", "Statistiques des paiements."),
+    ("order.pay_card_title", "Pay by card", "Payer par carte"),
+    ("order.pay_card_intro", "Pay securely on the payment provider's page:", "Payez en toute sécurité sur la page du prestataire de paiement :"),
+    ("order.pay_card", "Pay by card", "Payer par carte"),
+    ("order.card_failed", "The card payment did not go through. Nothing was charged; you can try again or pay by mobile money.", "Le paiement par carte n'a pas abouti. Rien n'a été débité ; vous pouvez réessayer ou payer par mobile money."),
     ("api.token_created", "Token created.", "Jeton créé."),
     ("api.unauthorized", "A valid bearer token is required.", "Un jeton d'accès valide est requis."),
 ];

@@ -183,7 +183,9 @@ impl BillingConfig {
             grace_days: parsed("PAST_DUE_GRACE_DAYS", 7)?,
             sandbox_delay_secs: parsed("SANDBOX_DELAY_SECS", 5)?,
             tax_rate_bp: parsed("INVOICE_TAX_RATE_BP", 0)?,
-            seller: var("INVOICE_SELLER").unwrap_or_else(|| "Tessera\nDouala, Cameroon".into()),
+            seller: var("INVOICE_SELLER")
+                .map(|v| v.replace("\\n", "\n"))
+                .unwrap_or_else(|| "Tessera\nDouala, Cameroon".into()),
         })
     }
 

@@ -49,7 +49,9 @@ pub async fn run_once(state: &AppState, mailer: &outbox::Mailer) {
         Ok((alerted, expired)) => tracing::info!(alerted, expired, "stuck-payment monitor"),
         Err(e) => tracing::error!(error = %e, "stuck-payment monitor failed"),
     }
-    match crate::features::billing::service::settle_due(&state.pool, &state.config).await {
+    match crate::features::billing::service::settle_due(&state.pool, &state.config, &state.signer)
+        .await
+    {
         Ok(0) => {}
         Ok(n) => tracing::info!(payments = n, "delayed sandbox payments settled"),
         Err(e) => tracing::error!(error = %e, "settling delayed payments failed"),

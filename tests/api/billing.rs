@@ -531,6 +531,27 @@ fn session_event(id: &str, kind: &str, session: &str, amount: i64, currency: &st
     .to_string()
 }
 
+/// Delivers the same signed event `n` times at once; every delivery must be accepted.
+async fn deliver_at_once(app: &TestApp, body: &str, header: &str, n: usize) {
+    let tasks: Vec<_> = (0..n)
+        .map(|_| {
+            let (addr, body, header) = (app.addr.clone(), body.to_string(), header.to_string());
+            tokio::spawn(async move {
+                client()
+                    .post(format!("{addr}/api/payments/stripe/webhook"))
+                    .header("stripe-signature", header)
+                    .body(body)
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16())
+            })
+        })
+        .collect();
+    for t in tasks {
+        assert_eq!(t.await.unwrap().unwrap(), 200);
+    }
+}
+
 async fn deliver(app: &TestApp, payload: &str, signature: Option<String>) -> u16 {
     let mut req = client()
         .post(format!("{}/api/payments/stripe/webhook", app.addr))
@@ -622,23 +643,7 @@ async fn a_stripe_webhook_delivered_fifty_times_at_once_changes_things_once(pool
     // Fifty concurrent deliveries of the event (Stripe retries keep its id), with a second
     // signature alongside, as during a secret rotation.
     let header = format!("{},v1={}", stripe_sign(WHSEC, now, &good), "ab".repeat(32));
-    let tasks: Vec<_> = (0..50)
-        .map(|_| {
-            let (addr, body, header) = (app.addr.clone(), good.clone(), header.clone());
-            tokio::spawn(async move {
-                client()
-                    .post(format!("{addr}/api/payments/stripe/webhook"))
-                    .header("stripe-signature", header)
-                    .body(body)
-                    .send()
-                    .await
-                    .map(|r| r.status().as_u16())
-            })
-        })
-        .collect();
-    for t in tasks {
-        assert_eq!(t.await.unwrap().unwrap(), 200);
-    }
+    deliver_at_once(&app, &good, &header, 50).await;
     // A different event about the same session, and a late "expired", change nothing either.
     let again = session_event(
         "evt_2",
@@ -944,4 +949,161 @@ async fn trial_reminders_go_out_once_each_and_lapsed_plans_expire(pool: PgPool) 
         .unwrap();
     lapse(&app.pool, &config).await.unwrap();
     assert_eq!(subscription(&app, "remind@example.cm").await.0, "EXPIRED");
+}
+
+async fn festival(app: &TestApp) {
+    sqlx::query(
+        "INSERT INTO events (id, slug, kind, title, venue, starts_at, ends_at, capacity, price, currency, max_per_order)
+         VALUES (gen_random_uuid(), 'card-fest', 'EVENT', 'Festival', 'Palais des Sports', now() + interval '10 days',
+                 now() + interval '10 days 5 hours', 100, 5000, 'XAF', 10)",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+}
+
+/// Places an order for two places as a guest; returns (reference, sig).
+async fn guest_order(app: &TestApp, c: &Client) -> (String, String) {
+    let (status, to) = next(
+        app,
+        c,
+        "place_order",
+        &[
+            ("slug", "card-fest"),
+            ("quantity", "2"),
+            ("name", "Awa Guest"),
+            ("email", "guest@example.cm"),
+            ("phone", "+237 677 12 34 56"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{to}");
+    let rest = to.strip_prefix("/orders/").expect("order page");
+    let (r, s) = rest.split_once("?sig=").expect("sig");
+    (r.to_string(), s.to_string())
+}
+
+async fn order_state(app: &TestApp, reference: &str) -> (String, i64, Option<String>) {
+    sqlx::query_as(
+        "SELECT o.status, (SELECT count(*) FROM etickets t WHERE t.order_id = o.id), o.paid_via FROM orders o WHERE o.reference = $1",
+    )
+    .bind(reference)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test]
+async fn a_guest_pays_an_order_by_card_and_gets_the_tickets_once(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    festival(&app).await;
+    let guest = client();
+    let (reference, sig) = guest_order(&app, &guest).await;
+    // A forged signature is refused like an unknown order.
+    let (status, _) = next(
+        &app,
+        &guest,
+        "order_card_checkout",
+        &[("reference", &reference), ("sig", "forged")],
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (status, to) = next(
+        &app,
+        &guest,
+        "order_card_checkout",
+        &[("reference", &reference), ("sig", &sig)],
+    )
+    .await;
+    assert_eq!(status, 200, "{to}");
+    assert!(
+        to.starts_with("/billing/sandbox/PAY-") && to.contains("?sig="),
+        "{to}"
+    );
+    let pay = reference_in(&to);
+    let pay_sig = to.split("?sig=").nth(1).unwrap().to_string();
+    // The guest opens the sandbox with its signature; without it, nobody does.
+    let (code, html) = app.page(&guest, &to).await;
+    assert_eq!(code, 200);
+    assert!(html.contains("10 000 FCFA"), "{html}");
+    assert_eq!(
+        app.page(&client(), &format!("/billing/sandbox/{pay}"))
+            .await
+            .0,
+        401
+    );
+    let (status, to) = next(
+        &app,
+        &guest,
+        "billing_sandbox_choose",
+        &[
+            ("reference", &pay),
+            ("choice", "success"),
+            ("sig", &pay_sig),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{to}");
+    assert_eq!(to, format!("/orders/{reference}?sig={sig}&card=1"));
+    assert_eq!(
+        order_state(&app, &reference).await,
+        ("TICKETS_ISSUED".into(), 2, Some("CARD".into()))
+    );
+    let (purpose, family): (String, Option<uuid::Uuid>) = sqlx::query_as(
+        "SELECT p.purpose, i.family_id FROM payments p JOIN invoices i ON i.payment_id = p.id",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!((purpose.as_str(), family), ("ORDER", None));
+    assert_eq!(mails(&app, "billing_paid").await, 1);
+    // Paying again is refused: the order is no longer waiting.
+    let (status, _) = next(
+        &app,
+        &guest,
+        "order_card_checkout",
+        &[("reference", &reference), ("sig", &sig)],
+    )
+    .await;
+    assert_eq!(status, 409);
+}
+
+#[sqlx::test]
+async fn a_stripe_webhook_for_an_order_issues_its_tickets_once_under_concurrent_delivery(
+    pool: PgPool,
+) {
+    let (base, _) = fake_stripe().await;
+    let app = spawn_with(pool, with_stripe(base)).await;
+    festival(&app).await;
+    let guest = client();
+    let (reference, sig) = guest_order(&app, &guest).await;
+    let (_, to) = next(
+        &app,
+        &guest,
+        "order_card_checkout",
+        &[("reference", &reference), ("sig", &sig)],
+    )
+    .await;
+    assert_eq!(to, "https://checkout.stripe.test/c/pay/cs_test_0");
+    let now = Utc::now().timestamp();
+    let ev = session_event(
+        "evt_order",
+        "checkout.session.completed",
+        "cs_test_0",
+        10_000,
+        "xaf",
+    );
+    let header = stripe_sign(WHSEC, now, &ev);
+    deliver_at_once(&app, &ev, &header, 20).await;
+    assert_eq!(
+        order_state(&app, &reference).await,
+        ("TICKETS_ISSUED".into(), 2, Some("CARD".into()))
+    );
+    assert_eq!(app.count("invoices").await, 1);
+    let issued: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM outbox WHERE kind = 'tickets_issued'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(issued, 1);
 }

@@ -213,12 +213,14 @@ async fn two_admins_approving_at_once_extend_the_subscription_once(pool: PgPool)
     assert_eq!(winner["data"]["status"], "APPROVED");
 
     let days: f64 = sqlx::query_scalar(
-        "SELECT extract(epoch FROM current_period_end - now())::float8 / 86400 FROM subscriptions",
+        "SELECT extract(epoch FROM s.current_period_end - now())::float8 / 86400 FROM subscriptions s
+         JOIN users u ON u.family_id = s.family_id WHERE u.email = 'jean@example.cm'",
     )
     .fetch_one(&app.pool)
     .await
     .unwrap();
-    assert!((29.9..30.1).contains(&days), "extended once: {days}");
+    // The family is on its 14-day trial: the paid 30 days start when the trial ends.
+    assert!((43.9..44.1).contains(&days), "extended once: {days}");
     assert_eq!(
         app.count("payments").await,
         1,
@@ -254,14 +256,15 @@ async fn approval_extends_from_the_current_end_and_reviewed_tickets_stay_reviewe
         assert_eq!(s, 200);
     }
     let days: f64 = sqlx::query_scalar(
-        "SELECT extract(epoch FROM current_period_end - now())::float8 / 86400 FROM subscriptions",
+        "SELECT extract(epoch FROM s.current_period_end - now())::float8 / 86400 FROM subscriptions s
+         JOIN users u ON u.family_id = s.family_id WHERE u.email = 'jean@example.cm'",
     )
     .fetch_one(&app.pool)
     .await
     .unwrap();
     assert!(
-        (59.9..60.1).contains(&days),
-        "the second 30 days start at the end of the first: {days}"
+        (73.9..74.1).contains(&days),
+        "after the 14-day trial, the second 30 days start at the end of the first: {days}"
     );
 
     let reject = format!("/api/admin/payment-tickets/tickets/{}/reject", ids[2]);

@@ -55,8 +55,15 @@ pub async fn subscribe(
                 duration_days,
                 pay_with,
             };
-            let next =
-                super::service::subscribe(&state.pool, &state.config, &user, &form, &ip).await?;
+            let next = super::service::subscribe(
+                &state.pool,
+                &state.config,
+                &state.signer,
+                &user,
+                &form,
+                &ip,
+            )
+            .await?;
             leptos_axum::redirect(&next);
             Ok(next)
         }
@@ -99,30 +106,47 @@ pub async fn get_payment_result(reference: String) -> Result<PaymentResult, AppE
     )
 }
 
+/// The sandbox checkout: for the signed-in payer, or a guest holding the page's signature.
 #[server(prefix = "/fn", endpoint = "billing_sandbox")]
-pub async fn sandbox_payment(reference: String) -> Result<SandboxView, AppError> {
+pub async fn sandbox_payment(
+    reference: String,
+    #[server(default)] sig: String,
+) -> Result<SandboxView, AppError> {
     use crate::server::{auth, respond};
     respond::reply(
         async {
             let state = respond::state()?;
-            let user = auth::require_user().await?;
-            super::service::sandbox_view(&state.pool, &user, &reference).await
+            let user = auth::current_user().await?;
+            let who = super::service::SandboxAccess {
+                user: user.as_ref(),
+                sig: &sig,
+            };
+            super::service::sandbox_view(&state.pool, &state.signer, &who, &reference).await
         }
         .await,
     )
 }
 
 #[server(prefix = "/fn", endpoint = "billing_sandbox_choose")]
-pub async fn sandbox_choose(reference: String, choice: String) -> Result<String, AppError> {
+pub async fn sandbox_choose(
+    reference: String,
+    choice: String,
+    #[server(default)] sig: String,
+) -> Result<String, AppError> {
     use crate::server::{auth, respond};
     respond::reply(
         async {
             let state = respond::state()?;
-            let user = auth::require_user().await?;
+            let user = auth::current_user().await?;
+            let who = super::service::SandboxAccess {
+                user: user.as_ref(),
+                sig: &sig,
+            };
             let next = super::service::sandbox_choose(
                 &state.pool,
                 &state.config,
-                &user,
+                &state.signer,
+                &who,
                 &reference,
                 &choice,
             )
@@ -217,6 +241,38 @@ pub async fn admin_change_subscription(
             .await?;
             leptos_axum::redirect("/admin/subscriptions?changed=1");
             Ok(())
+        }
+        .await,
+    )
+}
+
+/// Whether cards are taken (a gateway is configured), for the order page.
+#[server(prefix = "/fn", endpoint = "billing_card_enabled")]
+pub async fn card_enabled() -> Result<bool, AppError> {
+    use crate::server::{config::CardGateway, respond};
+    let state = respond::state()?;
+    Ok(state.config.billing.card_gateway != CardGateway::None)
+}
+
+/// An order's buyer pays by card (signed link): the browser goes to the gateway.
+#[server(prefix = "/fn", endpoint = "order_card_checkout")]
+pub async fn order_card_checkout(reference: String, sig: String) -> Result<String, AppError> {
+    use crate::server::respond;
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            let ip = respond::client_ip(state.config.trust_proxy).await;
+            let next = super::service::order_checkout(
+                &state.pool,
+                &state.config,
+                &state.signer,
+                &reference,
+                &sig,
+                &ip,
+            )
+            .await?;
+            leptos_axum::redirect(&next);
+            Ok(next)
         }
         .await,
     )

@@ -136,6 +136,11 @@ pub struct CheckoutRequest<'a> {
     pub name: &'a str,
     pub phone: &'a str,
     pub client_ip: &'a str,
+    /// Where the gateway sends the browser back.
+    pub success_url: &'a str,
+    pub cancel_url: &'a str,
+    /// Appended to the sandbox page's address (a guest's signature).
+    pub sandbox_query: &'a str,
 }
 
 /// Where to send the browser, and the gateway's id for the payment.
@@ -173,16 +178,16 @@ pub async fn start(config: &Config, req: &CheckoutRequest<'_>) -> Result<Checkou
     match config.billing.card_gateway {
         CardGateway::None => Err(GatewayError::NotConfigured),
         CardGateway::Sandbox => Ok(Checkout {
-            redirect_url: format!("/billing/sandbox/{}", req.reference),
+            redirect_url: format!("/billing/sandbox/{}{}", req.reference, req.sandbox_query),
             provider: "sandbox",
             provider_ref: req.reference.to_string(),
         }),
         CardGateway::Stripe => match &config.billing.stripe {
-            Some(stripe) => stripe_checkout(config, stripe, req).await,
+            Some(stripe) => stripe_checkout(stripe, req).await,
             None => Err(GatewayError::NotConfigured),
         },
         CardGateway::Paytr => match &config.billing.paytr {
-            Some(paytr) => paytr_checkout(config, paytr, req).await,
+            Some(paytr) => paytr_checkout(paytr, req).await,
             None => Err(GatewayError::NotConfigured),
         },
     }
@@ -190,26 +195,17 @@ pub async fn start(config: &Config, req: &CheckoutRequest<'_>) -> Result<Checkou
 
 /// `POST /v1/checkout/sessions`: a hosted page where the card is typed at Stripe.
 async fn stripe_checkout(
-    config: &Config,
     stripe: &StripeConfig,
     req: &CheckoutRequest<'_>,
 ) -> Result<Checkout, GatewayError> {
     let amount = req.amount.to_string();
     let currency = req.currency.to_ascii_lowercase();
-    let success = format!(
-        "{}/billing/payment/success?ref={}",
-        config.base_url, req.reference
-    );
-    let cancel = format!(
-        "{}/billing/payment/fail?ref={}",
-        config.base_url, req.reference
-    );
     let form = [
         ("mode", "payment"),
         ("client_reference_id", req.reference),
         ("customer_email", req.email),
-        ("success_url", success.as_str()),
-        ("cancel_url", cancel.as_str()),
+        ("success_url", req.success_url),
+        ("cancel_url", req.cancel_url),
         ("line_items[0][quantity]", "1"),
         ("line_items[0][price_data][currency]", currency.as_str()),
         ("line_items[0][price_data][unit_amount]", amount.as_str()),
@@ -258,7 +254,6 @@ fn paytr_currency(code: &str) -> Option<&'static str> {
 
 /// `POST /odeme/api/get-token`, then the iFrame page `/odeme/guvenli/<token>`.
 async fn paytr_checkout(
-    config: &Config,
     paytr: &PaytrConfig,
     req: &CheckoutRequest<'_>,
 ) -> Result<Checkout, GatewayError> {
@@ -291,14 +286,6 @@ async fn paytr_checkout(
             paytr.merchant_salt.expose(),
         ],
     );
-    let ok_url = format!(
-        "{}/billing/payment/success?ref={}",
-        config.base_url, req.reference
-    );
-    let fail_url = format!(
-        "{}/billing/payment/fail?ref={}",
-        config.base_url, req.reference
-    );
     let form = [
         ("merchant_id", paytr.merchant_id.as_str()),
         ("user_ip", req.client_ip),
@@ -313,8 +300,8 @@ async fn paytr_checkout(
         ("user_name", req.name),
         ("user_address", "-"),
         ("user_phone", req.phone),
-        ("merchant_ok_url", ok_url.as_str()),
-        ("merchant_fail_url", fail_url.as_str()),
+        ("merchant_ok_url", req.success_url),
+        ("merchant_fail_url", req.cancel_url),
         ("timeout_limit", "30"),
         ("currency", currency),
         ("test_mode", test_mode),

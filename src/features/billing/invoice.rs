@@ -21,7 +21,7 @@ pub struct InvoiceLine {
 
 pub struct InvoiceDoc {
     pub number: String,
-    pub family_id: Uuid,
+    pub family_id: Option<Uuid>,
     pub payment_reference: String,
     pub lang: Lang,
     pub currency: String,

@@ -62,15 +62,16 @@ pub async fn rows(pool: &PgPool, f: &LedgerFilter, limit: i64) -> Result<Vec<Led
     let q = opt(&f.q).map(|q| format!("%{}%", q.to_lowercase()));
     let rows = sqlx::query!(
         r#"SELECT p.id, COALESCE(p.reference, t.reference, '') AS "reference!", p.created_at AS "created_at: DateTime<Utc>",
-                  fam.name AS family, p.amount, p.refunded_amount, p.currency, p.status, p.method, p.provider,
+                  COALESCE(fam.name, o.buyer_name, '') AS "family!", p.amount, p.refunded_amount, p.currency, p.status, p.method, p.provider,
                   p.purpose, p.needs_review, p.review_reason, p.failure_reason, p.description, i.number AS "invoice?"
-           FROM payments p JOIN families fam ON fam.id = p.family_id
+           FROM payments p LEFT JOIN families fam ON fam.id = p.family_id
+           LEFT JOIN orders o ON o.id = p.order_id
            LEFT JOIN payment_tickets t ON t.id = p.ticket_id
            LEFT JOIN invoices i ON i.payment_id = p.id
            WHERE ($1::text IS NULL OR p.status = $1)
              AND ($2::text IS NULL OR p.provider = $2)
              AND ($3::text IS NULL OR p.purpose = $3)
-             AND ($4::text IS NULL OR lower(fam.name) LIKE $4 OR lower(COALESCE(p.reference, t.reference, '')) LIKE $4)
+             AND ($4::text IS NULL OR lower(COALESCE(fam.name, o.buyer_name, '')) LIKE $4 OR lower(COALESCE(o.reference, '')) LIKE $4 OR lower(COALESCE(p.reference, t.reference, '')) LIKE $4)
              AND ($5::text IS NULL OR p.created_at >= $5::text::timestamptz)
              AND ($6::text IS NULL OR p.created_at < $6::text::timestamptz)
              AND (NOT $7 OR p.needs_review)
@@ -313,6 +314,26 @@ pub async fn refund(
     .execute(&mut *tx)
     .await
     .map_err(respond::internal)?;
+    let Some(family_id) = p.family_id else {
+        // An order's card payment: back to the card only (the order's own refund flow tracks it).
+        if destination == "wallet" {
+            return Err(AppError::field(
+                "destination",
+                "error.destination_invalid",
+                echo,
+            ));
+        }
+        record_refund(
+            &mut tx,
+            admin,
+            payment_id,
+            money.minor,
+            destination,
+            &reason,
+        )
+        .await?;
+        return tx.commit().await.map_err(respond::internal);
+    };
     let wallet_change = match (destination, p.purpose.as_str()) {
         ("wallet", _) => Some(money.minor),
         ("card", "TOPUP") => Some(-money.minor),
@@ -323,7 +344,7 @@ pub async fn refund(
             sqlx::query!(
                 "INSERT INTO wallets (family_id, currency, balance) VALUES ($1, $2, $3)
                  ON CONFLICT (family_id, currency) DO UPDATE SET balance = wallets.balance + EXCLUDED.balance",
-                p.family_id,
+                family_id,
                 p.currency,
                 change
             )
@@ -332,7 +353,7 @@ pub async fn refund(
         } else {
             sqlx::query!(
                 "UPDATE wallets SET balance = balance + $3 WHERE family_id = $1 AND currency = $2 AND balance + $3 >= 0",
-                p.family_id,
+                family_id,
                 p.currency,
                 change
             )
@@ -347,7 +368,7 @@ pub async fn refund(
             "INSERT INTO wallet_transactions (id, family_id, currency, amount, kind, payment_id, description)
              VALUES ($1, $2, $3, $4, 'REFUND', $5, $6)",
             Uuid::new_v4(),
-            p.family_id,
+            family_id,
             p.currency,
             change,
             payment_id,
@@ -357,29 +378,49 @@ pub async fn refund(
         .await
         .map_err(respond::internal)?;
     }
+    record_refund(
+        &mut tx,
+        admin,
+        payment_id,
+        money.minor,
+        destination,
+        &reason,
+    )
+    .await?;
+    tx.commit().await.map_err(respond::internal)
+}
+
+/// Writes the refund row and its audit entry.
+async fn record_refund(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    admin: &AuthUser,
+    payment_id: Uuid,
+    amount: i64,
+    destination: &str,
+    reason: &str,
+) -> Result<(), AppError> {
     sqlx::query!(
         "INSERT INTO payment_refunds (id, payment_id, amount, destination, reason, admin_id)
          VALUES ($1, $2, $3, $4, $5, $6)",
         Uuid::new_v4(),
         payment_id,
-        money.minor,
+        amount,
         destination,
         reason,
         admin.id
     )
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await
     .map_err(respond::internal)?;
     audit_reason(
-        &mut tx,
+        tx,
         admin.id,
         "payment.refunded",
         "payment",
         payment_id,
-        &reason,
+        reason,
     )
-    .await?;
-    tx.commit().await.map_err(respond::internal)
+    .await
 }
 
 /// Families and their subscriptions, for the admin page.
@@ -512,6 +553,7 @@ pub async fn change_subscription(
 pub async fn confirm(
     pool: &PgPool,
     config: &crate::server::config::Config,
+    signer: &crate::server::signing::Signer,
     admin: &AuthUser,
     payment_id: Uuid,
 ) -> Result<(), AppError> {
@@ -523,7 +565,7 @@ pub async fn confirm(
     if !matches!(p.status.as_str(), "PENDING" | "PROCESSING") {
         return Err(AppError::form("error.payment_not_open", vec![], 409));
     }
-    super::service::complete(&mut tx, config, &p).await?;
+    super::service::complete(&mut tx, config, signer, &p).await?;
     sqlx::query!(
         "UPDATE payments SET needs_review = false WHERE id = $1",
         payment_id

@@ -114,6 +114,8 @@ pub struct SandboxView {
     pub amount: String,
     pub description: String,
     pub status: String,
+    /// The guest's signature, carried by the page's forms.
+    pub sig: String,
 }
 
 /// The ledger's filters, as typed in the page's query string.

@@ -282,8 +282,14 @@ pub fn PaymentResultPage() -> impl IntoView {
 #[component]
 pub fn SandboxPage() -> impl IntoView {
     let params = use_params_map();
-    let reference = move || params.read().get("reference").unwrap_or_default();
-    let payment = Resource::new(reference, sandbox_payment);
+    let query = use_query_map();
+    let reference = move || {
+        (
+            params.read().get("reference").unwrap_or_default(),
+            query.read().get("sig").unwrap_or_default(),
+        )
+    };
+    let payment = Resource::new(reference, |(r, s)| sandbox_payment(r, s));
     let action = ServerAction::<SandboxChoose>::new();
     let state = form_state(action);
     view! {
@@ -293,12 +299,15 @@ pub fn SandboxPage() -> impl IntoView {
                     Ok(p) => {
                         let open = matches!(p.status.as_str(), "PENDING" | "PROCESSING");
                         let rref = p.reference.clone();
+                        let sig = p.sig.clone();
                         let choice = move |value: &'static str, label: &'static str, class: &'static str| {
                             let r = rref.clone();
+                            let sig = sig.clone();
                             view! {
                                 <ActionForm action=action attr:class="inline">
                                     <input type="hidden" name="reference" value=r/>
                                     <input type="hidden" name="choice" value=value/>
+                                    <input type="hidden" name="sig" value=sig/>
                                     <button type="submit" class=class disabled=move || action.pending().get()>{tr(label)}</button>
                                 </ActionForm>
                             }

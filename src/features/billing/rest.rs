@@ -92,7 +92,7 @@ async fn may_read(
         return Ok(());
     }
     let ok = sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM payments p JOIN families f ON f.id = p.family_id
+        r#"SELECT EXISTS (SELECT 1 FROM payments p LEFT JOIN families f ON f.id = p.family_id
                           WHERE p.id = $1 AND (p.user_id = $2 OR f.manager_id = $2)) AS "ok!""#,
         id,
         user.id
@@ -316,7 +316,7 @@ async fn confirm(
     let lang = request_lang(&headers);
     require_admin(&user, lang)?;
     let id = parse_id(&id, lang)?;
-    ledger::confirm(&state.pool, &state.config, &user, id)
+    ledger::confirm(&state.pool, &state.config, &state.signer, &user, id)
         .await
         .map_err(fail(lang))?;
     let data = payment_json(&state, id).await.map_err(fail(lang))?;

@@ -20,6 +20,7 @@ use crate::{
         auth::AuthUser,
         config::{CardGateway, Config},
         outbox, respond,
+        signing::Signer,
     },
 };
 
@@ -231,8 +232,9 @@ impl SubscribeForm {
 
 /// A new payment row, committed before the gateway is called so its reference exists.
 struct NewPayment<'a> {
-    family_id: Uuid,
-    user_id: Uuid,
+    family_id: Option<Uuid>,
+    user_id: Option<Uuid>,
+    order_id: Option<Uuid>,
     purpose: &'a str,
     plan_code: Option<&'a str>,
     duration_days: Option<i32>,
@@ -253,8 +255,8 @@ async fn insert_payment(
     let id = Uuid::new_v4();
     sqlx::query!(
         "INSERT INTO payments (id, reference, family_id, user_id, purpose, plan_code, duration_days, amount,
-                currency, status, method, provider, description)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'PENDING', $10, $11, $12)",
+                currency, status, method, provider, description, order_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'PENDING', $10, $11, $12, $13)",
         id,
         reference,
         p.family_id,
@@ -266,12 +268,20 @@ async fn insert_payment(
         p.currency,
         p.method,
         p.provider,
-        p.description
+        p.description,
+        p.order_id
     )
     .execute(&mut **tx)
     .await
     .map_err(respond::internal)?;
     Ok((id, reference))
+}
+
+async fn phone_of(pool: &PgPool, user: &AuthUser) -> Result<String, AppError> {
+    sqlx::query_scalar!("SELECT phone FROM users WHERE id = $1", user.id)
+        .fetch_one(pool)
+        .await
+        .map_err(respond::internal)
 }
 
 fn provider_name(config: &Config) -> &'static str {
@@ -283,12 +293,44 @@ fn provider_name(config: &Config) -> &'static str {
     }
 }
 
-/// Records the payment, then opens the gateway's checkout; returns where the browser goes.
+/// Who pays at the gateway, as it asks for them.
+struct Payer<'a> {
+    email: &'a str,
+    name: &'a str,
+    phone: &'a str,
+}
+
+/// Where the gateway sends the browser back: the billing return pages, or the order's page
+/// (guests have no account, so the sandbox page is opened by a signature instead).
+struct Return<'a> {
+    success: String,
+    fail: String,
+    signer: Option<&'a Signer>,
+}
+
+impl Return<'_> {
+    fn billing(config: &Config) -> Self {
+        Self {
+            success: format!("{}/billing/payment/success?ref=", config.base_url),
+            fail: format!("{}/billing/payment/fail?ref=", config.base_url),
+            signer: None,
+        }
+    }
+}
+
+/// The signature that opens a guest's sandbox page.
+pub fn sandbox_signature(signer: &Signer, reference: &str) -> String {
+    signer.sign(&format!("sandbox:{reference}"))
+}
+
+/// Records the payment, then opens the gateway's checkout; returns the payment's reference and
+/// where the browser goes.
 async fn card_checkout(
     pool: &PgPool,
     config: &Config,
-    user: &AuthUser,
+    who: Payer<'_>,
     p: NewPayment<'_>,
+    back: Return<'_>,
     client_ip: &str,
 ) -> Result<(String, String), AppError> {
     if config.billing.card_gateway == CardGateway::None {
@@ -296,21 +338,34 @@ async fn card_checkout(
     }
     let mut tx = pool.begin().await.map_err(respond::internal)?;
     let (id, reference) = insert_payment(&mut tx, &p).await?;
-    audit(&mut tx, Some(user.id), "payment.created", "payment", id).await?;
+    audit(&mut tx, p.user_id, "payment.created", "payment", id).await?;
     tx.commit().await.map_err(respond::internal)?;
-    let phone = sqlx::query_scalar!("SELECT phone FROM users WHERE id = $1", user.id)
-        .fetch_one(pool)
-        .await
-        .map_err(respond::internal)?;
+    let success = if back.success.ends_with("ref=") {
+        format!("{}{reference}", back.success)
+    } else {
+        back.success.clone()
+    };
+    let fail = if back.fail.ends_with("ref=") {
+        format!("{}{reference}", back.fail)
+    } else {
+        back.fail.clone()
+    };
+    let sandbox_query = back
+        .signer
+        .map(|s| format!("?sig={}", sandbox_signature(s, &reference)))
+        .unwrap_or_default();
     let req = gateway::CheckoutRequest {
         reference: &reference,
         description: p.description,
         amount: p.amount,
         currency: p.currency,
-        email: &user.email,
-        name: &user.name,
-        phone: &phone,
+        email: who.email,
+        name: who.name,
+        phone: who.phone,
         client_ip,
+        success_url: &success,
+        cancel_url: &fail,
+        sandbox_query: &sandbox_query,
     };
     match gateway::start(config, &req).await {
         Ok(checkout) => {
@@ -354,6 +409,7 @@ async fn card_checkout(
 pub async fn subscribe(
     pool: &PgPool,
     config: &Config,
+    signer: &Signer,
     user: &AuthUser,
     form: &SubscribeForm,
     client_ip: &str,
@@ -401,33 +457,43 @@ pub async fn subscribe(
             .unwrap_or_default();
             Ok(format!("/pay?{q}"))
         }
-        PayWith::Card => card_checkout(
-            pool,
-            config,
-            user,
-            NewPayment {
-                family_id,
-                user_id: user.id,
-                purpose: "SUBSCRIPTION",
-                plan_code: Some(&plan_code),
-                duration_days: Some(duration),
-                amount: price.amount,
-                currency: &price.currency,
-                method: "CARD",
-                provider: provider_name(config),
-                description: &description,
-            },
-            client_ip,
-        )
-        .await
-        .map(|(_, url)| url),
+        PayWith::Card => {
+            let phone = phone_of(pool, user).await?;
+            card_checkout(
+                pool,
+                config,
+                Payer {
+                    email: &user.email,
+                    name: &user.name,
+                    phone: &phone,
+                },
+                NewPayment {
+                    family_id: Some(family_id),
+                    user_id: Some(user.id),
+                    order_id: None,
+                    purpose: "SUBSCRIPTION",
+                    plan_code: Some(&plan_code),
+                    duration_days: Some(duration),
+                    amount: price.amount,
+                    currency: &price.currency,
+                    method: "CARD",
+                    provider: provider_name(config),
+                    description: &description,
+                },
+                Return::billing(config),
+                client_ip,
+            )
+            .await
+            .map(|(_, url)| url)
+        }
         PayWith::Wallet => {
             let mut tx = pool.begin().await.map_err(respond::internal)?;
             let (id, reference) = insert_payment(
                 &mut tx,
                 &NewPayment {
-                    family_id,
-                    user_id: user.id,
+                    family_id: Some(family_id),
+                    user_id: Some(user.id),
+                    order_id: None,
                     purpose: "SUBSCRIPTION",
                     plan_code: Some(&plan_code),
                     duration_days: Some(duration),
@@ -469,7 +535,7 @@ pub async fn subscribe(
             .await
             .map_err(respond::internal)?;
             let payment = lock_payment(&mut tx, id).await?;
-            complete(&mut tx, config, &payment).await?;
+            complete(&mut tx, config, signer, &payment).await?;
             tx.commit().await.map_err(respond::internal)?;
             Ok(format!("/billing/payment/success?ref={reference}"))
         }
@@ -495,13 +561,19 @@ pub async fn top_up(
         Currency::parse(currency).map_err(|k| AppError::field("currency", k, echo.clone()))?;
     let money = Money::parse(amount, currency).map_err(|k| AppError::field("amount", k, echo))?;
     let description = crate::i18n::t(user.language, "billing.line_topup");
+    let phone = phone_of(pool, user).await?;
     card_checkout(
         pool,
         config,
-        user,
+        Payer {
+            email: &user.email,
+            name: &user.name,
+            phone: &phone,
+        },
         NewPayment {
-            family_id,
-            user_id: user.id,
+            family_id: Some(family_id),
+            user_id: Some(user.id),
+            order_id: None,
             purpose: "TOPUP",
             plan_code: None,
             duration_days: None,
@@ -511,16 +583,86 @@ pub async fn top_up(
             provider: provider_name(config),
             description,
         },
+        Return::billing(config),
         client_ip,
     )
     .await
+}
+
+/// A card payment for an order, by its buyer (signed link; no account needed).
+#[tracing::instrument(skip(pool, config, signer, sig))]
+pub async fn order_checkout(
+    pool: &PgPool,
+    config: &Config,
+    signer: &Signer,
+    reference: &str,
+    sig: &str,
+    client_ip: &str,
+) -> Result<String, AppError> {
+    let reference = crate::domain::parse_order_reference(reference).ok_or(AppError::NotFound)?;
+    crate::features::orders::service::check_signature(signer, &reference, sig)?;
+    let o = sqlx::query!(
+        "SELECT o.id, o.total, o.amount_paid, o.status, o.buyer_name, o.buyer_email, o.buyer_phone, o.language,
+                e.currency, e.title
+         FROM orders o JOIN events e ON e.id = o.event_id WHERE o.reference = $1",
+        reference
+    )
+    .fetch_optional(pool)
+    .await
+    .map_err(respond::internal)?
+    .ok_or(AppError::NotFound)?;
+    if !matches!(
+        o.status.as_str(),
+        "PAYMENT_PENDING" | "PENDING_VERIFICATION"
+    ) || o.total <= o.amount_paid
+    {
+        return Err(AppError::form("error.order_not_payable", vec![], 409));
+    }
+    let lang = Lang::parse(&o.language).unwrap_or_default();
+    let description = crate::i18n::tf(
+        lang,
+        "billing.line_order",
+        &[("reference", &reference), ("title", &o.title)],
+    );
+    let page = format!("{}/orders/{reference}?sig={sig}", config.base_url);
+    card_checkout(
+        pool,
+        config,
+        Payer {
+            email: &o.buyer_email,
+            name: &o.buyer_name,
+            phone: &o.buyer_phone,
+        },
+        NewPayment {
+            family_id: None,
+            user_id: None,
+            order_id: Some(o.id),
+            purpose: "ORDER",
+            plan_code: None,
+            duration_days: None,
+            amount: o.total - o.amount_paid,
+            currency: &o.currency,
+            method: "CARD",
+            provider: provider_name(config),
+            description: &description,
+        },
+        Return {
+            success: format!("{page}&card=1"),
+            fail: format!("{page}&card=0"),
+            signer: Some(signer),
+        },
+        client_ip,
+    )
+    .await
+    .map(|(_, url)| url)
 }
 
 /// A payment's row, locked for the caller's transaction.
 pub struct Locked {
     pub id: Uuid,
     pub reference: String,
-    pub family_id: Uuid,
+    pub family_id: Option<Uuid>,
+    pub order_id: Option<Uuid>,
     pub user_id: Option<Uuid>,
     pub purpose: String,
     pub plan_code: Option<String>,
@@ -538,7 +680,7 @@ pub(crate) async fn lock_payment(
 ) -> Result<Locked, AppError> {
     sqlx::query_as!(
         Locked,
-        r#"SELECT id, COALESCE(reference, '') AS "reference!", family_id, user_id, purpose, plan_code,
+        r#"SELECT id, COALESCE(reference, '') AS "reference!", family_id, order_id, user_id, purpose, plan_code,
                   duration_days, amount, currency, status, description, needs_review
            FROM payments WHERE id = $1 FOR UPDATE"#,
         id
@@ -554,6 +696,21 @@ async fn payer(
     tx: &mut Transaction<'_, Postgres>,
     p: &Locked,
 ) -> Result<(String, String, Lang, String), AppError> {
+    if let Some(order_id) = p.order_id {
+        let o = sqlx::query!(
+            "SELECT buyer_email, buyer_name, language FROM orders WHERE id = $1",
+            order_id
+        )
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(respond::internal)?;
+        return Ok((
+            o.buyer_email,
+            o.buyer_name.clone(),
+            Lang::parse(&o.language).unwrap_or_default(),
+            o.buyer_name,
+        ));
+    }
     let r = sqlx::query!(
         "SELECT u.email, u.name, u.language, f.name AS family FROM families f
          JOIN users u ON u.id = COALESCE($2, f.manager_id) WHERE f.id = $1",
@@ -576,6 +733,7 @@ async fn payer(
 pub(crate) async fn complete(
     tx: &mut Transaction<'_, Postgres>,
     config: &Config,
+    signer: &Signer,
     p: &Locked,
 ) -> Result<(), AppError> {
     sqlx::query!(
@@ -605,14 +763,42 @@ pub(crate) async fn complete(
                 .await
                 .map_err(respond::internal)?,
             );
-            audit(
-                tx,
-                p.user_id,
-                "subscription.extended",
-                "family",
-                p.family_id,
+            if let Some(family_id) = p.family_id {
+                audit(tx, p.user_id, "subscription.extended", "family", family_id).await?;
+            }
+        }
+        ("ORDER", _, _) => {
+            let reference = sqlx::query_scalar!(
+                "SELECT o.reference FROM orders o WHERE o.id = $1",
+                p.order_id
             )
-            .await?;
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(respond::internal)?;
+            let paid = crate::features::orders::service::pay_in(
+                tx,
+                config,
+                signer,
+                &reference,
+                None,
+                "CARD",
+                &p.reference,
+            )
+            .await;
+            match paid {
+                Ok(_) => {}
+                // The money came in but the order had expired or been cancelled meanwhile.
+                Err(AppError::Invalid { .. }) => {
+                    flag(
+                        tx,
+                        config,
+                        p,
+                        &format!("order {reference} was no longer payable: refund it"),
+                    )
+                    .await?;
+                }
+                Err(e) => return Err(e),
+            }
         }
         ("TOPUP", _, _) => {
             sqlx::query!(
@@ -731,6 +917,17 @@ pub enum Outcome {
     Failed { reason: String },
 }
 
+/// A gateway's report about one payment.
+pub struct Report<'a> {
+    pub provider: &'a str,
+    /// The gateway's id of the payment (Checkout Session id, merchant_oid, reference).
+    pub provider_ref: &'a str,
+    /// The event's id when the gateway has one: each is applied once.
+    pub event_id: Option<&'a str>,
+    pub kind: &'a str,
+    pub outcome: Outcome,
+}
+
 /// What settling did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Settled {
@@ -755,16 +952,20 @@ pub enum SettleError {
 /// has one) is claimed in the same transaction, and the payment row is locked, so 50
 /// deliveries, concurrent or out of order, make one state change, one invoice, one credit
 /// and one e-mail.
-#[tracing::instrument(skip(pool, config, outcome))]
+#[tracing::instrument(skip(pool, config, signer, report), fields(provider = report.provider, kind = report.kind))]
 pub async fn settle(
     pool: &PgPool,
     config: &Config,
-    provider: &str,
-    provider_ref: &str,
-    event_id: Option<&str>,
-    kind: &str,
-    outcome: Outcome,
+    signer: &Signer,
+    report: Report<'_>,
 ) -> Result<Settled, SettleError> {
+    let Report {
+        provider,
+        provider_ref,
+        event_id,
+        kind,
+        outcome,
+    } = report;
     let mut tx = pool.begin().await.map_err(respond::internal)?;
     let id = sqlx::query_scalar!(
         "SELECT id FROM payments WHERE provider = $1 AND provider_ref = $2",
@@ -795,7 +996,7 @@ pub async fn settle(
         Outcome::Paid { amount, currency } => {
             let matches = amount == p.amount && currency.eq_ignore_ascii_case(&p.currency);
             if open && matches {
-                complete(&mut tx, config, &p).await?;
+                complete(&mut tx, config, signer, &p).await?;
                 Ok(Settled::Completed)
             } else if p.status == "COMPLETED" || p.status == "REFUNDED" {
                 Ok(Settled::Unchanged)
@@ -898,8 +1099,8 @@ async fn visible_payment(
 ) -> Result<Uuid, AppError> {
     let reference = crate::domain::parse_payment_reference(reference).ok_or(AppError::NotFound)?;
     let r = sqlx::query!(
-        "SELECT p.id, p.user_id, f.manager_id FROM payments p JOIN families f ON f.id = p.family_id
-         WHERE p.reference = $1",
+        r#"SELECT p.id, p.user_id, f.manager_id AS "manager_id?" FROM payments p LEFT JOIN families f ON f.id = p.family_id
+           WHERE p.reference = $1"#,
         reference
     )
     .fetch_optional(pool)
@@ -942,20 +1143,38 @@ pub async fn result(
     })
 }
 
+/// Who may open a sandbox checkout: a guest with its signature, or a signed-in user who may
+/// see the payment.
+pub struct SandboxAccess<'a> {
+    pub user: Option<&'a AuthUser>,
+    pub sig: &'a str,
+}
+
 /// The sandbox page's view, for the payer.
 pub async fn sandbox_view(
     pool: &PgPool,
-    user: &AuthUser,
+    signer: &Signer,
+    who: &SandboxAccess<'_>,
     reference: &str,
 ) -> Result<SandboxView, AppError> {
-    let id = visible_payment(pool, user, reference).await?;
+    let reference = crate::domain::parse_payment_reference(reference).ok_or(AppError::NotFound)?;
+    let signed = !who.sig.is_empty() && signer.verify(&format!("sandbox:{reference}"), who.sig);
+    if !signed {
+        match who.user {
+            Some(user) => {
+                visible_payment(pool, user, &reference).await?;
+            }
+            None => return Err(AppError::Unauthorized),
+        }
+    }
     let r = sqlx::query!(
-        r#"SELECT reference AS "reference!", amount, currency, description, status, provider FROM payments WHERE id = $1"#,
-        id
+        r#"SELECT reference AS "reference!", amount, currency, description, status, provider FROM payments WHERE reference = $1"#,
+        reference
     )
-    .fetch_one(pool)
+    .fetch_optional(pool)
     .await
-    .map_err(respond::internal)?;
+    .map_err(respond::internal)?
+    .ok_or(AppError::NotFound)?;
     if r.provider != "sandbox" {
         return Err(AppError::NotFound);
     }
@@ -964,25 +1183,53 @@ pub async fn sandbox_view(
         amount: show(r.amount, &r.currency),
         description: r.description,
         status: r.status,
+        sig: who.sig.to_string(),
+    })
+}
+
+/// Where the browser goes once a payment is settled: the order's page for an order, the
+/// billing return pages otherwise.
+async fn after(
+    pool: &PgPool,
+    signer: &Signer,
+    reference: &str,
+    ok: bool,
+) -> Result<String, AppError> {
+    let order = sqlx::query_scalar!(
+        "SELECT o.reference FROM payments p JOIN orders o ON o.id = p.order_id WHERE p.reference = $1",
+        reference
+    )
+    .fetch_optional(pool)
+    .await
+    .map_err(respond::internal)?;
+    Ok(match order {
+        Some(o) => format!(
+            "/orders/{o}?sig={}&card={}",
+            crate::features::orders::service::order_signature(signer, &o),
+            u8::from(ok)
+        ),
+        None if ok => format!("/billing/payment/success?ref={reference}"),
+        None => format!("/billing/payment/fail?ref={reference}"),
     })
 }
 
 /// The sandbox's buttons: pay, fail, or pay after a delay (settled by the polling job).
-#[tracing::instrument(skip(pool, config, user))]
+#[tracing::instrument(skip(pool, config, signer, who))]
 pub async fn sandbox_choose(
     pool: &PgPool,
     config: &Config,
-    user: &AuthUser,
+    signer: &Signer,
+    who: &SandboxAccess<'_>,
     reference: &str,
     choice: &str,
 ) -> Result<String, AppError> {
-    let view = sandbox_view(pool, user, reference).await?;
+    let view = sandbox_view(pool, signer, who, reference).await?;
     let r = &view.reference;
     // A settled payment stays as it is: the page shows its state.
     match view.status.as_str() {
         "PENDING" | "PROCESSING" => {}
-        "COMPLETED" | "REFUNDED" => return Ok(format!("/billing/payment/success?ref={r}")),
-        _ => return Ok(format!("/billing/payment/fail?ref={r}")),
+        "COMPLETED" | "REFUNDED" => return after(pool, signer, r, true).await,
+        _ => return after(pool, signer, r, false).await,
     }
     let amount = sqlx::query!(
         "SELECT amount, currency FROM payments WHERE reference = $1",
@@ -991,18 +1238,22 @@ pub async fn sandbox_choose(
     .fetch_one(pool)
     .await
     .map_err(respond::internal)?;
+    let lang = who.user.map(|u| u.language).unwrap_or_default();
     let settled = match choice {
         "success" => {
             settle(
                 pool,
                 config,
-                "sandbox",
-                r,
-                None,
-                "sandbox.success",
-                Outcome::Paid {
-                    amount: amount.amount,
-                    currency: amount.currency,
+                signer,
+                Report {
+                    provider: "sandbox",
+                    provider_ref: r,
+                    event_id: None,
+                    kind: "sandbox.success",
+                    outcome: Outcome::Paid {
+                        amount: amount.amount,
+                        currency: amount.currency,
+                    },
                 },
             )
             .await
@@ -1011,12 +1262,15 @@ pub async fn sandbox_choose(
             settle(
                 pool,
                 config,
-                "sandbox",
-                r,
-                None,
-                "sandbox.fail",
-                Outcome::Failed {
-                    reason: crate::i18n::t(user.language, "billing.sandbox_declined").into(),
+                signer,
+                Report {
+                    provider: "sandbox",
+                    provider_ref: r,
+                    event_id: None,
+                    kind: "sandbox.fail",
+                    outcome: Outcome::Failed {
+                        reason: crate::i18n::t(lang, "billing.sandbox_declined").into(),
+                    },
                 },
             )
             .await
@@ -1037,15 +1291,19 @@ pub async fn sandbox_choose(
         _ => return Err(AppError::BadRequest("choice".into())),
     };
     match settled {
-        Ok(Settled::Failed) => Ok(format!("/billing/payment/fail?ref={r}")),
-        Ok(_) => Ok(format!("/billing/payment/success?ref={r}")),
+        Ok(Settled::Failed) => after(pool, signer, r, false).await,
+        Ok(_) => after(pool, signer, r, true).await,
         Err(SettleError::Internal(e)) => Err(e),
         Err(_) => Err(AppError::Internal),
     }
 }
 
 /// The polling job: sandbox payments whose delay has passed are settled as chosen.
-pub async fn settle_due(pool: &PgPool, config: &Config) -> Result<usize, AppError> {
+pub async fn settle_due(
+    pool: &PgPool,
+    config: &Config,
+    signer: &Signer,
+) -> Result<usize, AppError> {
     let due = sqlx::query!(
         r#"SELECT reference AS "reference!", amount, currency, sandbox_outcome FROM payments
            WHERE provider = 'sandbox' AND settle_after <= now() AND status IN ('PENDING', 'PROCESSING')
@@ -1069,11 +1327,14 @@ pub async fn settle_due(pool: &PgPool, config: &Config) -> Result<usize, AppErro
         match settle(
             pool,
             config,
-            "sandbox",
-            &d.reference,
-            None,
-            "sandbox.delayed",
-            outcome,
+            signer,
+            Report {
+                provider: "sandbox",
+                provider_ref: &d.reference,
+                event_id: None,
+                kind: "sandbox.delayed",
+                outcome,
+            },
         )
         .await
         {
@@ -1165,9 +1426,13 @@ pub async fn invoice_for(
     if user.role.is_admin() {
         return Ok(doc);
     }
+    // An order's invoice went to its buyer by e-mail; on the site only admins read it.
+    let Some(family_id) = doc.family_id else {
+        return Err(AppError::NotFound);
+    };
     let manages = sqlx::query_scalar!(
         r#"SELECT EXISTS (SELECT 1 FROM families WHERE id = $1 AND manager_id = $2) AS "m!""#,
-        doc.family_id,
+        family_id,
         user.id
     )
     .fetch_one(pool)

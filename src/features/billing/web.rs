@@ -15,7 +15,7 @@ use tower_sessions::Session;
 
 use super::{
     gateway, invoice,
-    service::{self, Outcome, SettleError, Settled},
+    service::{self, Outcome, Report, SettleError, Settled},
 };
 use crate::{
     features::payment_tickets::web::session_user,
@@ -103,11 +103,14 @@ async fn stripe_webhook(
     match service::settle(
         &state.pool,
         &state.config,
-        "stripe",
-        session_id,
-        Some(event_id),
-        kind,
-        outcome,
+        &state.signer,
+        Report {
+            provider: "stripe",
+            provider_ref: session_id,
+            event_id: Some(event_id),
+            kind,
+            outcome,
+        },
     )
     .await
     {
@@ -187,11 +190,14 @@ async fn paytr_callback(State(state): State<AppState>, Form(cb): Form<PaytrCallb
     match service::settle(
         &state.pool,
         &state.config,
-        "paytr",
-        &cb.merchant_oid,
-        None,
-        "paytr.callback",
-        outcome,
+        &state.signer,
+        Report {
+            provider: "paytr",
+            provider_ref: &cb.merchant_oid,
+            event_id: None,
+            kind: "paytr.callback",
+            outcome,
+        },
     )
     .await
     {

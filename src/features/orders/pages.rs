@@ -150,6 +150,7 @@ pub fn OrderPage() -> impl IntoView {
         |(r, s)| get_order(r, s),
     );
     let proof_sent = Signal::derive(move || query.read().get("proof").is_some());
+    let card_failed = Signal::derive(move || query.read().get("card").is_some_and(|c| c == "0"));
     view! {
         <Suspense fallback=|| view! { <p>{tr("page.loading")}</p> }>
             {move || Suspend::new(async move {
@@ -157,12 +158,16 @@ pub fn OrderPage() -> impl IntoView {
                     Ok(o) => view! {
                         <section class="card">
                             <Notice show=proof_sent text="order.proof_sent"/>
+                            <p class="alert alert-error" role="alert" hidden=move || !card_failed.get()>{tr("order.card_failed")}</p>
                             <h1>{tr("order.title")} " " {o.reference.clone()}</h1>
                             <p>{order_status_badge(o.status.clone())}</p>
                             <p class="muted">{tr(&format!("order.explain.{}", o.status))}</p>
                             <OrderFacts order=o.clone()/>
                         </section>
-                        {matches!(o.status.as_str(), "PAYMENT_PENDING" | "PENDING_VERIFICATION").then(|| view! { <PayByProof order=o.clone()/> })}
+                        {matches!(o.status.as_str(), "PAYMENT_PENDING" | "PENDING_VERIFICATION").then(|| view! {
+                            <PayByCard order=o.clone()/>
+                            <PayByProof order=o.clone()/>
+                        })}
                         <TicketList order=o.clone()/>
                         <OrderHistory order=o/>
                     }.into_any(),
@@ -195,6 +200,36 @@ pub fn OrderFacts(order: OrderView) -> impl IntoView {
             })}
             {o.cancel_reason.clone().map(|r| view! { <dt>{tr("order.cancel_reason")}</dt><dd>{r}</dd> })}
         </dl>
+    }
+}
+
+/// Card payment through the configured gateway (shown only when one is).
+#[component]
+fn PayByCard(order: OrderView) -> impl IntoView {
+    use crate::features::billing::api::{card_enabled, OrderCardCheckout};
+    let enabled = Resource::new(|| (), |_| card_enabled());
+    let action = ServerAction::<OrderCardCheckout>::new();
+    let state = crate::ui::form_state(action);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let order = order.clone();
+                Suspend::new(async move {
+                    enabled.await.unwrap_or(false).then(|| view! {
+                        <section class="card" id="pay-card">
+                            <h2>{tr("order.pay_card_title")}</h2>
+                            <p>{tr("order.pay_card_intro")} " " <strong>{order.total.clone()}</strong></p>
+                            <crate::ui::FormMessage state/>
+                            <ActionForm action=action>
+                                <input type="hidden" name="reference" value=order.reference.clone()/>
+                                <input type="hidden" name="sig" value=order.sig.clone()/>
+                                <button type="submit" disabled=move || action.pending().get()>{tr("order.pay_card")}</button>
+                            </ActionForm>
+                        </section>
+                    })
+                })
+            }}
+        </Suspense>
     }
 }
 

@@ -413,6 +413,31 @@ pub async fn mark_paid(
         PaidVia::Cash => "CASH",
     };
     let mut tx = pool.begin().await.map_err(respond::internal)?;
+    let outcome = pay_in(
+        &mut tx,
+        config,
+        signer,
+        reference,
+        Some(admin.id),
+        via_text,
+        note,
+    )
+    .await?;
+    tx.commit().await.map_err(respond::internal)?;
+    Ok(outcome)
+}
+
+/// Marks the order paid inside the caller's transaction (an admin's cash or proof approval,
+/// or a card payment settled by its gateway), then issues the tickets or asks the owner.
+pub async fn pay_in(
+    tx: &mut Tx<'_>,
+    config: &Config,
+    signer: &Signer,
+    reference: &str,
+    actor: Option<Uuid>,
+    via_text: &str,
+    note: &str,
+) -> Result<Paid, AppError> {
     let sources = OrderStatus::Paid.sources();
     let row = sqlx::query!(
         r#"UPDATE orders o SET status = 'PAID', paid_at = now(), paid_by = $2, paid_via = $3,
@@ -420,19 +445,19 @@ pub async fn mark_paid(
                 commission_status = CASE WHEN referral_code_id IS NULL THEN 'NONE' ELSE 'PENDING' END
            FROM events e
            WHERE o.reference = $1 AND e.id = o.event_id AND o.status = ANY($4)
-             AND ($3 = 'CASH' OR o.proof_key IS NOT NULL)
+             AND ($3 IN ('CASH', 'CARD') OR o.proof_key IS NOT NULL)
            RETURNING o.id, e.kind"#,
         reference,
-        admin.id,
+        actor,
         via_text,
         &sources as &[&str],
     )
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut **tx)
     .await
     .map_err(respond::internal)?;
     let Some(row) = row else {
         let exists = sqlx::query_scalar!("SELECT id FROM orders WHERE reference = $1", reference)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await
             .map_err(respond::internal)?;
         return Err(match exists {
@@ -441,22 +466,20 @@ pub async fn mark_paid(
         });
     };
     order_event(
-        &mut tx,
+        tx,
         row.id,
-        Some(admin.id),
+        actor,
         "PAID",
         &format!("{via_text} {}", note.trim()),
     )
     .await?;
-    audit(&mut tx, Some(admin.id), "orders.paid", "order", row.id).await?;
-    let outcome = if row.kind == "STAY" {
-        ask_owner(&mut tx, config, signer, row.id).await?;
+    audit(tx, actor, "orders.paid", "order", row.id).await?;
+    Ok(if row.kind == "STAY" {
+        ask_owner(tx, config, signer, row.id).await?;
         Paid::AwaitingOwner
     } else {
-        Paid::TicketsIssued(issue_tickets(&mut tx, config, row.id, Some(admin.id)).await?)
-    };
-    tx.commit().await.map_err(respond::internal)?;
-    Ok(outcome)
+        Paid::TicketsIssued(issue_tickets(tx, config, row.id, actor).await?)
+    })
 }
 
 /// Issues one e-ticket per place (one per booking for a stay) and e-mails the links, if the

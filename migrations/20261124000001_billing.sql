@@ -38,6 +38,8 @@ ALTER TABLE payments ADD COLUMN review_reason text;
 ALTER TABLE payments ADD COLUMN sandbox_outcome text CHECK (sandbox_outcome IN ('success', 'fail'));
 ALTER TABLE payments ADD COLUMN settle_after timestamptz;
 ALTER TABLE payments ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now();
+-- When the polling job last asked the gateway about this payment (webhooks can be lost).
+ALTER TABLE payments ADD COLUMN polled_at timestamptz;
 ALTER TABLE payments ADD CONSTRAINT payments_refund_le_amount CHECK (refunded_amount <= amount);
 ALTER TABLE payments ADD CONSTRAINT payments_subscription_plan
     CHECK (purpose <> 'SUBSCRIPTION' OR ticket_id IS NOT NULL OR (plan_code IS NOT NULL AND duration_days IS NOT NULL));

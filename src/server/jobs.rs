@@ -56,6 +56,13 @@ pub async fn run_once(state: &AppState, mailer: &outbox::Mailer) {
         Ok(n) => tracing::info!(payments = n, "delayed sandbox payments settled"),
         Err(e) => tracing::error!(error = %e, "settling delayed payments failed"),
     }
+    match crate::features::billing::service::poll_stripe(&state.pool, &state.config, &state.signer)
+        .await
+    {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(payments = n, "stripe payments settled by polling"),
+        Err(e) => tracing::error!(error = %e, "stripe polling failed"),
+    }
     match crate::features::billing::service::trial_reminders(&state.pool, &state.config).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(emails = n, "trial reminders queued"),

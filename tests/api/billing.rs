@@ -1107,3 +1107,88 @@ async fn a_stripe_webhook_for_an_order_issues_its_tickets_once_under_concurrent_
             .unwrap();
     assert_eq!(issued, 1);
 }
+
+#[sqlx::test]
+async fn a_lost_webhook_is_made_up_for_by_polling_stripe(pool: PgPool) {
+    use axum::{extract::Path, routing::get};
+    // Stripe's sessions: created by POST, read back by GET; the test decides what GET says.
+    let state = Arc::new(Mutex::new("open".to_string()));
+    let polls = Arc::new(AtomicUsize::new(0));
+    let (s, p) = (state.clone(), polls.clone());
+    let fake = Router::new()
+        .route(
+            "/v1/checkout/sessions",
+            post(|| async { Json(json!({ "id": "cs_poll_1", "url": "https://checkout.stripe.test/c/pay/cs_poll_1" })) }),
+        )
+        .route(
+            "/v1/checkout/sessions/{id}",
+            get(move |Path(id): Path<String>| {
+                let (s, p) = (s.clone(), p.clone());
+                async move {
+                    p.fetch_add(1, Ordering::SeqCst);
+                    let st = s.lock().unwrap().clone();
+                    let (payment_status, status) = match st.as_str() {
+                        "paid" => ("paid", "complete"),
+                        "expired" => ("unpaid", "expired"),
+                        _ => ("unpaid", "open"),
+                    };
+                    Json(json!({ "id": id, "object": "checkout.session", "status": status,
+                                 "payment_status": payment_status, "amount_total": 2900, "currency": "usd" }))
+                }
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, fake).await });
+    let mut config = Config::for_tests("unused", std::env::temp_dir());
+    with_stripe(base.clone())(&mut config);
+    let app = spawn_with(pool, with_stripe(base)).await;
+    let c = family(&app, "poll@example.cm").await;
+    next(
+        &app,
+        &c,
+        "billing_subscribe",
+        &[
+            ("plan", "STARTER"),
+            ("duration_days", "30"),
+            ("pay_with", "card"),
+        ],
+    )
+    .await;
+    let signer = app.signer.clone();
+    use tessera::features::billing::service::poll_stripe;
+    // Too recent to poll: the webhook may still come.
+    assert_eq!(poll_stripe(&app.pool, &config, &signer).await.unwrap(), 0);
+    assert_eq!(polls.load(Ordering::SeqCst), 0);
+    sqlx::query("UPDATE payments SET created_at = now() - interval '5 minutes'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    // Still open at Stripe: nothing changes, and it is not asked again within the minute.
+    assert_eq!(poll_stripe(&app.pool, &config, &signer).await.unwrap(), 0);
+    assert_eq!(poll_stripe(&app.pool, &config, &signer).await.unwrap(), 0);
+    assert_eq!(polls.load(Ordering::SeqCst), 1);
+    *state.lock().unwrap() = "paid".into();
+    sqlx::query("UPDATE payments SET polled_at = now() - interval '2 minutes'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(poll_stripe(&app.pool, &config, &signer).await.unwrap(), 1);
+    let (status, plan, _) = subscription(&app, "poll@example.cm").await;
+    assert_eq!((status.as_str(), plan.as_str()), ("ACTIVE", "STARTER"));
+    assert_eq!(app.count("invoices").await, 1);
+    // The webhook arriving late changes nothing.
+    let now = Utc::now().timestamp();
+    let ev = session_event(
+        "evt_late",
+        "checkout.session.completed",
+        "cs_poll_1",
+        2900,
+        "usd",
+    );
+    assert_eq!(
+        deliver(&app, &ev, Some(stripe_sign(WHSEC, now, &ev))).await,
+        200
+    );
+    assert_eq!(app.count("invoices").await, 1);
+}

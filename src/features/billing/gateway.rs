@@ -117,6 +117,51 @@ fn paytr_hmac(key: &str, parts: &[&str]) -> String {
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
 }
 
+/// What Stripe says about a Checkout Session when asked.
+pub enum SessionState {
+    Paid { amount: i64, currency: String },
+    Expired,
+    Open,
+}
+
+/// `GET /v1/checkout/sessions/{id}`: the polling side of Stripe, for webhooks that never came.
+pub async fn stripe_session(
+    stripe: &StripeConfig,
+    session_id: &str,
+) -> Result<SessionState, GatewayError> {
+    let resp = client()
+        .get(format!(
+            "{}/v1/checkout/sessions/{session_id}",
+            stripe.api_base
+        ))
+        .basic_auth(stripe.secret_key.expose(), Some(""))
+        .send()
+        .await
+        .map_err(|e| GatewayError::Unreachable(e.to_string()))?;
+    let status = resp.status();
+    let body: serde_json::Value = resp
+        .json()
+        .await
+        .map_err(|e| GatewayError::Unreachable(e.to_string()))?;
+    if !status.is_success() {
+        let msg = body["error"]["message"].as_str().unwrap_or("error");
+        return Err(GatewayError::Refused(format!("{status}: {msg}")));
+    }
+    Ok(
+        match (body["payment_status"].as_str(), body["status"].as_str()) {
+            (Some("paid"), _) => match (body["amount_total"].as_i64(), body["currency"].as_str()) {
+                (Some(amount), Some(currency)) => SessionState::Paid {
+                    amount,
+                    currency: currency.to_ascii_uppercase(),
+                },
+                _ => return Err(GatewayError::Refused("session without amount".into())),
+            },
+            (_, Some("expired")) => SessionState::Expired,
+            _ => SessionState::Open,
+        },
+    )
+}
+
 /// PayTR wants an alphanumeric order id: the payment reference without its dashes.
 pub fn paytr_merchant_oid(reference: &str) -> String {
     reference

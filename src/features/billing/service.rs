@@ -1346,6 +1346,62 @@ pub async fn settle_due(
     Ok(n)
 }
 
+/// The polling job: Stripe payments still open a minute after checkout are looked up at
+/// Stripe (at most once a minute each), in case their webhook was lost. Rows are claimed with
+/// `FOR UPDATE SKIP LOCKED`, so instances share the work.
+pub async fn poll_stripe(
+    pool: &PgPool,
+    config: &Config,
+    signer: &Signer,
+) -> Result<usize, AppError> {
+    let Some(stripe) = &config.billing.stripe else {
+        return Ok(0);
+    };
+    let due = sqlx::query!(
+        r#"UPDATE payments SET polled_at = now() WHERE id IN (
+               SELECT id FROM payments
+               WHERE provider = 'stripe' AND status = 'PROCESSING' AND provider_ref IS NOT NULL
+                 AND created_at < now() - interval '1 minute'
+                 AND (polled_at IS NULL OR polled_at < now() - interval '1 minute')
+               ORDER BY created_at LIMIT 20 FOR UPDATE SKIP LOCKED)
+           RETURNING provider_ref AS "provider_ref!""#
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(respond::internal)?;
+    let mut changed = 0;
+    for d in due {
+        let outcome = match gateway::stripe_session(stripe, &d.provider_ref).await {
+            Ok(gateway::SessionState::Paid { amount, currency }) => {
+                Outcome::Paid { amount, currency }
+            }
+            Ok(gateway::SessionState::Expired) => Outcome::Failed {
+                reason: "checkout.session.expired".into(),
+            },
+            Ok(gateway::SessionState::Open) => continue,
+            Err(e) => {
+                tracing::warn!(session = %d.provider_ref, error = %e, "stripe poll failed");
+                continue;
+            }
+        };
+        let report = Report {
+            provider: "stripe",
+            provider_ref: &d.provider_ref,
+            event_id: None,
+            kind: "poll",
+            outcome,
+        };
+        match settle(pool, config, signer, report).await {
+            Ok(Settled::Completed | Settled::Failed) => changed += 1,
+            Ok(Settled::Unchanged) => {}
+            Err(e) => {
+                tracing::warn!(session = %d.provider_ref, error = %e, "stripe poll not applied")
+            }
+        }
+    }
+    Ok(changed)
+}
+
 /// Trial reminders 7, 3 and 1 days before the end, each once per family (the primary key of
 /// `trial_reminders` is the claim, so several instances send one).
 pub async fn trial_reminders(pool: &PgPool, config: &Config) -> Result<usize, AppError> {

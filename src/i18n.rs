@@ -631,6 +631,8 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("admin.days", "Days", "Jours"),
     ("admin.apply", "Apply", "Appliquer"),
     ("error.destination_invalid", "Choose where the refund goes.", "Choisissez où va le remboursement."),
+    ("error.refund_destination", "This payment goes back where it came from: a top-up to the card, a payment from the wallet to the wallet, an order to the card.", "Ce paiement est remboursé là d'où il vient : une recharge sur la carte, un paiement par portefeuille sur le portefeuille, une commande sur la carte."),
+    ("error.payment_in_flight", "This payment may still be paid at the gateway or is under review: it cannot be deleted.", "Ce paiement peut encore être réglé auprès du prestataire ou est en vérification : il ne peut pas être supprimé."),
     ("error.refund_not_completed", "Only a completed payment can be refunded.", "Seul un paiement effectué peut être remboursé."),
     ("error.refund_too_much", "The refund must be more than zero and no more than what is left to refund.", "Le remboursement doit être supérieur à zéro et ne pas dépasser le reste à rembourser."),
     ("error.wallet_spent", "The wallet no longer holds this amount: it has been spent.", "Le portefeuille ne contient plus ce montant : il a été dépensé."),

@@ -162,9 +162,12 @@ pub fn format_invoice_number(year: i32, n: i32) -> String {
     format!("INV-{year}-{n:06}")
 }
 
-/// Tax in minor units for a rate in basis points, rounded half up.
-pub fn tax_of(subtotal: i64, rate_bp: i32) -> i64 {
-    (subtotal * i64::from(rate_bp) + 5_000) / 10_000
+/// The tax contained in a price that includes it, in minor units, for a rate in basis points,
+/// rounded half up: what was charged is the invoice's total, never more.
+pub fn tax_included(total: i64, rate_bp: i32) -> i64 {
+    let rate = i64::from(rate_bp.max(0));
+    let divisor = 10_000 + rate;
+    (2 * total * rate + divisor) / (2 * divisor)
 }
 
 /// Whole days left until `end`, rounded up; zero once it has passed.
@@ -231,9 +234,13 @@ mod tests {
 
     #[test]
     fn tax_and_countdown() {
-        assert_eq!(tax_of(10_000, 1_925), 1_925);
-        assert_eq!(tax_of(999, 1_000), 100);
-        assert_eq!(tax_of(5_000, 0), 0);
+        // 119.25 charged at 19.25 %: 100.00 net + 19.25 tax.
+        assert_eq!(tax_included(11_925, 1_925), 1_925);
+        // 1,100 FCFA at 10 %: 1,000 + 100.
+        assert_eq!(tax_included(1_100, 1_000), 100);
+        // 1,000 at 10 % is 909.09 + 90.91: rounded to 91.
+        assert_eq!(tax_included(1_000, 1_000), 91);
+        assert_eq!(tax_included(5_000, 0), 0);
         let now = Utc.with_ymd_and_hms(2026, 11, 1, 12, 0, 0).unwrap();
         assert_eq!(days_left(now, now + Duration::days(14)), 14);
         assert_eq!(days_left(now, now + Duration::hours(1)), 1);

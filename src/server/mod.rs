@@ -162,6 +162,10 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
     let mailer = outbox::Mailer::from_config(&config)?;
     let storage = storage::Storage::from_config(&config)?;
     let signer = signing::Signer::load(&pool, &config).await?;
+    if config.billing.card_gateway == config::CardGateway::Sandbox && !config.demo {
+        // The sandbox lets a payer choose "paid": never leave it on where money matters.
+        tracing::warn!("PAYMENT_PROVIDER=sandbox: card payments are simulated, nothing is charged");
+    }
     let state = AppState {
         leptos_options,
         pool,

@@ -37,6 +37,22 @@ pub async fn next(app: &TestApp, c: &Client, name: &str, form: &[(&str, &str)]) 
     )
 }
 
+/// Subscribes to `plan` for 30 days paying with `pay_with`; answers the next address.
+pub async fn subscribe(app: &TestApp, c: &Client, plan: &str, pay_with: &str) -> (u16, String) {
+    let form = [
+        ("plan", plan),
+        ("duration_days", "30"),
+        ("pay_with", pay_with),
+    ];
+    next(app, c, "billing_subscribe", &form).await
+}
+
+/// Presses one of the sandbox checkout's buttons; answers the next address.
+pub async fn choose(app: &TestApp, c: &Client, reference: &str, choice: &str) -> (u16, String) {
+    let form = [("reference", reference), ("choice", choice)];
+    next(app, c, "billing_sandbox_choose", &form).await
+}
+
 pub async fn subscription(app: &TestApp, email: &str) -> (String, String, DateTime<Utc>) {
     sqlx::query_as(
         "SELECT s.status, s.plan_code, s.current_period_end FROM subscriptions s
@@ -104,17 +120,7 @@ async fn a_card_payment_through_the_sandbox_extends_the_plan_and_issues_an_invoi
     let app = spawn_app(pool).await;
     let c = family(&app, "card@example.cm").await;
     let (_, _, trial_end) = subscription(&app, "card@example.cm").await;
-    let (status, to) = next(
-        &app,
-        &c,
-        "billing_subscribe",
-        &[
-            ("plan", "STARTER"),
-            ("duration_days", "30"),
-            ("pay_with", "card"),
-        ],
-    )
-    .await;
+    let (status, to) = subscribe(&app, &c, "STARTER", "card").await;
     assert_eq!(status, 200, "{to}");
     assert!(to.starts_with("/billing/sandbox/PAY-"), "{to}");
     let reference = reference_in(&to);
@@ -129,13 +135,7 @@ async fn a_card_payment_through_the_sandbox_extends_the_plan_and_issues_an_invoi
     assert!(html.contains(r#"data-status="PROCESSING""#));
     assert!(html.contains(r#"http-equiv="refresh""#));
 
-    let (status, to) = next(
-        &app,
-        &c,
-        "billing_sandbox_choose",
-        &[("reference", &reference), ("choice", "success")],
-    )
-    .await;
+    let (status, to) = choose(&app, &c, &reference, "success").await;
     assert_eq!(status, 200);
     assert_eq!(to, format!("/billing/payment/success?ref={reference}"));
     assert_eq!(payment_status(&app, &reference).await.0, "COMPLETED");
@@ -189,13 +189,7 @@ async fn a_card_payment_through_the_sandbox_extends_the_plan_and_issues_an_invoi
         .await;
     assert!(changed.is_err());
     // Choosing again on a settled payment changes nothing.
-    next(
-        &app,
-        &c,
-        "billing_sandbox_choose",
-        &[("reference", &reference), ("choice", "fail")],
-    )
-    .await;
+    choose(&app, &c, &reference, "fail").await;
     assert_eq!(payment_status(&app, &reference).await.0, "COMPLETED");
     assert_eq!(app.count("invoices").await, 1);
 
@@ -232,17 +226,7 @@ async fn a_card_payment_through_the_sandbox_extends_the_plan_and_issues_an_invoi
         .page(&member, &format!("/billing/invoices/{number}"))
         .await;
     assert_eq!(code, 404);
-    let (status, _) = next(
-        &app,
-        &member,
-        "billing_subscribe",
-        &[
-            ("plan", "TEAM"),
-            ("duration_days", "30"),
-            ("pay_with", "card"),
-        ],
-    )
-    .await;
+    let (status, _) = subscribe(&app, &member, "TEAM", "card").await;
     assert_eq!(status, 403);
     let (status, _) = next(
         &app,
@@ -257,29 +241,66 @@ async fn a_card_payment_through_the_sandbox_extends_the_plan_and_issues_an_invoi
 }
 
 #[sqlx::test]
+async fn an_invoice_shows_the_tax_included_in_what_was_charged(pool: PgPool) {
+    let app = spawn_with(pool, |c| c.billing.tax_rate_bp = 1_925).await;
+    let c = family(&app, "tax@example.cm").await;
+    let (_, to) = subscribe(&app, &c, "FAMILY_MANAGER", "card").await;
+    let reference = reference_in(&to);
+    choose(&app, &c, &reference, "success").await;
+    let (charged, subtotal, tax, total): (i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT p.amount, i.subtotal, i.tax, i.total FROM invoices i JOIN payments p ON p.id = i.payment_id",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(total, charged, "the invoice's total is what the card paid");
+    assert_eq!(subtotal + tax, total);
+    // Tax included at 19.25 %, rounded half up, computed here independently.
+    let expected = (charged as f64 * 1_925.0 / 11_925.0).round() as i64;
+    assert_eq!(tax, expected);
+}
+
+#[sqlx::test]
+async fn sandbox_payments_cannot_be_settled_once_a_real_gateway_is_configured(pool: PgPool) {
+    let sandbox = spawn_app(pool.clone()).await;
+    let c = family(&sandbox, "switch@example.cm").await;
+    let (_, to) = subscribe(&sandbox, &c, "TEAM", "card").await;
+    let reference = reference_in(&to);
+    choose(&sandbox, &c, &reference, "delay").await;
+    sqlx::query("UPDATE payments SET settle_after = now() - interval '1 minute'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    // The same database, now served with Stripe as the gateway.
+    let (base, _) = fake_stripe().await;
+    let stripe = spawn_with(pool.clone(), with_stripe(base.clone())).await;
+    let (status, _) = choose(&stripe, &c, &reference, "success").await;
+    assert_eq!(status, 404);
+    let (code, _) = stripe
+        .page(&c, &format!("/billing/sandbox/{reference}"))
+        .await;
+    assert_eq!(code, 404);
+    use tessera::features::billing::service::settle_due;
+    let mut config = Config::for_tests("unused", std::env::temp_dir());
+    with_stripe(base)(&mut config);
+    assert_eq!(
+        settle_due(&stripe.pool, &config, &stripe.signer)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_ne!(payment_status(&stripe, &reference).await.0, "COMPLETED");
+    assert_eq!(stripe.count("invoices").await, 0);
+}
+
+#[sqlx::test]
 async fn a_declined_card_ends_on_the_fail_page_with_the_plan_unchanged(pool: PgPool) {
     let app = spawn_app(pool).await;
     let c = family(&app, "declined@example.cm").await;
     let before = subscription(&app, "declined@example.cm").await;
-    let (_, to) = next(
-        &app,
-        &c,
-        "billing_subscribe",
-        &[
-            ("plan", "TEAM"),
-            ("duration_days", "30"),
-            ("pay_with", "card"),
-        ],
-    )
-    .await;
+    let (_, to) = subscribe(&app, &c, "TEAM", "card").await;
     let reference = reference_in(&to);
-    let (_, to) = next(
-        &app,
-        &c,
-        "billing_sandbox_choose",
-        &[("reference", &reference), ("choice", "fail")],
-    )
-    .await;
+    let (_, to) = choose(&app, &c, &reference, "fail").await;
     assert_eq!(to, format!("/billing/payment/fail?ref={reference}"));
     assert_eq!(payment_status(&app, &reference).await.0, "FAILED");
     assert_eq!(subscription(&app, "declined@example.cm").await, before);
@@ -303,29 +324,9 @@ async fn a_declined_card_ends_on_the_fail_page_with_the_plan_unchanged(pool: PgP
     )
     .await;
     assert_eq!(status, 422);
-    let (status, _) = next(
-        &app,
-        &c,
-        "billing_subscribe",
-        &[
-            ("plan", "TEAM"),
-            ("duration_days", "30"),
-            ("pay_with", "cash"),
-        ],
-    )
-    .await;
+    let (status, _) = subscribe(&app, &c, "TEAM", "cash").await;
     assert_eq!(status, 422);
-    let (status, _) = next(
-        &app,
-        &c,
-        "billing_subscribe",
-        &[
-            ("plan", "GOLD"),
-            ("duration_days", "30"),
-            ("pay_with", "card"),
-        ],
-    )
-    .await;
+    let (status, _) = subscribe(&app, &c, "GOLD", "card").await;
     assert_eq!(status, 422);
 }
 
@@ -341,29 +342,13 @@ async fn the_wallet_is_topped_up_by_card_and_pays_a_plan(pool: PgPool) {
     )
     .await;
     let reference = reference_in(&to);
-    next(
-        &app,
-        &c,
-        "billing_sandbox_choose",
-        &[("reference", &reference), ("choice", "success")],
-    )
-    .await;
+    choose(&app, &c, &reference, "success").await;
     let balance: i64 = sqlx::query_scalar("SELECT balance FROM wallets")
         .fetch_one(&app.pool)
         .await
         .unwrap();
     assert_eq!(balance, 20_000);
-    let (status, to) = next(
-        &app,
-        &c,
-        "billing_subscribe",
-        &[
-            ("plan", "FAMILY_MANAGER"),
-            ("duration_days", "30"),
-            ("pay_with", "wallet"),
-        ],
-    )
-    .await;
+    let (status, to) = subscribe(&app, &c, "FAMILY_MANAGER", "wallet").await;
     assert_eq!(status, 200, "{to}");
     assert!(to.starts_with("/billing/payment/success?ref=PAY-"));
     let balance: i64 = sqlx::query_scalar("SELECT balance FROM wallets")
@@ -373,17 +358,7 @@ async fn the_wallet_is_topped_up_by_card_and_pays_a_plan(pool: PgPool) {
     assert_eq!(balance, 5_000);
     assert_eq!(subscription(&app, "wallet@example.cm").await.0, "ACTIVE");
     let payments = app.count("payments").await;
-    let (status, body) = next(
-        &app,
-        &c,
-        "billing_subscribe",
-        &[
-            ("plan", "FAMILY_MANAGER"),
-            ("duration_days", "30"),
-            ("pay_with", "wallet"),
-        ],
-    )
-    .await;
+    let (status, body) = subscribe(&app, &c, "FAMILY_MANAGER", "wallet").await;
     assert_eq!(status, 422, "{body}");
     assert!(body.contains("error.wallet_insufficient"));
     assert_eq!(
@@ -569,17 +544,7 @@ async fn a_stripe_webhook_delivered_fifty_times_at_once_changes_things_once(pool
     let app = spawn_with(pool, with_stripe(base)).await;
     let c = family(&app, "stripe@example.cm").await;
     let (_, _, trial_end) = subscription(&app, "stripe@example.cm").await;
-    let (status, to) = next(
-        &app,
-        &c,
-        "billing_subscribe",
-        &[
-            ("plan", "STARTER"),
-            ("duration_days", "30"),
-            ("pay_with", "card"),
-        ],
-    )
-    .await;
+    let (status, to) = subscribe(&app, &c, "STARTER", "card").await;
     assert_eq!(status, 200, "{to}");
     assert_eq!(to, "https://checkout.stripe.test/c/pay/cs_test_0");
     {
@@ -700,17 +665,7 @@ async fn a_wrong_amount_or_currency_is_refused_and_flagged_for_the_admins(pool: 
     app.make_admin("boss@example.cm").await;
     let c = family(&app, "cheat@example.cm").await;
     let before = subscription(&app, "cheat@example.cm").await;
-    next(
-        &app,
-        &c,
-        "billing_subscribe",
-        &[
-            ("plan", "TEAM"),
-            ("duration_days", "30"),
-            ("pay_with", "card"),
-        ],
-    )
-    .await;
+    subscribe(&app, &c, "TEAM", "card").await;
     let now = Utc::now().timestamp();
     for (i, (amount, currency)) in [(100, "usd"), (9900, "eur"), (100, "usd")]
         .into_iter()
@@ -766,17 +721,7 @@ async fn paytr_callbacks_are_verified_answered_ok_and_applied_once(pool: PgPool)
     })
     .await;
     let c = family(&app, "paytr@example.cm").await;
-    let (status, to) = next(
-        &app,
-        &c,
-        "billing_subscribe",
-        &[
-            ("plan", "ENTERPRISE"),
-            ("duration_days", "30"),
-            ("pay_with", "card"),
-        ],
-    )
-    .await;
+    let (status, to) = subscribe(&app, &c, "ENTERPRISE", "card").await;
     assert_eq!(status, 200, "{to}");
     assert_eq!(to, format!("{base}/odeme/guvenli/tok123"));
     let oid = {
@@ -812,17 +757,7 @@ async fn paytr_callbacks_are_verified_answered_ok_and_applied_once(pool: PgPool)
     };
     assert!(oid.chars().all(|c| c.is_ascii_alphanumeric()));
     // XAF plans cannot go through PayTR: a clear refusal, nothing charged.
-    let (status, body) = next(
-        &app,
-        &c,
-        "billing_subscribe",
-        &[
-            ("plan", "FAMILY_MANAGER"),
-            ("duration_days", "30"),
-            ("pay_with", "card"),
-        ],
-    )
-    .await;
+    let (status, body) = subscribe(&app, &c, "FAMILY_MANAGER", "card").await;
     assert_eq!(status, 502, "{body}");
     assert!(body.contains("error.card_currency"));
 
@@ -949,6 +884,30 @@ async fn trial_reminders_go_out_once_each_and_lapsed_plans_expire(pool: PgPool) 
         .unwrap();
     lapse(&app.pool, &config).await.unwrap();
     assert_eq!(subscription(&app, "remind@example.cm").await.0, "EXPIRED");
+}
+
+#[sqlx::test]
+async fn a_trial_found_late_gets_only_its_closest_reminder(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    family(&app, "late@example.cm").await;
+    let config = Config::for_tests("unused", std::env::temp_dir());
+    sqlx::query("UPDATE subscriptions SET current_period_end = now() + interval '12 hours'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    use tessera::features::billing::service::trial_reminders;
+    assert_eq!(trial_reminders(&app.pool, &config).await.unwrap(), 1);
+    assert_eq!(trial_reminders(&app.pool, &config).await.unwrap(), 0);
+    assert_eq!(mails(&app, "trial_reminder").await, 1);
+    let buckets: Vec<i32> = sqlx::query_scalar("SELECT days_before FROM trial_reminders")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        buckets,
+        vec![1],
+        "the one-day reminder, not the 3- and 7-day ones"
+    );
 }
 
 async fn festival(app: &TestApp) {
@@ -1144,17 +1103,7 @@ async fn a_lost_webhook_is_made_up_for_by_polling_stripe(pool: PgPool) {
     with_stripe(base.clone())(&mut config);
     let app = spawn_with(pool, with_stripe(base)).await;
     let c = family(&app, "poll@example.cm").await;
-    next(
-        &app,
-        &c,
-        "billing_subscribe",
-        &[
-            ("plan", "STARTER"),
-            ("duration_days", "30"),
-            ("pay_with", "card"),
-        ],
-    )
-    .await;
+    subscribe(&app, &c, "STARTER", "card").await;
     let signer = app.signer.clone();
     use tessera::features::billing::service::poll_stripe;
     // Too recent to poll: the webhook may still come.

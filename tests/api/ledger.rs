@@ -5,7 +5,7 @@ use reqwest::Client;
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
-use crate::billing::{family, next, reference_in, subscription};
+use crate::billing::{choose, family, next, reference_in, subscribe, subscription};
 use crate::helpers::{client, spawn_app, TestApp};
 
 async fn bearer(app: &TestApp, email: &str) -> String {
@@ -32,44 +32,12 @@ async fn activity(app: &TestApp, email: &str) -> (Client, String, String) {
     )
     .await;
     let topup = reference_in(&to);
-    next(
-        app,
-        &c,
-        "billing_sandbox_choose",
-        &[("reference", &topup), ("choice", "success")],
-    )
-    .await;
-    let (_, to) = next(
-        app,
-        &c,
-        "billing_subscribe",
-        &[
-            ("plan", "FAMILY_MANAGER"),
-            ("duration_days", "30"),
-            ("pay_with", "wallet"),
-        ],
-    )
-    .await;
+    choose(app, &c, &topup, "success").await;
+    let (_, to) = subscribe(app, &c, "FAMILY_MANAGER", "wallet").await;
     let plan = reference_in(&to);
-    let (_, to) = next(
-        app,
-        &c,
-        "billing_subscribe",
-        &[
-            ("plan", "TEAM"),
-            ("duration_days", "30"),
-            ("pay_with", "card"),
-        ],
-    )
-    .await;
+    let (_, to) = subscribe(app, &c, "TEAM", "card").await;
     let declined = reference_in(&to);
-    next(
-        app,
-        &c,
-        "billing_sandbox_choose",
-        &[("reference", &declined), ("choice", "fail")],
-    )
-    .await;
+    choose(app, &c, &declined, "fail").await;
     (c, topup, plan)
 }
 
@@ -152,52 +120,38 @@ async fn only_admins_reach_the_ledger_with_its_filters_analytics_and_csv(pool: P
 #[sqlx::test]
 async fn refunds_are_partial_or_full_and_recorded_against_the_wallet(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let (_, topup, plan) = activity(&app, "refund@example.cm").await;
+    let (c, topup, plan) = activity(&app, "refund@example.cm").await;
     let a = admin(&app).await;
     assert_eq!(balance(&app).await, 5_000);
     let plan_id = payment_id(&app, &plan).await;
-    // Part of the plan back to the wallet, then the rest.
-    let (status, body) = next(
-        &app,
-        &a,
-        "admin_refund",
-        &[
-            ("payment_id", &plan_id),
-            ("amount", "5000"),
-            ("destination", "wallet"),
-            ("reason", "goodwill"),
-        ],
-    )
-    .await;
+    let topup_id = payment_id(&app, &topup).await;
+    let refund = |id: &str, amount: &str, destination: &str, reason: &str| {
+        let form = [
+            ("payment_id", id.to_string()),
+            ("amount", amount.to_string()),
+            ("destination", destination.to_string()),
+            ("reason", reason.to_string()),
+        ];
+        let (app, a) = (&app, &a);
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            next(app, a, "admin_refund", &form).await
+        }
+    };
+    // Part of the wallet-paid plan back to the wallet.
+    let (status, body) = refund(&plan_id, "5000", "wallet", "goodwill").await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(balance(&app).await, 10_000);
-    let (status, body) = next(
-        &app,
-        &a,
-        "admin_refund",
-        &[
-            ("payment_id", &plan_id),
-            ("amount", "10001"),
-            ("destination", "wallet"),
-            ("reason", "too much"),
-        ],
-    )
-    .await;
+    let (status, body) = refund(&plan_id, "10001", "wallet", "too much").await;
     assert_eq!(status, 422, "{body}");
     assert!(body.contains("error.refund_too_much"));
-    let (status, _) = next(
-        &app,
-        &a,
-        "admin_refund",
-        &[
-            ("payment_id", &plan_id),
-            ("amount", "10000"),
-            ("destination", "card"),
-            ("reason", "cancelled"),
-        ],
-    )
-    .await;
-    assert_eq!(status, 200);
+    // It was paid from the wallet: no card was charged, so none is refunded.
+    let (status, body) = refund(&plan_id, "10000", "card", "cancelled").await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("error.refund_destination"));
+    let (status, body) = refund(&plan_id, "10000", "wallet", "cancelled").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(balance(&app).await, 20_000);
     let (st, refunded): (String, i64) =
         sqlx::query_as("SELECT status, refunded_amount FROM payments WHERE reference = $1")
             .bind(&plan)
@@ -205,61 +159,24 @@ async fn refunds_are_partial_or_full_and_recorded_against_the_wallet(pool: PgPoo
             .await
             .unwrap();
     assert_eq!((st.as_str(), refunded), ("REFUNDED", 15_000));
-    let (status, body) = next(
-        &app,
-        &a,
-        "admin_refund",
-        &[
-            ("payment_id", &plan_id),
-            ("amount", "1"),
-            ("destination", "wallet"),
-            ("reason", "again"),
-        ],
-    )
-    .await;
+    let (status, body) = refund(&plan_id, "1", "wallet", "again").await;
     assert_eq!(status, 409, "{body}");
+    // A top-up refunded to the wallet would be credited twice: refused.
+    let (status, body) = refund(&topup_id, "100", "wallet", "twice").await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("error.refund_destination"));
+    assert_eq!(balance(&app).await, 20_000);
     // Taking a top-up back to the card cannot take more than the wallet still holds.
-    let topup_id = payment_id(&app, &topup).await;
-    let (status, body) = next(
-        &app,
-        &a,
-        "admin_refund",
-        &[
-            ("payment_id", &topup_id),
-            ("amount", "15000"),
-            ("destination", "card"),
-            ("reason", "chargeback"),
-        ],
-    )
-    .await;
+    let (_, to) = subscribe(&app, &c, "FAMILY_MANAGER", "wallet").await;
+    assert!(to.contains("/billing/payment/success"), "{to}");
+    assert_eq!(balance(&app).await, 5_000);
+    let (status, body) = refund(&topup_id, "15000", "card", "chargeback").await;
     assert_eq!(status, 409, "{body}");
     assert!(body.contains("error.wallet_spent"));
-    let (status, _) = next(
-        &app,
-        &a,
-        "admin_refund",
-        &[
-            ("payment_id", &topup_id),
-            ("amount", "10000"),
-            ("destination", "card"),
-            ("reason", "chargeback"),
-        ],
-    )
-    .await;
-    assert_eq!(status, 200);
+    let (status, body) = refund(&topup_id, "5000", "card", "chargeback").await;
+    assert_eq!(status, 200, "{body}");
     assert_eq!(balance(&app).await, 0);
-    let (status, body) = next(
-        &app,
-        &a,
-        "admin_refund",
-        &[
-            ("payment_id", &topup_id),
-            ("amount", "100"),
-            ("destination", "wallet"),
-            ("reason", ""),
-        ],
-    )
-    .await;
+    let (status, body) = refund(&topup_id, "100", "card", "").await;
     assert_eq!(status, 422);
     assert!(body.contains("error.reason_required"));
     assert_eq!(app.count("payment_refunds").await, 3);
@@ -268,7 +185,7 @@ async fn refunds_are_partial_or_full_and_recorded_against_the_wallet(pool: PgPoo
             .fetch_one(&app.pool)
             .await
             .unwrap();
-    assert_eq!(moves, 2);
+    assert_eq!(moves, 3);
     // Members cannot refund.
     let m = family(&app, "m@example.cm").await;
     let (status, _) = next(
@@ -458,6 +375,12 @@ async fn the_seed_payment_endpoints_answer_in_its_shape(pool: PgPool) {
     assert_eq!(code, 200, "{a}");
     assert_eq!(a["data"]["totalPayments"], 4);
     assert_eq!(a["data"]["completedPayments"], 2);
+    // Money received: the 20 000 FCFA top-up; the plan paid from that wallet is not counted again.
+    assert_eq!(
+        a["data"]["totalVolume"],
+        json!([{ "currency": "XAF", "amountMinor": 20000 }]),
+        "{a}"
+    );
     assert_eq!(get(api("/payments/analytics"), user.clone()).await.0, 403);
     let user_id: uuid::Uuid =
         sqlx::query_scalar("SELECT id FROM users WHERE email = 'rest@example.cm'")
@@ -527,4 +450,65 @@ async fn the_seed_payment_endpoints_answer_in_its_shape(pool: PgPool) {
         .unwrap();
     assert_eq!(del.status().as_u16(), 200);
     let _ = plan;
+
+    // A JSON number's dot is a decimal point: 1000.0 FCFA is a thousand, not ten thousand,
+    // and a fraction of a franc is refused.
+    let create = |amount: Value| {
+        let (http, url, token) = (http.clone(), api("/payments"), user.clone());
+        async move {
+            let r = http
+                .post(url)
+                .bearer_auth(token)
+                .json(&json!({ "amount": amount, "currency": "XAF" }))
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.json::<Value>().await.unwrap())
+        }
+    };
+    let (code, body) = create(json!(1000.0)).await;
+    assert_eq!(code, 200, "{body}");
+    assert_eq!(body["data"]["amount_minor"], 1000, "{body}");
+    let (code, body) = create(json!(1000.5)).await;
+    assert_eq!(code, 422, "{body}");
+    assert_eq!(body["success"], false);
+
+    // A payment flagged for review, or known to a real gateway, is not deleted.
+    let open = body_id(&create(json!(700)).await.1);
+    let delete = |id: String| {
+        let (http, url, token) = (http.clone(), api(&format!("/payments/{id}")), boss.clone());
+        async move {
+            http.delete(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    sqlx::query("UPDATE payments SET status = 'FAILED', needs_review = true WHERE id = $1::uuid")
+        .bind(&open)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(delete(open.clone()).await, 409);
+    sqlx::query(
+        "UPDATE payments SET needs_review = false, provider = 'stripe', provider_ref = 'cs_test_late' WHERE id = $1::uuid",
+    )
+    .bind(&open)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(delete(open.clone()).await, 409);
+    sqlx::query("UPDATE payments SET provider = 'sandbox' WHERE id = $1::uuid")
+        .bind(&open)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(delete(open).await, 200);
+}
+
+fn body_id(body: &Value) -> String {
+    body["data"]["id"].as_str().expect("payment id").to_string()
 }

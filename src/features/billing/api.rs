@@ -121,7 +121,14 @@ pub async fn sandbox_payment(
                 user: user.as_ref(),
                 sig: &sig,
             };
-            super::service::sandbox_view(&state.pool, &state.signer, &who, &reference).await
+            super::service::sandbox_view(
+                &state.pool,
+                &state.config,
+                &state.signer,
+                &who,
+                &reference,
+            )
+            .await
         }
         .await,
     )

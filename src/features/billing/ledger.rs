@@ -133,7 +133,7 @@ pub async fn analytics(pool: &PgPool, f: &LedgerFilter) -> Result<Analytics, App
     .map_err(respond::internal)?;
     let volume = sqlx::query!(
         r#"SELECT currency, COALESCE(sum(amount - refunded_amount), 0)::bigint AS "net!" FROM payments
-           WHERE status IN ('COMPLETED', 'REFUNDED') AND ($1::text IS NULL OR created_at >= $1::text::timestamptz)
+           WHERE status IN ('COMPLETED', 'REFUNDED') AND method <> 'WALLET' AND ($1::text IS NULL OR created_at >= $1::text::timestamptz)
              AND ($2::text IS NULL OR created_at < $2::text::timestamptz)
            GROUP BY currency ORDER BY currency"#,
         from,
@@ -287,7 +287,7 @@ pub async fn refund(
     }
     let mut tx = pool.begin().await.map_err(respond::internal)?;
     let p = sqlx::query!(
-        "SELECT family_id, amount, refunded_amount, currency, status, purpose FROM payments WHERE id = $1 FOR UPDATE",
+        "SELECT family_id, amount, refunded_amount, currency, status, purpose, method FROM payments WHERE id = $1 FOR UPDATE",
         payment_id
     )
     .fetch_optional(&mut *tx)
@@ -296,6 +296,19 @@ pub async fn refund(
     .ok_or(AppError::NotFound)?;
     if p.status != "COMPLETED" {
         return Err(AppError::form("error.refund_not_completed", echo, 409));
+    }
+    // Money goes back where it came from: a top-up's credit cannot also be credited to the
+    // wallet again, and a payment made from the wallet charged no card.
+    let back_to_source = match destination {
+        "wallet" => p.purpose != "TOPUP" && p.family_id.is_some(),
+        _ => p.method != "WALLET",
+    };
+    if !back_to_source {
+        return Err(AppError::field(
+            "destination",
+            "error.refund_destination",
+            echo,
+        ));
     }
     let currency = Currency::parse(&p.currency).map_err(|_| AppError::Internal)?;
     let money =
@@ -316,13 +329,6 @@ pub async fn refund(
     .map_err(respond::internal)?;
     let Some(family_id) = p.family_id else {
         // An order's card payment: back to the card only (the order's own refund flow tracks it).
-        if destination == "wallet" {
-            return Err(AppError::field(
-                "destination",
-                "error.destination_invalid",
-                echo,
-            ));
-        }
         record_refund(
             &mut tx,
             admin,
@@ -655,16 +661,23 @@ pub async fn delete(pool: &PgPool, admin: &AuthUser, payment_id: Uuid) -> Result
         return Err(AppError::Forbidden);
     }
     let mut tx = pool.begin().await.map_err(respond::internal)?;
-    let status = sqlx::query_scalar!(
-        "SELECT status FROM payments WHERE id = $1 FOR UPDATE",
+    let p = sqlx::query!(
+        "SELECT status, needs_review, provider, provider_ref FROM payments WHERE id = $1 FOR UPDATE",
         payment_id
     )
     .fetch_optional(&mut *tx)
     .await
     .map_err(respond::internal)?
     .ok_or(AppError::NotFound)?;
+    let status = p.status;
     if !matches!(status.as_str(), "PENDING" | "FAILED" | "CANCELLED") {
         return Err(AppError::form("error.payment_kept", vec![], 409));
+    }
+    // A payment known to a real gateway may still be paid there (a declined card can be
+    // retried in the same Stripe session), and a flagged one is evidence: deleting either
+    // would leave money arriving later with no record to land on.
+    if p.needs_review || (p.provider_ref.is_some() && p.provider != "sandbox") {
+        return Err(AppError::form("error.payment_in_flight", vec![], 409));
     }
     sqlx::query!("DELETE FROM payments WHERE id = $1", payment_id)
         .execute(&mut *tx)

@@ -118,6 +118,33 @@ struct CreateBody {
     description: String,
 }
 
+/// A JSON amount as the text `Money::parse` reads. In a JSON number the dot is always the
+/// decimal point, so `1000.0` is a thousand and a fraction finer than the currency's minor unit
+/// is refused (a string such as `"15 000"` is read as people write it).
+fn amount_text(v: &Value, currency: &str) -> Result<String, AppError> {
+    let invalid = || AppError::field("amount", "error.amount_invalid", vec![]);
+    let Value::Number(n) = v else {
+        return Ok(v.as_str().unwrap_or_default().to_string());
+    };
+    if let Some(i) = n.as_i64() {
+        return Ok(i.to_string());
+    }
+    let digits = Currency::parse(currency).map_or(2, |c| c.minor_digits()) as usize;
+    let text = n.to_string();
+    if text.contains(['e', 'E']) {
+        return Err(invalid());
+    }
+    let (whole, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let frac = frac.trim_end_matches('0');
+    if frac.is_empty() {
+        Ok(whole.to_string())
+    } else if frac.len() <= digits {
+        Ok(format!("{whole}.{frac}"))
+    } else {
+        Err(invalid())
+    }
+}
+
 /// `POST /payments` and `POST /payments/stripe/process`: a wallet top-up by card, answered with
 /// the checkout address. (`paymentMethodId` is not used: cards are typed at the gateway.)
 async fn create(
@@ -129,16 +156,12 @@ async fn create(
 ) -> Result<Response, ApiError> {
     let lang = request_lang(&headers);
     let b: CreateBody = parse_body(&headers, &body, lang)?;
-    let amount = match &b.amount {
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => s.clone(),
-        _ => String::new(),
-    };
     let currency = if b.currency.is_empty() {
         "XAF".to_string()
     } else {
         b.currency.clone()
     };
+    let amount = amount_text(&b.amount, &currency).map_err(fail(lang))?;
     let (reference, url) = service::top_up(
         &state.pool,
         &state.config,
@@ -368,4 +391,24 @@ async fn remove(
         .await
         .map_err(fail(lang))?;
     Ok(ok(t(lang, "api.payment_deleted"), json!({ "id": id })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::amount_text;
+    use serde_json::json;
+
+    #[test]
+    fn json_numbers_keep_their_decimal_point() {
+        let text = |v, c| amount_text(&v, c).ok();
+        assert_eq!(text(json!(1000), "XAF").as_deref(), Some("1000"));
+        assert_eq!(text(json!(1000.0), "XAF").as_deref(), Some("1000"));
+        assert_eq!(text(json!(12.5), "EUR").as_deref(), Some("12.5"));
+        assert_eq!(text(json!(12.25), "USD").as_deref(), Some("12.25"));
+        assert_eq!(text(json!("15 000"), "XAF").as_deref(), Some("15 000"));
+        assert_eq!(text(json!(1000.5), "XAF"), None);
+        assert_eq!(text(json!(10.555), "EUR"), None);
+        assert_eq!(text(json!(1e300), "EUR"), None);
+        assert_eq!(text(json!(null), "EUR").as_deref(), Some(""));
+    }
 }

@@ -11,8 +11,8 @@ use super::{
 };
 use crate::{
     domain::{
-        days_left, format_invoice_number, format_payment_reference, parse_code, tax_of, Currency,
-        Lang, Money, PayWith,
+        days_left, format_invoice_number, format_payment_reference, parse_code, tax_included,
+        Currency, Lang, Money, PayWith,
     },
     error::AppError,
     features::{accounts::service::audit, payment_tickets::service::next_number},
@@ -878,12 +878,14 @@ async fn issue_invoice(
     let n = next_number(tx, "INV", year).await?;
     let number = format_invoice_number(year, n);
     let rate = config.billing.tax_rate_bp.clamp(0, 10_000);
-    let tax = tax_of(p.amount, rate);
+    // Prices include tax: the total is what was charged, the tax is the part of it owed.
+    let tax = tax_included(p.amount, rate);
+    let subtotal = p.amount - tax;
     let line = format!(
         "{}\t1\t{}\t{}",
         p.description.replace(['\t', '\n'], " "),
-        p.amount,
-        p.amount
+        subtotal,
+        subtotal
     );
     let buyer = format!("{family}\n{name}\n{email}");
     sqlx::query!(
@@ -897,10 +899,10 @@ async fn issue_invoice(
         lang.code(),
         p.currency,
         line,
-        p.amount,
+        subtotal,
         rate,
         tax,
-        p.amount + tax,
+        p.amount,
         config.billing.seller,
         buyer
     )
@@ -1153,10 +1155,16 @@ pub struct SandboxAccess<'a> {
 /// The sandbox page's view, for the payer.
 pub async fn sandbox_view(
     pool: &PgPool,
+    config: &Config,
     signer: &Signer,
     who: &SandboxAccess<'_>,
     reference: &str,
 ) -> Result<SandboxView, AppError> {
+    // Once another gateway is configured, payments opened in the sandbox can no longer be
+    // settled by whoever holds their link.
+    if config.billing.card_gateway != CardGateway::Sandbox {
+        return Err(AppError::NotFound);
+    }
     let reference = crate::domain::parse_payment_reference(reference).ok_or(AppError::NotFound)?;
     let signed = !who.sig.is_empty() && signer.verify(&format!("sandbox:{reference}"), who.sig);
     if !signed {
@@ -1223,7 +1231,7 @@ pub async fn sandbox_choose(
     reference: &str,
     choice: &str,
 ) -> Result<String, AppError> {
-    let view = sandbox_view(pool, signer, who, reference).await?;
+    let view = sandbox_view(pool, config, signer, who, reference).await?;
     let r = &view.reference;
     // A settled payment stays as it is: the page shows its state.
     match view.status.as_str() {
@@ -1304,6 +1312,9 @@ pub async fn settle_due(
     config: &Config,
     signer: &Signer,
 ) -> Result<usize, AppError> {
+    if config.billing.card_gateway != CardGateway::Sandbox {
+        return Ok(0);
+    }
     let due = sqlx::query!(
         r#"SELECT reference AS "reference!", amount, currency, sandbox_outcome FROM payments
            WHERE provider = 'sandbox' AND settle_after <= now() AND status IN ('PENDING', 'PROCESSING')
@@ -1406,16 +1417,19 @@ pub async fn poll_stripe(
 /// `trial_reminders` is the claim, so several instances send one).
 pub async fn trial_reminders(pool: &PgPool, config: &Config) -> Result<usize, AppError> {
     let mut sent = 0;
-    for days in [1, 3, 7] {
+    // Each reminder only inside its own window (after the next one's): a trial found with
+    // half a day left gets the one-day reminder alone, not all three at once.
+    for (days, after) in [(1, 0), (3, 1), (7, 3)] {
         let mut tx = pool.begin().await.map_err(respond::internal)?;
         let due = sqlx::query!(
             r#"INSERT INTO trial_reminders (family_id, days_before)
                SELECT s.family_id, $1 FROM subscriptions s
-               WHERE s.status = 'TRIALING' AND s.current_period_end > now()
+               WHERE s.status = 'TRIALING' AND s.current_period_end > now() + make_interval(days => $2)
                  AND s.current_period_end <= now() + make_interval(days => $1)
                ON CONFLICT DO NOTHING
                RETURNING family_id"#,
-            days
+            days,
+            after
         )
         .fetch_all(&mut *tx)
         .await

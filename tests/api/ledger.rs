@@ -125,6 +125,17 @@ async fn refunds_are_partial_or_full_and_recorded_against_the_wallet(pool: PgPoo
     assert_eq!(balance(&app).await, 5_000);
     let plan_id = payment_id(&app, &plan).await;
     let topup_id = payment_id(&app, &topup).await;
+    // The refund form offers only where each payment's money came from.
+    let (_, html) = app.page(&a, "/admin/payments").await;
+    let row = |reference: &str| {
+        let start = html
+            .find(&format!(r#"data-reference="{reference}""#))
+            .expect("ledger row");
+        html[start..start + html[start..].find("</tr>").expect("row end")].to_string()
+    };
+    let (topup_row, plan_row) = (row(&topup), row(&plan));
+    assert!(topup_row.contains(r#"value="card""#) && !topup_row.contains(r#"value="wallet""#));
+    assert!(plan_row.contains(r#"value="wallet""#) && !plan_row.contains(r#"value="card""#));
     let refund = |id: &str, amount: &str, destination: &str, reason: &str| {
         let form = [
             ("payment_id", id.to_string()),

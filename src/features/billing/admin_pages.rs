@@ -178,6 +178,9 @@ fn LedgerTable(rows: Vec<LedgerRow>, refund: ServerAction<AdminRefund>) -> impl 
                         <tbody>
                             {rows.into_iter().map(|r| {
                                 let refundable = r.status == "COMPLETED";
+                                // Only where the money came from (the server checks it too).
+                                let to_wallet = r.purpose == "SUBSCRIPTION";
+                                let to_card = r.method != "WALLET";
                                 let id = r.id.to_string();
                                 view! {
                                     <tr data-reference=r.reference.clone() data-status=r.status.clone()>
@@ -202,8 +205,8 @@ fn LedgerTable(rows: Vec<LedgerRow>, refund: ServerAction<AdminRefund>) -> impl 
                                                         </label>
                                                         <label>{tr("admin.refund_to")}
                                                             <select name="destination">
-                                                                <option value="wallet">{tr("billing.wallet")}</option>
-                                                                <option value="card">{tr("admin.refund_card")}</option>
+                                                                {to_wallet.then(|| view! { <option value="wallet">{tr("billing.wallet")}</option> })}
+                                                                {to_card.then(|| view! { <option value="card">{tr("admin.refund_card")}</option> })}
                                                             </select>
                                                         </label>
                                                         <label>{tr("admin.reason")} <input name="reason" required=true/></label>

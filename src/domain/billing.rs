@@ -170,6 +170,17 @@ pub fn tax_included(total: i64, rate_bp: i32) -> i64 {
     (2 * total * rate + divisor) / (2 * divisor)
 }
 
+/// Whether a completed payment may be refunded to `destination` (`wallet` or `card`): money
+/// goes back where it came from. A top-up's credit is already in the wallet and an order has no
+/// wallet, so only plans go back to the wallet; a payment made from the wallet charged no card.
+pub fn refund_allowed(destination: &str, purpose: &str, method: &str) -> bool {
+    match destination {
+        "wallet" => purpose == "SUBSCRIPTION",
+        "card" => method != "WALLET",
+        _ => false,
+    }
+}
+
 /// Whole days left until `end`, rounded up; zero once it has passed.
 pub fn days_left(now: chrono::DateTime<chrono::Utc>, end: chrono::DateTime<chrono::Utc>) -> i64 {
     let secs = (end - now).num_seconds();
@@ -241,6 +252,14 @@ mod tests {
         // 1,000 at 10 % is 909.09 + 90.91: rounded to 91.
         assert_eq!(tax_included(1_000, 1_000), 91);
         assert_eq!(tax_included(5_000, 0), 0);
+        assert!(refund_allowed("wallet", "SUBSCRIPTION", "CARD"));
+        assert!(refund_allowed("card", "SUBSCRIPTION", "CARD"));
+        assert!(refund_allowed("wallet", "SUBSCRIPTION", "WALLET"));
+        assert!(!refund_allowed("card", "SUBSCRIPTION", "WALLET"));
+        assert!(!refund_allowed("wallet", "TOPUP", "CARD"));
+        assert!(refund_allowed("card", "TOPUP", "CARD"));
+        assert!(!refund_allowed("wallet", "ORDER", "CARD"));
+        assert!(!refund_allowed("bank", "SUBSCRIPTION", "CARD"));
         let now = Utc.with_ymd_and_hms(2026, 11, 1, 12, 0, 0).unwrap();
         assert_eq!(days_left(now, now + Duration::days(14)), 14);
         assert_eq!(days_left(now, now + Duration::hours(1)), 1);

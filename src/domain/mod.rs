@@ -14,7 +14,8 @@ mod ticket;
 
 pub use billing::{
     days_left, format_invoice_number, format_payment_reference, parse_invoice_number,
-    parse_payment_reference, tax_included, PayWith, PaymentStatus, SubscriptionStatus,
+    parse_payment_reference, refund_allowed, tax_included, PayWith, PaymentStatus,
+    SubscriptionStatus,
 };
 pub use email::Email;
 pub use lang::Lang;

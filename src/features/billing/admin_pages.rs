@@ -179,8 +179,8 @@ fn LedgerTable(rows: Vec<LedgerRow>, refund: ServerAction<AdminRefund>) -> impl 
                             {rows.into_iter().map(|r| {
                                 let refundable = r.status == "COMPLETED";
                                 // Only where the money came from (the server checks it too).
-                                let to_wallet = r.purpose == "SUBSCRIPTION";
-                                let to_card = r.method != "WALLET";
+                                let to_wallet = crate::domain::refund_allowed("wallet", &r.purpose, &r.method);
+                                let to_card = crate::domain::refund_allowed("card", &r.purpose, &r.method);
                                 let id = r.id.to_string();
                                 view! {
                                     <tr data-reference=r.reference.clone() data-status=r.status.clone()>

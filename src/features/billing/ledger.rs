@@ -297,13 +297,7 @@ pub async fn refund(
     if p.status != "COMPLETED" {
         return Err(AppError::form("error.refund_not_completed", echo, 409));
     }
-    // Money goes back where it came from: a top-up's credit cannot also be credited to the
-    // wallet again, and a payment made from the wallet charged no card.
-    let back_to_source = match destination {
-        "wallet" => p.purpose != "TOPUP" && p.family_id.is_some(),
-        _ => p.method != "WALLET",
-    };
-    if !back_to_source {
+    if !crate::domain::refund_allowed(destination, &p.purpose, &p.method) {
         return Err(AppError::field(
             "destination",
             "error.refund_destination",

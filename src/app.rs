@@ -18,8 +18,8 @@ use crate::{
         },
         admin::AdminPage,
         billing::{
-            admin_pages::{AdminPaymentsPage, AdminSubscriptionsPage},
-            pages::{BillingPage, PaymentResultPage, SandboxPage, SubscribePage},
+            admin_pages::AdminSubscriptionsPage,
+            pages::{BillingPage, SubscribePage},
         },
         family::FamilyPage,
         orders::{
@@ -32,6 +32,10 @@ use crate::{
         payment_tickets::{
             admin_pages::{AdminStatsPage, AdminTicketPage, AdminTicketsPage},
             pages::{PayPage, TicketPage, TicketsPage},
+        },
+        payments::{
+            admin_pages::AdminPaymentsPage,
+            pages::{PaymentResultPage, SandboxPage},
         },
     },
     ui::{initial_lang, tr, UiLang},

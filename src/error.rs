@@ -126,7 +126,32 @@ impl FromServerFnError for AppError {
         };
         // Runs inside the request on the server: make the response status tell the truth.
         #[cfg(feature = "ssr")]
-        crate::server::respond::set_status(&err);
+        set_status(&err);
         err
+    }
+}
+
+/// The status of an error response, unless the caller is a plain HTML form: that one gets the
+/// redirect back to its page (with the error in the URL), which a 4xx would stop the browser from following.
+#[cfg(feature = "ssr")]
+pub fn set_status(err: &AppError) {
+    let from_form = leptos::prelude::use_context::<http::request::Parts>()
+        // Pages keep their status; only a server-function call from a plain form is redirected.
+        .filter(|p| p.uri.path().starts_with("/fn/"))
+        .and_then(|p| {
+            p.headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(|a| a.contains("text/html"))
+        })
+        .unwrap_or(false);
+    if from_form {
+        return;
+    }
+    if let (Some(opts), Ok(code)) = (
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(err.status()),
+    ) {
+        opts.set_status(code);
     }
 }

@@ -655,6 +655,15 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("order.card_failed", "The card payment did not go through. Nothing was charged; you can try again or pay by mobile money.", "Le paiement par carte n'a pas abouti. Rien n'a été débité ; vous pouvez réessayer ou payer par mobile money."),
     ("api.token_created", "Token created.", "Jeton créé."),
     ("api.unauthorized", "A valid bearer token is required.", "Un jeton d'accès valide est requis."),
+    // The payments core, its poller, refunds through providers, alerts.
+    ("error.organiser_disconnected", "The organiser's card account is disconnected. Pay by mobile money, or try again later.", "Le compte de paiement par carte de l'organisateur est déconnecté. Payez par mobile money, ou réessayez plus tard."),
+    ("error.purpose_invalid", "Unknown payment purpose.", "Objet de paiement inconnu."),
+    ("error.refund_refused", "The payment provider refused the refund; the admins have been told and nothing was recorded.", "Le prestataire de paiement a refusé le remboursement ; les administrateurs sont prévenus et rien n'a été enregistré."),
+    ("admin.refund_pending", "The payment provider could not be reached: the refund will be asked again and recorded once accepted.", "Le prestataire de paiement est injoignable : le remboursement sera redemandé et enregistré une fois accepté."),
+    ("mail.payment_expired.subject", "Payment never verified: {reference}", "Paiement jamais vérifié : {reference}"),
+    ("mail.payment_expired.body", "Payment {reference} ({description}) was still unverified after {minutes} minutes: it has expired and what it held is back on sale. Check the provider's dashboard on {url}/admin/verification.\n\n— Tessera", "Le paiement {reference} ({description}) n'était toujours pas vérifié après {minutes} minutes : il a expiré et ce qu'il réservait est remis en vente. Vérifiez le tableau de bord du prestataire sur {url}/admin/verification.\n\n— Tessera"),
+    ("mail.refund_failed.subject", "CRITICAL: refund refused for {reference}", "CRITIQUE : remboursement refusé pour {reference}"),
+    ("mail.refund_failed.body", "The provider did not accept the refund of {amount} for payment {reference}: {reason}. Nothing was recorded; refund it from the provider's dashboard or try again on {url}/admin/payments.\n\n— Tessera", "Le prestataire n'a pas accepté le remboursement de {amount} pour le paiement {reference} : {reason}. Rien n'a été enregistré ; remboursez depuis le tableau de bord du prestataire ou réessayez sur {url}/admin/payments.\n\n— Tessera"),
 ];
 
 /// The text for `key` in `lang`; the key itself when it is unknown, so a gap shows in the page.
@@ -812,6 +821,8 @@ mod tests {
             "refund_completed",
             "refund_required",
             "payment_stuck",
+            "payment_expired",
+            "refund_failed",
         ] {
             assert!(has_key(&format!("mail.{m}.subject")) && has_key(&format!("mail.{m}.body")));
         }

@@ -8,7 +8,9 @@ pub mod error;
 pub mod features;
 pub mod i18n;
 #[cfg(feature = "ssr")]
-pub mod server;
+pub mod platform;
+#[cfg(feature = "ssr")]
+pub mod startup;
 pub mod ui;
 
 #[cfg(feature = "hydrate")]

@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    tessera::server::cli::main().await
+    tessera::startup::cli::main().await
 }

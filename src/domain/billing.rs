@@ -56,6 +56,16 @@ impl PaymentStatus {
                 | (Completed, Refunded)
         )
     }
+
+    /// What a person may do to a payment under review: besides the usual moves, complete one
+    /// given up as failed or expired when the provider shows the money did arrive.
+    pub fn can_become_after_review(self, next: Self) -> bool {
+        self.can_become(next)
+            || matches!(
+                (self, next),
+                (Self::Failed | Self::Cancelled, Self::Completed)
+            )
+    }
 }
 
 /// `TRIALING → ACTIVE → PAST_DUE → EXPIRED`, and `CANCELLED` by hand.
@@ -181,6 +191,18 @@ pub fn refund_allowed(destination: &str, purpose: &str, method: &str) -> bool {
     }
 }
 
+/// A reason a person gives (a refund, a change by hand): required, at most 1,000 characters.
+pub fn parse_reason(raw: &str) -> Result<String, &'static str> {
+    let r = raw.trim();
+    if r.is_empty() {
+        Err("error.reason_required")
+    } else if r.chars().count() > 1000 {
+        Err("error.notes_too_long")
+    } else {
+        Ok(r.to_string())
+    }
+}
+
 /// Whole days left until `end`, rounded up; zero once it has passed.
 pub fn days_left(now: chrono::DateTime<chrono::Utc>, end: chrono::DateTime<chrono::Utc>) -> i64 {
     let secs = (end - now).num_seconds();
@@ -207,6 +229,11 @@ mod tests {
         assert!(!Failed.can_become(Completed));
         assert!(!Refunded.can_become(Completed));
         assert!(!Cancelled.can_become(Processing));
+        // Money that arrived late is completed by a person reviewing it, never on its own.
+        assert!(Failed.can_become_after_review(Completed));
+        assert!(Cancelled.can_become_after_review(Completed));
+        assert!(!Refunded.can_become_after_review(Completed));
+        assert!(!Completed.can_become_after_review(Failed));
         for s in PaymentStatus::ALL {
             assert_eq!(PaymentStatus::parse(s.as_str()), Ok(s));
         }
@@ -266,5 +293,8 @@ mod tests {
         assert_eq!(days_left(now, now - Duration::hours(1)), 0);
         assert_eq!(PayWith::parse("CARD"), Ok(PayWith::Card));
         assert!(PayWith::parse("cash").is_err());
+        assert_eq!(parse_reason("  duplicate "), Ok("duplicate".into()));
+        assert_eq!(parse_reason(" "), Err("error.reason_required"));
+        assert_eq!(parse_reason(&"x".repeat(1001)), Err("error.notes_too_long"));
     }
 }

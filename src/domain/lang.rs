@@ -46,6 +46,38 @@ impl Lang {
     }
 }
 
+/// The cookie that remembers the chosen language.
+pub const COOKIE: &str = "lang";
+
+impl Lang {
+    /// The language of a request: the `lang` cookie, else the browser's Accept-Language.
+    pub fn of_request(headers: &http::HeaderMap) -> Self {
+        cookie_value(headers, COOKIE)
+            .and_then(|v| Self::parse(&v))
+            .unwrap_or_else(|| {
+                Self::from_accept_language(
+                    headers
+                        .get(http::header::ACCEPT_LANGUAGE)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or(""),
+                )
+            })
+    }
+}
+
+fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|line| {
+            line.split(';').find_map(|pair| {
+                let (k, v) = pair.trim().split_once('=')?;
+                (k == name).then(|| v.to_string())
+            })
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

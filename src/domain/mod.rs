@@ -1,12 +1,37 @@
 //! Pure domain types shared by the server and the browser: parsed once, trusted afterwards.
 
+/// An enum stored as its upper-case spelling, with `parse` and `as_str`.
+macro_rules! spelled {
+    ($(#[$m:meta])* $name:ident, $err:literal, { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            pub fn parse(raw: &str) -> Result<Self, &'static str> {
+                match raw.trim().to_ascii_uppercase().as_str() {
+                    $($text => Ok(Self::$variant),)+
+                    _ => Err($err),
+                }
+            }
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $text),+ }
+            }
+        }
+    };
+}
+
 mod billing;
 mod email;
-mod lang;
+pub mod lang;
 mod money;
 mod name;
 mod order;
 mod password;
+mod payment;
 mod phone;
 mod proof;
 mod role;
@@ -14,7 +39,7 @@ mod ticket;
 
 pub use billing::{
     days_left, format_invoice_number, format_payment_reference, parse_invoice_number,
-    parse_payment_reference, refund_allowed, tax_included, PayWith, PaymentStatus,
+    parse_payment_reference, parse_reason, refund_allowed, tax_included, PayWith, PaymentStatus,
     SubscriptionStatus,
 };
 pub use email::Email;
@@ -27,6 +52,7 @@ pub use order::{
     ReferralKind, RefundStatus, Slug, StayDates,
 };
 pub use password::Password;
+pub use payment::PaymentPurpose;
 pub use phone::PhoneNumber;
 pub use proof::{clean_filename, ProofKind, MAX_PROOF_BYTES};
 pub use role::Role;

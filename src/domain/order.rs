@@ -5,30 +5,6 @@
 use chrono::{DateTime, NaiveDate, Offset, Utc};
 use serde::{Deserialize, Serialize};
 
-/// An enum stored as its upper-case spelling, with `parse` and `as_str`.
-macro_rules! spelled {
-    ($(#[$m:meta])* $name:ident, $err:literal, { $($variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
-
-            pub fn parse(raw: &str) -> Result<Self, &'static str> {
-                match raw.trim().to_ascii_uppercase().as_str() {
-                    $($text => Ok(Self::$variant),)+
-                    _ => Err($err),
-                }
-            }
-
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$variant => $text),+ }
-            }
-        }
-    };
-}
-
 spelled!(
     /// `PAYMENT_PENDING → PENDING_VERIFICATION → PAID → (OWNER_CONFIRMED → TICKETS_ISSUED) |
     /// OWNER_CANCELLED`; also `CANCELLED`, `FAILED`, `EXPIRED`, `REQUIRES_MANUAL_REVIEW`.
@@ -54,11 +30,13 @@ impl OrderStatus {
             (self, next),
             (
                 PaymentPending,
-                PendingVerification | Paid | Cancelled | Expired | Failed
+                PendingVerification | Paid | Cancelled | Expired | Failed | RequiresManualReview
             ) | (
                 PendingVerification,
-                Paid | Cancelled | Failed | RequiresManualReview
+                Paid | Cancelled | Failed | Expired | RequiresManualReview
             ) | (RequiresManualReview, Paid | Cancelled | Failed)
+                // Money that arrives after the order expired or failed goes to a person.
+                | (Expired | Failed, RequiresManualReview)
                 | (
                     Paid,
                     OwnerConfirmed | TicketsIssued | OwnerCancelled | Cancelled
@@ -356,6 +334,9 @@ mod tests {
         assert!(!TicketsIssued.can_become(Paid));
         assert!(!OwnerCancelled.can_become(TicketsIssued));
         assert!(!Expired.can_become(Paid));
+        // A payment that still arrives after expiry goes to a person, never straight to paid.
+        assert!(Expired.can_become(RequiresManualReview));
+        assert!(RequiresManualReview.can_become(Paid));
         assert!(!Paid.can_become(Paid));
         for s in OrderStatus::ALL {
             assert_eq!(OrderStatus::parse(s.as_str()), Ok(*s));

@@ -6,3 +6,4 @@ pub mod billing;
 pub mod family;
 pub mod orders;
 pub mod payment_tickets;
+pub mod payments;

@@ -1,6 +1,9 @@
 //! Small building blocks shared by every page: the current language, labelled fields with
 //! their errors, and form-level messages.
 
+#[cfg(feature = "hydrate")]
+pub mod upload;
+
 use leptos::prelude::*;
 
 use crate::{domain::Lang, error::AppError, i18n};
@@ -23,7 +26,7 @@ pub fn initial_lang() -> Lang {
     #[cfg(feature = "ssr")]
     {
         use_context::<http::request::Parts>()
-            .map(|p| crate::server::lang::request_lang(&p.headers))
+            .map(|p| Lang::of_request(&p.headers))
             .unwrap_or_default()
     }
     #[cfg(not(feature = "ssr"))]

@@ -14,7 +14,7 @@ use reqwest::Client;
 use serde_json::json;
 use sha2::Sha256;
 use sqlx::PgPool;
-use tessera::server::config::{CardGateway, Config, PaytrConfig, Secret, StripeConfig};
+use tessera::platform::config::{CardGateway, Config, PaytrConfig, Secret, StripeConfig};
 
 use crate::helpers::{client, spawn_app, spawn_with, TestApp};
 
@@ -174,7 +174,8 @@ async fn a_card_payment_through_the_sandbox_extends_the_plan_and_issues_an_invoi
     assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF"));
     // The success e-mail carries the invoice.
     let (kind, name): (String, Option<String>) = sqlx::query_as(
-        "SELECT kind, attachment_name FROM outbox WHERE recipient = 'card@example.cm' AND kind = 'billing_paid'",
+        "SELECT o.kind, a.name FROM outbox o LEFT JOIN outbox_attachments a ON a.outbox_id = o.id
+         WHERE o.recipient = 'card@example.cm' AND o.kind = 'billing_paid'",
     )
     .fetch_one(&app.pool)
     .await
@@ -267,7 +268,7 @@ async fn sandbox_payments_cannot_be_settled_once_a_real_gateway_is_configured(po
     let (_, to) = subscribe(&sandbox, &c, "TEAM", "card").await;
     let reference = reference_in(&to);
     choose(&sandbox, &c, &reference, "delay").await;
-    sqlx::query("UPDATE payments SET settle_after = now() - interval '1 minute'")
+    sqlx::query("UPDATE payments SET settle_after = now() - interval '1 minute', next_check_at = now() - interval '1 minute'")
         .execute(&pool)
         .await
         .unwrap();
@@ -280,15 +281,9 @@ async fn sandbox_payments_cannot_be_settled_once_a_real_gateway_is_configured(po
         .page(&c, &format!("/billing/sandbox/{reference}"))
         .await;
     assert_eq!(code, 404);
-    use tessera::features::billing::service::settle_due;
-    let mut config = Config::for_tests("unused", std::env::temp_dir());
-    with_stripe(base)(&mut config);
-    assert_eq!(
-        settle_due(&stripe.pool, &config, &stripe.signer)
-            .await
-            .unwrap(),
-        0
-    );
+    use tessera::features::payments::poller::{run, Change, Scope};
+    let report = run(&stripe.state, Scope::Due, None).await.unwrap();
+    assert_eq!(report.count(Change::Settled), 0);
     assert_ne!(payment_status(&stripe, &reference).await.0, "COMPLETED");
     assert_eq!(stripe.count("invoices").await, 0);
 }
@@ -1015,7 +1010,19 @@ async fn a_guest_pays_an_order_by_card_and_gets_the_tickets_once(pool: PgPool) {
     .await
     .unwrap();
     assert_eq!((purpose.as_str(), family), ("ORDER", None));
-    assert_eq!(mails(&app, "billing_paid").await, 1);
+    // One e-mail confirms it: the e-tickets, with each ticket's PDF and the invoice attached.
+    assert_eq!(mails(&app, "billing_paid").await, 0);
+    assert_eq!(mails(&app, "tickets_issued").await, 1);
+    let attached: Vec<String> = sqlx::query_scalar(
+        "SELECT a.name FROM outbox o JOIN outbox_attachments a ON a.outbox_id = o.id
+         WHERE o.kind = 'tickets_issued' ORDER BY a.id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(attached.len(), 3, "{attached:?}");
+    assert!(attached[0].ends_with("-1.pdf") && attached[1].ends_with("-2.pdf"));
+    assert!(attached[2].starts_with("INV-") && attached[2].ends_with(".html"));
     // Paying again is refused: the order is no longer waiting.
     let (status, _) = next(
         &app,
@@ -1099,30 +1106,33 @@ async fn a_lost_webhook_is_made_up_for_by_polling_stripe(pool: PgPool) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, fake).await });
-    let mut config = Config::for_tests("unused", std::env::temp_dir());
-    with_stripe(base.clone())(&mut config);
     let app = spawn_with(pool, with_stripe(base)).await;
     let c = family(&app, "poll@example.cm").await;
     subscribe(&app, &c, "STARTER", "card").await;
-    let signer = app.signer.clone();
-    use tessera::features::billing::service::poll_stripe;
-    // Too recent to poll: the webhook may still come.
-    assert_eq!(poll_stripe(&app.pool, &config, &signer).await.unwrap(), 0);
+    use tessera::features::payments::poller::{run, Change, Scope};
+    let poll = || async {
+        run(&app.state, Scope::Due, None)
+            .await
+            .unwrap()
+            .count(Change::Settled)
+    };
+    // Too recent to poll: the webhook may still come (the first check is a minute after).
+    assert_eq!(poll().await, 0);
     assert_eq!(polls.load(Ordering::SeqCst), 0);
-    sqlx::query("UPDATE payments SET created_at = now() - interval '5 minutes'")
+    sqlx::query("UPDATE payments SET next_check_at = now() - interval '1 second'")
         .execute(&app.pool)
         .await
         .unwrap();
-    // Still open at Stripe: nothing changes, and it is not asked again within the minute.
-    assert_eq!(poll_stripe(&app.pool, &config, &signer).await.unwrap(), 0);
-    assert_eq!(poll_stripe(&app.pool, &config, &signer).await.unwrap(), 0);
+    // Still open at Stripe: nothing changes, and it is not asked again at once.
+    assert_eq!(poll().await, 0);
+    assert_eq!(poll().await, 0);
     assert_eq!(polls.load(Ordering::SeqCst), 1);
     *state.lock().unwrap() = "paid".into();
-    sqlx::query("UPDATE payments SET polled_at = now() - interval '2 minutes'")
+    sqlx::query("UPDATE payments SET next_check_at = now() - interval '1 second'")
         .execute(&app.pool)
         .await
         .unwrap();
-    assert_eq!(poll_stripe(&app.pool, &config, &signer).await.unwrap(), 1);
+    assert_eq!(poll().await, 1);
     let (status, plan, _) = subscription(&app, "poll@example.cm").await;
     assert_eq!((status.as_str(), plan.as_str()), ("ACTIVE", "STARTER"));
     assert_eq!(app.count("invoices").await, 1);

@@ -4,7 +4,10 @@ use std::{net::SocketAddr, path::PathBuf, sync::Arc};
 
 use reqwest::{redirect::Policy, Client, Response};
 use sqlx::PgPool;
-use tessera::server::{config::Config, migrate, router, state::AppState};
+use tessera::{
+    platform::{config::Config, db::migrate},
+    startup::{build_state, router},
+};
 use tokio::{
     io::{AsyncBufReadExt, AsyncWriteExt, BufReader},
     net::TcpListener,
@@ -15,7 +18,9 @@ pub struct TestApp {
     pub addr: String,
     pub pool: PgPool,
     pub data_dir: PathBuf,
-    pub signer: tessera::server::signing::Signer,
+    pub signer: tessera::platform::signing::Signer,
+    /// The app's own state, for calling its jobs directly.
+    pub state: tessera::platform::state::AppState,
 }
 
 pub async fn spawn_app(pool: PgPool) -> TestApp {
@@ -31,17 +36,11 @@ pub async fn spawn_with(pool: PgPool, adjust: impl FnOnce(&mut Config)) -> TestA
         .output_name("tessera")
         .site_root("target/site")
         .build();
-    let storage = tessera::server::storage::Storage::from_config(&config).expect("storage");
-    let signer = tessera::server::signing::Signer::load(&pool, &config)
+    let state = build_state(pool.clone(), config, leptos_options)
         .await
-        .expect("signing key");
-    let state = AppState {
-        leptos_options,
-        pool: pool.clone(),
-        config: Arc::new(config),
-        storage,
-        signer: signer.clone(),
-    };
+        .expect("state");
+    let signer = state.signer.clone();
+    let app_state = state.clone();
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = format!("http://{}", listener.local_addr().expect("addr"));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
@@ -51,6 +50,7 @@ pub async fn spawn_with(pool: PgPool, adjust: impl FnOnce(&mut Config)) -> TestA
         pool,
         data_dir: dir,
         signer,
+        state: app_state,
     }
 }
 

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use sqlx::PgPool;
-use tessera::server::{
+use tessera::platform::{
     config::{Config, SmtpConfig, SmtpSecurity},
     outbox::{deliver_due, Mailer},
 };

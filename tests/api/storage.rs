@@ -3,7 +3,7 @@
 //! so a run that forgot the server cannot pass silently.
 
 use sqlx::PgPool;
-use tessera::server::config::{S3Settings, Secret};
+use tessera::platform::config::{S3Settings, Secret};
 
 use crate::helpers::{client, spawn_with};
 

@@ -283,7 +283,7 @@ async fn the_overdue_digest_goes_to_admins_once_a_day(pool: PgPool) {
         app.register(&client(), email).await;
         app.make_admin(email).await;
     }
-    let config = tessera::server::config::Config::for_tests("unused", crate::helpers::temp_dir());
+    let config = tessera::platform::config::Config::for_tests("unused", crate::helpers::temp_dir());
     use tessera::features::payment_tickets::digest::run_if_due;
     // Nothing overdue: the day's run sends nothing.
     assert_eq!(run_if_due(&app.pool, &config).await.unwrap(), 0);

@@ -12,7 +12,7 @@ use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;
 use sqlx::PgPool;
-use tessera::server::{
+use tessera::platform::{
     config::{Config, Secret, WhatsAppConfig, WhatsAppWebhook},
     outbox::{deliver_due, Mailer},
 };

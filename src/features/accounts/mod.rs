@@ -2,6 +2,8 @@
 
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod routes;
+#[cfg(feature = "ssr")]
 pub mod service;
 
 use leptos::prelude::*;
@@ -24,7 +26,7 @@ pub struct Me {
 
 #[server(prefix = "/fn", endpoint = "me")]
 pub async fn get_me() -> Result<Option<Me>, AppError> {
-    use crate::server::{auth, respond};
+    use crate::platform::{auth, respond};
     respond::reply(auth::current_user().await.map(|u| {
         u.map(|u| Me {
             name: u.name,
@@ -37,8 +39,8 @@ pub async fn get_me() -> Result<Option<Me>, AppError> {
 }
 
 #[cfg(feature = "ssr")]
-async fn start_session(user: &crate::server::auth::AuthUser) -> Result<(), AppError> {
-    use crate::server::{auth::SESSION_USER_KEY, lang, respond};
+async fn start_session(user: &crate::platform::auth::AuthUser) -> Result<(), AppError> {
+    use crate::platform::{auth::SESSION_USER_KEY, lang, respond};
     let state = respond::state()?;
     let session = respond::session().await?;
     // A new id at every login, so a session id planted before login is worthless after it.
@@ -62,7 +64,7 @@ pub async fn register(
     password: String,
     family_name: String,
 ) -> Result<(), AppError> {
-    use crate::server::respond;
+    use crate::platform::respond;
     respond::reply(
         async {
             let state = respond::state()?;
@@ -86,7 +88,7 @@ pub async fn register(
 /// Answers the page to go to next: `/admin` for admins, `/family` for everyone else.
 #[server(prefix = "/fn", endpoint = "login")]
 pub async fn login(email: String, password: String) -> Result<String, AppError> {
-    use crate::server::respond;
+    use crate::platform::respond;
     respond::reply(
         async {
             let state = respond::state()?;
@@ -108,7 +110,7 @@ pub async fn login(email: String, password: String) -> Result<String, AppError> 
 
 #[server(prefix = "/fn", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use crate::server::respond;
+    use crate::platform::respond;
     respond::reply(
         async {
             let session = respond::session().await?;
@@ -125,7 +127,7 @@ pub async fn change_password(
     current_password: String,
     new_password: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth, respond};
+    use crate::platform::{auth, respond};
     respond::reply(
         async {
             let state = respond::state()?;
@@ -140,7 +142,7 @@ pub async fn change_password(
 
 #[server(prefix = "/fn", endpoint = "forgot_password")]
 pub async fn forgot_password(email: String) -> Result<(), AppError> {
-    use crate::server::respond;
+    use crate::platform::respond;
     respond::reply(
         async {
             let state = respond::state()?;
@@ -154,7 +156,7 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
 
 #[server(prefix = "/fn", endpoint = "reset_password")]
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
-    use crate::server::respond;
+    use crate::platform::respond;
     respond::reply(
         async {
             let state = respond::state()?;

@@ -7,7 +7,8 @@ use crate::{
     domain::{Email, FamilyName, Lang, Password, PersonName, PhoneNumber},
     error::{AppError, Echo},
     i18n::{t, tf},
-    server::{
+    platform::{
+        audit::audit,
         auth::{self, AuthUser},
         config::Config,
         outbox, respond, throttle,
@@ -120,30 +121,13 @@ pub async fn register(
         id: user_id,
         name: name.as_ref().into(),
         email: email.as_ref().into(),
+        phone: phone.as_ref().into(),
         role: crate::domain::Role::Member,
         language: lang,
         family_id: Some(family_id),
+        manages_family: true,
+        family_name: family_name.as_ref().into(),
     })
-}
-
-pub async fn audit(
-    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
-    actor: Option<Uuid>,
-    action: &str,
-    entity: &str,
-    entity_id: Uuid,
-) -> Result<(), AppError> {
-    sqlx::query!(
-        "INSERT INTO audit_log (actor_id, action, entity, entity_id) VALUES ($1, $2, $3, $4)",
-        actor,
-        action,
-        entity,
-        entity_id
-    )
-    .execute(&mut **tx)
-    .await
-    .map_err(respond::internal)?;
-    Ok(())
 }
 
 /// Checks the password, refusing while the account or the address is throttled.

@@ -27,7 +27,7 @@ pub struct Overview {
 
 #[server(prefix = "/fn", endpoint = "admin_overview")]
 pub async fn admin_overview() -> Result<Overview, AppError> {
-    use crate::server::{auth, respond};
+    use crate::platform::{auth, respond};
     respond::reply(
         async {
             let state = respond::state()?;

@@ -28,7 +28,7 @@ pub struct FamilyView {
 
 #[server(prefix = "/fn", endpoint = "family")]
 pub async fn get_family() -> Result<Option<FamilyView>, AppError> {
-    use crate::server::{auth, respond};
+    use crate::platform::{auth, respond};
     respond::reply(
         async {
             let state = respond::state()?;
@@ -41,7 +41,7 @@ pub async fn get_family() -> Result<Option<FamilyView>, AppError> {
 
 #[server(prefix = "/fn", endpoint = "add_member")]
 pub async fn add_member(name: String, email: String, phone: String) -> Result<(), AppError> {
-    use crate::server::{auth, respond};
+    use crate::platform::{auth, respond};
     respond::reply(
         async {
             let state = respond::state()?;

@@ -7,9 +7,9 @@ use super::{FamilyView, MemberView};
 use crate::{
     domain::{Email, Lang, PersonName, PhoneNumber},
     error::{AppError, Echo},
-    features::accounts::service::{audit, create_reset_token},
+    features::accounts::service::create_reset_token,
     i18n::{t, tf},
-    server::{auth::AuthUser, config::Config, outbox, respond},
+    platform::{audit::audit, auth::AuthUser, config::Config, outbox, respond},
 };
 
 #[tracing::instrument(skip(pool), fields(user_id = %user.id))]

@@ -10,7 +10,7 @@ use crate::error::AppError;
 
 #[server(prefix = "/fn", endpoint = "events")]
 pub async fn list_events() -> Result<Vec<EventView>, AppError> {
-    use crate::server::respond;
+    use crate::platform::respond;
     respond::reply(
         async {
             let state = respond::state()?;
@@ -22,7 +22,7 @@ pub async fn list_events() -> Result<Vec<EventView>, AppError> {
 
 #[server(prefix = "/fn", endpoint = "event")]
 pub async fn get_event(slug: String) -> Result<EventView, AppError> {
-    use crate::server::respond;
+    use crate::platform::respond;
     respond::reply(
         async {
             let state = respond::state()?;
@@ -39,7 +39,7 @@ pub async fn get_event(slug: String) -> Result<EventView, AppError> {
 /// Mobile-money methods on offer: (code, English name, French name).
 #[server(prefix = "/fn", endpoint = "payment_methods")]
 pub async fn payment_methods() -> Result<Vec<(String, String, String)>, AppError> {
-    use crate::server::respond;
+    use crate::platform::respond;
     respond::reply(
         async {
             let state = respond::state()?;
@@ -58,7 +58,7 @@ pub async fn payment_methods() -> Result<Vec<(String, String, String)>, AppError
 /// The signed-in member's details, to fill the order form in.
 #[server(prefix = "/fn", endpoint = "buyer_details")]
 pub async fn buyer_details() -> Result<Option<(String, String, String)>, AppError> {
-    use crate::server::{auth, respond};
+    use crate::platform::{auth, respond};
     respond::reply(
         async {
             let state = respond::state()?;
@@ -86,7 +86,7 @@ pub async fn place_order(
     phone: String,
     #[server(default)] referral_code: String,
 ) -> Result<String, AppError> {
-    use crate::server::{auth, respond};
+    use crate::platform::{auth, respond};
     respond::reply(
         async {
             let state = respond::state()?;
@@ -122,7 +122,7 @@ pub async fn place_order(
 /// An order for its buyer (signed link, or signed in as its buyer) or an admin.
 #[server(prefix = "/fn", endpoint = "order")]
 pub async fn get_order(reference: String, sig: String) -> Result<OrderView, AppError> {
-    use crate::server::{auth, respond};
+    use crate::platform::{auth, respond};
     respond::reply(
         async {
             let state = respond::state()?;
@@ -147,7 +147,7 @@ pub async fn get_order(reference: String, sig: String) -> Result<OrderView, AppE
 
 #[server(prefix = "/fn", endpoint = "eticket")]
 pub async fn get_eticket(token: String) -> Result<ETicketView, AppError> {
-    use crate::server::respond;
+    use crate::platform::respond;
     respond::reply(
         async {
             let state = respond::state()?;
@@ -159,7 +159,7 @@ pub async fn get_eticket(token: String) -> Result<ETicketView, AppError> {
 
 #[server(prefix = "/fn", endpoint = "owner_link")]
 pub async fn get_owner_link(token: String) -> Result<OwnerLinkView, AppError> {
-    use crate::server::respond;
+    use crate::platform::respond;
     respond::reply(
         async {
             let state = respond::state()?;
@@ -196,7 +196,7 @@ fn state_name(s: service::LinkState) -> &'static str {
 /// The owner presses Confirm or Cancel; the page then says what happened.
 #[server(prefix = "/fn", endpoint = "owner_act")]
 pub async fn owner_act(token: String) -> Result<String, AppError> {
-    use crate::server::respond;
+    use crate::platform::respond;
     respond::reply(
         async {
             let state = respond::state()?;
@@ -216,7 +216,7 @@ pub async fn owner_act(token: String) -> Result<String, AppError> {
 
 #[server(prefix = "/fn", endpoint = "check_in")]
 pub async fn check_in(code: String) -> Result<CheckinView, AppError> {
-    use crate::server::{auth, respond};
+    use crate::platform::{auth, respond};
     respond::reply(
         async {
             let state = respond::state()?;
@@ -234,7 +234,7 @@ pub async fn check_in(code: String) -> Result<CheckinView, AppError> {
 /// The answer shown on `/checkin` after a scan (read only; the outcome comes from the address).
 #[server(prefix = "/fn", endpoint = "door_view")]
 pub async fn door_view(code: String, outcome: String) -> Result<Option<CheckinView>, AppError> {
-    use crate::server::{auth, respond};
+    use crate::platform::{auth, respond};
     respond::reply(
         async {
             let state = respond::state()?;
@@ -252,7 +252,7 @@ pub async fn door_view(code: String, outcome: String) -> Result<Option<CheckinVi
 
 #[server(prefix = "/fn", endpoint = "door_counts")]
 pub async fn door_counts() -> Result<Vec<DoorCount>, AppError> {
-    use crate::server::{auth, respond};
+    use crate::platform::{auth, respond};
     respond::reply(
         async {
             let state = respond::state()?;
@@ -274,7 +274,7 @@ pub async fn admin_orders(
     refund: Option<String>,
     page: Option<i64>,
 ) -> Result<(Vec<OrderRow>, i64), AppError> {
-    use crate::server::{auth, respond};
+    use crate::platform::{auth, respond};
     respond::reply(
         async {
             let state = respond::state()?;
@@ -297,7 +297,7 @@ pub async fn admin_orders(
 pub async fn order_notifications(
     reference: String,
 ) -> Result<Vec<super::NotificationView>, AppError> {
-    use crate::server::{auth, respond};
+    use crate::platform::{auth, respond};
     respond::reply(
         async {
             let state = respond::state()?;
@@ -330,7 +330,7 @@ pub async fn order_notifications(
 
 #[server(prefix = "/fn", endpoint = "admin_events")]
 pub async fn admin_events() -> Result<Vec<EventView>, AppError> {
-    use crate::server::{auth, respond};
+    use crate::platform::{auth, respond};
     respond::reply(
         async {
             let state = respond::state()?;
@@ -348,7 +348,7 @@ pub async fn mark_order_paid(
     via: String,
     #[server(default)] admin_notes: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth, respond};
+    use crate::platform::{auth, respond};
     respond::reply(
         async {
             let state = respond::state()?;
@@ -357,16 +357,7 @@ pub async fn mark_order_paid(
                 "CASH" => service::PaidVia::Cash,
                 _ => service::PaidVia::Proof,
             };
-            service::mark_paid(
-                &state.pool,
-                &state.config,
-                &state.signer,
-                &admin,
-                &reference,
-                via,
-                &admin_notes,
-            )
-            .await?;
+            service::mark_paid(&state, &admin, &reference, via, &admin_notes).await?;
             leptos_axum::redirect(&format!("/admin/orders/{reference}?paid=1"));
             Ok(())
         }
@@ -376,12 +367,12 @@ pub async fn mark_order_paid(
 
 #[server(prefix = "/fn", endpoint = "cancel_order")]
 pub async fn cancel_order(reference: String, reason: String) -> Result<(), AppError> {
-    use crate::server::{auth, respond};
+    use crate::platform::{auth, respond};
     respond::reply(
         async {
             let state = respond::state()?;
             let admin = auth::require_admin().await?;
-            service::cancel_order(&state.pool, &admin, &reference, &reason).await?;
+            service::cancel_order(&state.pool, &state.config, &admin, &reference, &reason).await?;
             leptos_axum::redirect(&format!("/admin/orders/{reference}?cancelled=1"));
             Ok(())
         }
@@ -391,12 +382,12 @@ pub async fn cancel_order(reference: String, reason: String) -> Result<(), AppEr
 
 #[server(prefix = "/fn", endpoint = "refund_initiated")]
 pub async fn refund_initiated(reference: String, refund_id: String) -> Result<(), AppError> {
-    use crate::server::{auth, respond};
+    use crate::platform::{auth, respond};
     respond::reply(
         async {
             let state = respond::state()?;
             let admin = auth::require_admin().await?;
-            service::refund_initiated(&state.pool, &admin, &reference, &refund_id).await?;
+            service::refund_initiated(&state, &admin, &reference, &refund_id).await?;
             leptos_axum::redirect("/admin/refunds?done=1");
             Ok(())
         }
@@ -406,7 +397,7 @@ pub async fn refund_initiated(reference: String, refund_id: String) -> Result<()
 
 #[server(prefix = "/fn", endpoint = "refund_completed")]
 pub async fn refund_completed(reference: String) -> Result<(), AppError> {
-    use crate::server::{auth, respond};
+    use crate::platform::{auth, respond};
     respond::reply(
         async {
             let state = respond::state()?;
@@ -441,7 +432,7 @@ pub async fn save_event(
     #[server(default)] owner_email: String,
     #[server(default)] checkin_info: String,
 ) -> Result<String, AppError> {
-    use crate::server::{auth, respond};
+    use crate::platform::{auth, respond};
     respond::reply(
         async {
             let state = respond::state()?;
@@ -489,7 +480,7 @@ pub async fn commission_report(
     ),
     AppError,
 > {
-    use crate::server::{auth, respond};
+    use crate::platform::{auth, respond};
     respond::reply(
         async {
             let state = respond::state()?;
@@ -509,6 +500,22 @@ pub async fn commission_report(
             let p = super::commissions::payable(&state.pool, None).await?;
             let l = super::commissions::lines(&state.pool, status, None, from, to).await?;
             Ok((c, p, l))
+        }
+        .await,
+    )
+}
+
+/// An order's buyer pays by card (signed link): the browser goes to the gateway.
+#[server(prefix = "/fn", endpoint = "order_card_checkout")]
+pub async fn order_card_checkout(reference: String, sig: String) -> Result<String, AppError> {
+    use crate::platform::respond;
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            let ip = respond::client_ip(state.config.trust_proxy).await;
+            let next = service::card_checkout(&state, &reference, &sig, &ip).await?;
+            leptos_axum::redirect(&next);
+            Ok(next)
         }
         .await,
     )

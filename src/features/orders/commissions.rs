@@ -5,7 +5,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 
 use super::{CommissionLine, CommissionSummary, Payable};
-use crate::{error::AppError, server::respond};
+use crate::{
+    error::AppError,
+    platform::{csv::csv_field, respond},
+};
 
 #[tracing::instrument(skip_all)]
 pub async fn summary(pool: &PgPool) -> Result<CommissionSummary, AppError> {
@@ -109,16 +112,6 @@ pub async fn payable(pool: &PgPool, code: Option<&str>) -> Result<Vec<Payable>, 
         cancelled: r.cancelled,
     })
     .collect())
-}
-
-pub fn csv_field(s: &str) -> String {
-    // Quote everything; neutralise spreadsheet formulas.
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    };
-    format!("\"{}\"", s.replace('"', "\"\""))
 }
 
 /// The lines as CSV, one header row first.

@@ -10,9 +10,15 @@ use super::{
     CheckinView, ETicketView,
 };
 use crate::{
-    domain::{parse_eticket_code, Currency, Money},
+    domain::{local_display, parse_eticket_code, Currency, Lang, Money},
     error::AppError,
-    server::{auth::AuthUser, config::Config, respond},
+    i18n::{t, tf},
+    platform::{
+        auth::AuthUser,
+        config::Config,
+        pdf::{ticket_pdf, Line},
+        respond,
+    },
 };
 
 /// The QR code of `text` as an SVG document, dark modules on white.
@@ -36,11 +42,77 @@ pub fn qr_modules(text: &str) -> Result<(usize, Vec<bool>), AppError> {
     Ok((code.width(), dark))
 }
 
+/// The e-ticket as a one-page A4 PDF in `lang`: the event, the holder, the amounts and the QR
+/// code of its link.
+pub fn pdf(v: &ETicketView, lang: Lang) -> Vec<u8> {
+    let (width, dark) = qr_modules(&v.url).unwrap_or_default();
+    let line = |bold: bool, size: u32, text: String| Line { bold, size, text };
+    let mut lines = vec![
+        line(true, 22, v.title.clone()),
+        line(false, 12, v.venue.clone()),
+    ];
+    if let Some(s) = v.starts_at {
+        lines.push(line(false, 12, local_display(s)));
+    }
+    if let (Some(i), Some(o)) = (&v.check_in, &v.check_out) {
+        lines.push(line(
+            false,
+            12,
+            format!(
+                "{} {i} - {} {o}",
+                t(lang, "eticket.check_in"),
+                t(lang, "eticket.check_out")
+            ),
+        ));
+    }
+    lines.push(line(true, 16, v.holder_name.clone()));
+    lines.push(line(
+        false,
+        12,
+        tf(
+            lang,
+            "eticket.number",
+            &[("seq", &v.seq.to_string()), ("count", &v.count.to_string())],
+        ),
+    ));
+    lines.push(line(
+        false,
+        12,
+        format!("{} {}", t(lang, "eticket.reference"), v.reference),
+    ));
+    lines.push(line(
+        false,
+        12,
+        format!("{} {}", t(lang, "eticket.paid"), v.amount_paid),
+    ));
+    if let Some(due) = &v.balance_due {
+        lines.push(line(
+            true,
+            12,
+            format!("{} {due}", t(lang, "eticket.balance")),
+        ));
+    }
+    if v.status != "VALID" {
+        lines.push(line(
+            true,
+            14,
+            t(lang, &format!("eticket.status.{}", v.status)).to_string(),
+        ));
+    }
+    if !v.checkin_info.is_empty() {
+        lines.push(line(false, 11, v.checkin_info.clone()));
+    }
+    ticket_pdf(&lines, width, &dark)
+}
+
 /// The e-ticket behind a token. Malformed, unknown and forged tokens are all `NotFound`:
 /// the lookup compares SHA-256 digests through a unique index, so neither the answer nor its
 /// timing depends on how much of a guessed token matched a real one.
 #[tracing::instrument(skip_all)]
-pub async fn find(pool: &PgPool, config: &Config, token: &str) -> Result<ETicketView, AppError> {
+pub async fn find<'e, E>(db: E, config: &Config, token: &str) -> Result<ETicketView, AppError>
+where
+    E: sqlx::PgExecutor<'e>,
+{
     let token = parse_eticket_code(token).ok_or(AppError::NotFound)?;
     let r = sqlx::query!(
         r#"SELECT t.seq, t.holder_name, t.status, t.checked_in_at AS "checked_in_at: DateTime<Utc>",
@@ -52,7 +124,7 @@ pub async fn find(pool: &PgPool, config: &Config, token: &str) -> Result<ETicket
            WHERE t.token_hash = $1"#,
         token_hash(&token)
     )
-    .fetch_optional(pool)
+    .fetch_optional(db)
     .await
     .map_err(respond::internal)?
     .ok_or(AppError::NotFound)?;

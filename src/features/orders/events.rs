@@ -8,8 +8,7 @@ use super::EventFields;
 use crate::{
     domain::{parse_local_datetime, Currency, Email, EventKind, Money, PhoneNumber, Slug},
     error::{AppError, Echo},
-    features::accounts::service::audit,
-    server::{auth::AuthUser, respond},
+    platform::{audit::audit, auth::AuthUser, respond},
 };
 
 impl EventFields {

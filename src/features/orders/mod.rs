@@ -11,9 +11,9 @@ pub mod commissions;
 pub mod etickets;
 #[cfg(feature = "ssr")]
 pub mod events;
-pub mod pages;
 #[cfg(feature = "ssr")]
-pub mod pdf;
+pub mod fulfil;
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod queries;
 #[cfg(feature = "ssr")]
@@ -24,6 +24,8 @@ pub mod scanner;
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod web;
+#[cfg(feature = "ssr")]
+pub mod whatsapp;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

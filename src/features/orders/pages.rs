@@ -206,7 +206,8 @@ pub fn OrderFacts(order: OrderView) -> impl IntoView {
 /// Card payment through the configured gateway (shown only when one is).
 #[component]
 fn PayByCard(order: OrderView) -> impl IntoView {
-    use crate::features::billing::api::{card_enabled, OrderCardCheckout};
+    use super::api::OrderCardCheckout;
+    use crate::features::payments::api::card_enabled;
     let enabled = Resource::new(|| (), |_| card_enabled());
     let action = ServerAction::<OrderCardCheckout>::new();
     let state = crate::ui::form_state(action);
@@ -253,7 +254,7 @@ fn PayByProof(order: OrderView) -> impl IntoView {
     let client_error = RwSignal::new(None::<String>);
     let on_submit = move |_ev: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]
-        crate::features::payment_tickets::pages::enhance::upload(_ev, progress, client_error);
+        crate::ui::upload::upload(_ev, progress, client_error);
     };
     view! {
         <section class="card" id="pay">

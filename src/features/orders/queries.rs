@@ -11,8 +11,7 @@ use super::{
 use crate::{
     domain::{sales_check, Currency, Money},
     error::AppError,
-    features::payment_tickets::queries::like_pattern,
-    server::{config::Config, respond, signing::Signer},
+    platform::{config::Config, db::like_pattern, respond, signing::Signer},
 };
 
 fn money(minor: i64, currency: &str) -> String {
@@ -268,7 +267,7 @@ pub async fn door_counts(pool: &PgPool) -> Result<Vec<DoorCount>, AppError> {
 /// The proof an order's buyer sent, for admins.
 pub async fn proof_of(
     pool: &PgPool,
-    storage: &crate::server::storage::Storage,
+    storage: &crate::platform::storage::Storage,
     reference: &str,
 ) -> Result<(Vec<u8>, String, String), AppError> {
     let r = sqlx::query!(

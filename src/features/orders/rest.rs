@@ -18,10 +18,10 @@ use crate::{
     domain::{parse_order_reference, Lang},
     error::AppError,
     i18n::t,
-    server::{
+    platform::{
+        api::{ok, parse_body, require_admin, ApiError},
         auth::BearerUser,
         lang::request_lang,
-        rest::{ok, parse_body, require_admin, ApiError},
         state::AppState,
     },
 };
@@ -119,7 +119,7 @@ async fn refund_initiate(
     require_admin(&user, lang)?;
     let b: RefundBody = parse_body(&headers, &body, lang)?;
     let reference = reference(&b.booking_id, lang)?;
-    service::cancel_order(&state.pool, &user, &reference, &b.reason)
+    service::cancel_order(&state.pool, &state.config, &user, &reference, &b.reason)
         .await
         .map_err(fail(lang))?;
     refund_reply(&state, lang, &reference, "api.refund_requested").await
@@ -135,7 +135,7 @@ async fn refund_process(
     require_admin(&user, lang)?;
     let b: RefundBody = parse_body(&headers, &body, lang)?;
     let reference = reference(&b.booking_id, lang)?;
-    service::refund_initiated(&state.pool, &user, &reference, &b.refund_id)
+    service::refund_initiated(&state, &user, &reference, &b.refund_id)
         .await
         .map_err(fail(lang))?;
     refund_reply(&state, lang, &reference, "api.refund_initiated").await

@@ -12,17 +12,17 @@ use axum::{
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::{commissions, etickets, pdf, queries, service};
+use super::{commissions, etickets, queries, service};
 use crate::{
-    domain::{local_display, parse_order_reference, Lang, MAX_PROOF_BYTES},
+    domain::{parse_order_reference, Lang, MAX_PROOF_BYTES},
     error::AppError,
-    features::payment_tickets::{
-        proof,
-        rest::{proof_response, read_multipart},
-        web::{session_user, wants_json},
+    i18n::t,
+    platform::{
+        http::{field, file_response, read_multipart, session_user, wants_json},
+        lang::request_lang,
+        state::AppState,
+        uploads,
     },
-    i18n::{t, tf},
-    server::{lang::request_lang, state::AppState},
 };
 
 pub fn routes() -> Router<AppState> {
@@ -89,14 +89,14 @@ async fn upload_proof(
         Err(_) => return back(&empty, "proof", "error.bad_request"),
     };
     let fields = service::ProofFields {
-        payment_method: form.payment_method,
-        phone_number: form.phone_number,
-        transaction_id: form.transaction_id,
+        payment_method: field(&form, &["payment_method", "paymentMethod"]),
+        phone_number: field(&form, &["phone_number", "phoneNumber"]),
+        transaction_id: field(&form, &["transaction_id", "transactionId"]),
     };
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return back(&fields, "proof", "error.proof_required");
     };
-    let checked = match proof::check(&name, &bytes) {
+    let checked = match uploads::check(&name, &bytes) {
         Ok(p) => p,
         Err(key) => return back(&fields, "proof", key),
     };
@@ -129,7 +129,7 @@ async fn admin_proof(
         None => return (StatusCode::UNAUTHORIZED, t(lang, "error.login_required")).into_response(),
     }
     match queries::proof_of(&state.pool, &state.storage, &reference).await {
-        Ok((bytes, ct, name)) => proof_response(bytes, ct, name).await,
+        Ok((bytes, ct, name)) => file_response(bytes, ct, name).await,
         Err(e) => (
             StatusCode::from_u16(e.status()).unwrap_or(StatusCode::NOT_FOUND),
             t(lang, e.message_key()),
@@ -154,64 +154,7 @@ async fn ticket_pdf(
             return (StatusCode::INTERNAL_SERVER_ERROR, t(lang, e.message_key())).into_response()
         }
     };
-    let (width, dark) = etickets::qr_modules(&v.url).unwrap_or_default();
-    let line = |bold: bool, size: u32, text: String| pdf::Line { bold, size, text };
-    let mut lines = vec![
-        line(true, 22, v.title.clone()),
-        line(false, 12, v.venue.clone()),
-    ];
-    if let Some(s) = v.starts_at {
-        lines.push(line(false, 12, local_display(s)));
-    }
-    if let (Some(i), Some(o)) = (&v.check_in, &v.check_out) {
-        lines.push(line(
-            false,
-            12,
-            format!(
-                "{} {i} - {} {o}",
-                t(lang, "eticket.check_in"),
-                t(lang, "eticket.check_out")
-            ),
-        ));
-    }
-    lines.push(line(true, 16, v.holder_name.clone()));
-    lines.push(line(
-        false,
-        12,
-        tf(
-            lang,
-            "eticket.number",
-            &[("seq", &v.seq.to_string()), ("count", &v.count.to_string())],
-        ),
-    ));
-    lines.push(line(
-        false,
-        12,
-        format!("{} {}", t(lang, "eticket.reference"), v.reference),
-    ));
-    lines.push(line(
-        false,
-        12,
-        format!("{} {}", t(lang, "eticket.paid"), v.amount_paid),
-    ));
-    if let Some(due) = &v.balance_due {
-        lines.push(line(
-            true,
-            12,
-            format!("{} {due}", t(lang, "eticket.balance")),
-        ));
-    }
-    if v.status != "VALID" {
-        lines.push(line(
-            true,
-            14,
-            t(lang, &format!("eticket.status.{}", v.status)).to_string(),
-        ));
-    }
-    if !v.checkin_info.is_empty() {
-        lines.push(line(false, 11, v.checkin_info.clone()));
-    }
-    let bytes = pdf::ticket_pdf(&lines, width, &dark);
+    let bytes = etickets::pdf(&v, lang);
     let mut res = bytes.into_response();
     let h = res.headers_mut();
     h.insert(

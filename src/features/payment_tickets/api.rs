@@ -39,7 +39,7 @@ pub struct PayChoices {
 pub async fn pay_options() -> Result<PayChoices, AppError> {
     use crate::{
         domain::{Currency, Money},
-        server::{auth, respond},
+        platform::{auth, respond},
     };
     respond::reply(
         async {
@@ -98,7 +98,7 @@ pub struct PayFields {
 #[server(prefix = "/fn", endpoint = "check_pay_step")]
 pub async fn check_pay_step(step: u8, fields: PayFields) -> Result<(), AppError> {
     use super::service::parse_form;
-    use crate::server::{auth, respond};
+    use crate::platform::{auth, respond};
     respond::reply(
         async {
             let state = respond::state()?;
@@ -148,7 +148,7 @@ pub struct TicketDetailView {
 #[server(prefix = "/fn", endpoint = "my_tickets")]
 pub async fn my_tickets() -> Result<Vec<TicketView>, AppError> {
     use super::queries::{views, Filter};
-    use crate::server::{auth, respond};
+    use crate::platform::{auth, respond};
     respond::reply(
         async {
             let state = respond::state()?;
@@ -179,7 +179,7 @@ pub async fn my_tickets() -> Result<Vec<TicketView>, AppError> {
 #[server(prefix = "/fn", endpoint = "ticket_detail")]
 pub async fn ticket_detail(reference: String) -> Result<TicketDetailView, AppError> {
     use super::{queries, service};
-    use crate::server::{auth, respond};
+    use crate::platform::{auth, respond};
     respond::reply(
         async {
             let state = respond::state()?;
@@ -225,7 +225,7 @@ pub async fn ticket_detail(reference: String) -> Result<TicketDetailView, AppErr
 
 #[server(prefix = "/fn", endpoint = "cancel_ticket")]
 pub async fn cancel_ticket(reference: String) -> Result<(), AppError> {
-    use crate::server::{auth, respond};
+    use crate::platform::{auth, respond};
     respond::reply(
         async {
             let state = respond::state()?;
@@ -240,12 +240,12 @@ pub async fn cancel_ticket(reference: String) -> Result<(), AppError> {
 
 #[server(prefix = "/fn", endpoint = "approve_ticket")]
 pub async fn approve_ticket(reference: String, admin_notes: String) -> Result<(), AppError> {
-    use crate::server::{auth, respond};
+    use crate::platform::{auth, respond};
     respond::reply(
         async {
             let state = respond::state()?;
             let admin = auth::require_admin().await?;
-            super::service::approve(&state.pool, &admin, &reference, &admin_notes).await?;
+            super::service::approve(&state, &admin, &reference, &admin_notes).await?;
             leptos_axum::redirect(&format!("/admin/tickets/{reference}?done=approved"));
             Ok(())
         }
@@ -255,7 +255,7 @@ pub async fn approve_ticket(reference: String, admin_notes: String) -> Result<()
 
 #[server(prefix = "/fn", endpoint = "reject_ticket")]
 pub async fn reject_ticket(reference: String, reason: String) -> Result<(), AppError> {
-    use crate::server::{auth, respond};
+    use crate::platform::{auth, respond};
     respond::reply(
         async {
             let state = respond::state()?;
@@ -270,7 +270,7 @@ pub async fn reject_ticket(reference: String, reason: String) -> Result<(), AppE
 
 #[server(prefix = "/fn", endpoint = "save_ticket_notes")]
 pub async fn save_ticket_notes(reference: String, admin_notes: String) -> Result<(), AppError> {
-    use crate::server::{auth, respond};
+    use crate::platform::{auth, respond};
     respond::reply(
         async {
             let state = respond::state()?;
@@ -308,7 +308,7 @@ pub struct AdminList {
 #[server(prefix = "/fn", endpoint = "admin_tickets")]
 pub async fn admin_tickets(query: AdminQuery) -> Result<AdminList, AppError> {
     use super::queries::{list, Filter};
-    use crate::server::{auth, respond};
+    use crate::platform::{auth, respond};
     respond::reply(
         async {
             let state = respond::state()?;
@@ -357,7 +357,7 @@ pub async fn admin_tickets(query: AdminQuery) -> Result<AdminList, AppError> {
 
 #[server(prefix = "/fn", endpoint = "admin_ticket_stats")]
 pub async fn admin_ticket_stats() -> Result<serde_json::Value, AppError> {
-    use crate::server::{auth, respond};
+    use crate::platform::{auth, respond};
     respond::reply(
         async {
             let state = respond::state()?;

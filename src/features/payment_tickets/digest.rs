@@ -6,7 +6,7 @@ use crate::{
     domain::Lang,
     error::AppError,
     i18n::tf,
-    server::{config::Config, outbox, respond},
+    platform::{config::Config, outbox, respond},
 };
 
 /// Sends today's digest if no instance has yet; returns how many e-mails were queued.

@@ -7,8 +7,6 @@ pub mod api;
 pub mod digest;
 pub mod pages;
 #[cfg(feature = "ssr")]
-pub mod proof;
-#[cfg(feature = "ssr")]
 pub mod queries;
 #[cfg(feature = "ssr")]
 pub mod rest;

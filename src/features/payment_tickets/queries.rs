@@ -8,7 +8,7 @@ use super::TicketView;
 use crate::{
     domain::{Currency, Money},
     error::AppError,
-    server::{config::Config, respond},
+    platform::{config::Config, db::like_pattern, respond},
 };
 
 #[derive(Debug, Clone, Default)]
@@ -26,16 +26,6 @@ pub struct Filter {
     pub oldest_first: bool,
     pub page: i64,
     pub per_page: i64,
-}
-
-/// `%`, `_` and `\` typed in a search box are searched for, not used as wildcards.
-pub fn like_pattern(s: &str) -> String {
-    let escaped = s
-        .trim()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
 }
 
 /// The matching tickets and how many match in all.

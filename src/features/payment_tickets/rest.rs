@@ -5,7 +5,7 @@
 
 use axum::{
     extract::{DefaultBodyLimit, Multipart, Path, Query, State},
-    http::{header, HeaderMap, HeaderValue, StatusCode},
+    http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     routing::{get, patch, post},
     Router,
@@ -14,7 +14,6 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::{
-    proof::{self, CheckedProof},
     queries::{self, Filter},
     service::{self, Origin, TicketForm},
     TicketView,
@@ -23,11 +22,13 @@ use crate::{
     domain::{Lang, MAX_PROOF_BYTES},
     error::AppError,
     i18n::t,
-    server::{
+    platform::{
+        api::{ok, require_admin, ApiError},
         auth::BearerUser,
+        http::{file_response, read_multipart},
         lang::request_lang,
-        rest::{ok, require_admin, ApiError},
         state::AppState,
+        uploads::{self, CheckedProof},
     },
 };
 
@@ -111,69 +112,6 @@ fn list_json(views: &[TicketView], total: i64, lang: Lang, admin: bool) -> Value
     json!({ "tickets": views.iter().map(|v| ticket_json(v, lang, admin)).collect::<Vec<_>>(), "total": total })
 }
 
-/// Reads the multipart form: text fields by either spelling (the seed's camelCase or the
-/// page's snake_case) and the proof, counted while it streams and cut off past 5 MB.
-pub async fn read_multipart(
-    mut mp: Multipart,
-    lang: Lang,
-) -> Result<(TicketForm, Option<(String, Vec<u8>)>), ApiError> {
-    let too_large = || {
-        ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            t(lang, "error.proof_too_large"),
-        )
-    };
-    let bad = || ApiError::new(StatusCode::BAD_REQUEST, t(lang, "error.bad_request"));
-    let mut form = TicketForm::default();
-    let mut file = None;
-    loop {
-        let field = match mp.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
-            Err(_) => return Err(bad()),
-        };
-        let name = field.name().unwrap_or("").to_string();
-        if name == "proof" {
-            let filename = field.file_name().unwrap_or("").to_string();
-            let mut bytes = Vec::new();
-            let mut field = field;
-            loop {
-                match field.chunk().await {
-                    Ok(Some(chunk)) => {
-                        if bytes.len() + chunk.len() > MAX_PROOF_BYTES {
-                            return Err(too_large());
-                        }
-                        bytes.extend_from_slice(&chunk);
-                    }
-                    Ok(None) => break,
-                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                        return Err(too_large())
-                    }
-                    Err(_) => return Err(bad()),
-                }
-            }
-            file = Some((filename, bytes));
-            continue;
-        }
-        let value = field.text().await.map_err(|_| bad())?;
-        if value.len() > 4000 {
-            return Err(bad());
-        }
-        match name.as_str() {
-            "planType" | "plan_type" => form.plan_type = value,
-            "durationDays" | "duration_days" => form.duration_days = value,
-            "amount" => form.amount = value,
-            "paymentMethod" | "payment_method" => form.payment_method = value,
-            "phoneNumber" | "phone_number" => form.phone_number = value,
-            "transactionId" | "transaction_id" => form.transaction_id = value,
-            "userNotes" | "user_notes" => form.user_notes = value,
-            _ => {}
-        }
-    }
-    Ok((form, file))
-}
-
 fn checked_proof(file: Option<(String, Vec<u8>)>, lang: Lang) -> Result<CheckedProof, ApiError> {
     let (name, bytes) = file.ok_or_else(|| {
         ApiError::new(
@@ -181,7 +119,7 @@ fn checked_proof(file: Option<(String, Vec<u8>)>, lang: Lang) -> Result<CheckedP
             t(lang, "error.proof_required"),
         )
     })?;
-    proof::check(&name, &bytes).map_err(|key| {
+    uploads::check(&name, &bytes).map_err(|key| {
         let status = if key == "error.proof_too_large" {
             StatusCode::PAYLOAD_TOO_LARGE
         } else {
@@ -210,22 +148,14 @@ async fn submit(
     mp: Multipart,
 ) -> Result<Response, ApiError> {
     let lang = request_lang(&headers);
-    let (form, file) = read_multipart(mp, lang).await?;
-    let ticket = service::parse_form(&state.pool, &form)
+    let (fields, file) = read_multipart(mp, lang).await?;
+    let ticket = service::parse_form(&state.pool, &TicketForm::from_fields(&fields))
         .await
         .map_err(fail(lang))?;
     let proof = checked_proof(file, lang)?;
-    let (id, _) = service::submit(
-        &state.pool,
-        &state.config,
-        &state.storage,
-        &user,
-        ticket,
-        proof,
-        origin(&headers, peer),
-    )
-    .await
-    .map_err(fail(lang))?;
+    let (id, _) = service::submit(&state, &user, ticket, proof, origin(&headers, peer))
+        .await
+        .map_err(fail(lang))?;
     let view = service::get(&state.pool, &state.config, &user, &id.to_string())
         .await
         .map_err(fail(lang))?;
@@ -374,62 +304,6 @@ async fn one(
     Ok(ok("OK", ticket_json(&view, lang, user.role.is_admin())))
 }
 
-/// RFC 6266: an ASCII fallback name and the exact UTF-8 name, percent-encoded.
-pub fn content_disposition(filename: &str) -> String {
-    let ascii: String = filename
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || " ._-()".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let encoded: String = filename
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"._-".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    format!("inline; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
-}
-
-/// The proof itself, to whoever may see the ticket, never sniffed by the browser.
-pub async fn proof_response(bytes: Vec<u8>, content_type: String, filename: String) -> Response {
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(&content_type)
-            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
-    );
-    let disposition = content_disposition(&filename);
-    h.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("inline")),
-    );
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
-        ),
-    );
-    res
-}
-
 async fn proof_file(
     State(state): State<AppState>,
     BearerUser(user): BearerUser,
@@ -440,7 +314,7 @@ async fn proof_file(
     let (bytes, ct, name) = service::proof(&state.pool, &state.storage, &user, &ticket_id)
         .await
         .map_err(fail(lang))?;
-    Ok(proof_response(bytes, ct, name).await)
+    Ok(file_response(bytes, ct, name).await)
 }
 
 #[derive(Deserialize, Default)]
@@ -544,7 +418,7 @@ async fn review_body(
     body: axum::body::Bytes,
     lang: Lang,
 ) -> Result<ReviewBody, ApiError> {
-    crate::server::rest::parse_body(headers, &body, lang)
+    crate::platform::api::parse_body(headers, &body, lang)
 }
 
 async fn approve(
@@ -557,7 +431,7 @@ async fn approve(
     let lang = request_lang(&headers);
     require_admin(&user, lang)?;
     let body = review_body(&headers, body, lang).await?;
-    let a = service::approve(&state.pool, &user, &ticket_id, &body.admin_notes)
+    let a = service::approve(&state, &user, &ticket_id, &body.admin_notes)
         .await
         .map_err(fail(lang))?;
     Ok(ok(

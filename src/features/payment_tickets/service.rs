@@ -1,24 +1,53 @@
 //! Payment tickets on the server: submit, review, cancel, and who may see what.
 
 use chrono::{DateTime, Datelike, Utc};
-use sqlx::{PgPool, Postgres, Transaction};
+use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::{proof::CheckedProof, TicketView};
+use super::TicketView;
 use crate::{
     domain::{
-        parse_code, Currency, Lang, Money, PhoneNumber, TicketReference, TicketStatus,
-        TransactionId,
+        parse_code, Currency, Lang, Money, PaymentPurpose, PhoneNumber, TicketReference,
+        TicketStatus, TransactionId,
     },
     error::{AppError, Echo},
-    features::accounts::service::audit,
-    server::{auth::AuthUser, config::Config, outbox, respond, storage::Storage},
+    features::payments::{
+        ledger::{self, NewPayment, Payer},
+        settle::{self, Outcome, SettleError, Settled, Source},
+    },
+    platform::{
+        audit::audit,
+        auth::AuthUser,
+        config::Config,
+        db::Tx,
+        http::{field, Fields},
+        outbox,
+        references::next_number,
+        respond,
+        state::AppState,
+        storage::Storage,
+        uploads::CheckedProof,
+    },
 };
 
 /// What the form sends, as typed: the wizard's fields, shared with the browser.
 pub use super::api::PayFields as TicketForm;
 
 impl TicketForm {
+    /// The wizard's fields from a multipart form, by either spelling (the seed's camelCase or
+    /// the page's snake_case).
+    pub fn from_fields(fields: &Fields) -> Self {
+        Self {
+            plan_type: field(fields, &["planType", "plan_type"]),
+            duration_days: field(fields, &["durationDays", "duration_days"]),
+            amount: field(fields, &["amount"]),
+            payment_method: field(fields, &["paymentMethod", "payment_method"]),
+            phone_number: field(fields, &["phoneNumber", "phone_number"]),
+            transaction_id: field(fields, &["transactionId", "transaction_id"]),
+            user_notes: field(fields, &["userNotes", "user_notes"]),
+        }
+    }
+
     fn echo(&self) -> Echo {
         vec![
             ("plan_type".into(), self.plan_type.clone()),
@@ -114,27 +143,8 @@ pub async fn parse_form(pool: &PgPool, form: &TicketForm) -> Result<NewTicket, A
     })
 }
 
-/// The next number of `kind` for `year`, without gaps: the counter row is locked until the
-/// caller's transaction ends, and a rollback gives the number back.
-pub async fn next_number(
-    tx: &mut Transaction<'_, Postgres>,
-    kind: &str,
-    year: i32,
-) -> Result<i32, AppError> {
-    sqlx::query_scalar!(
-        "INSERT INTO reference_counters (kind, year, last_value) VALUES ($1, $2, 1)
-         ON CONFLICT (kind, year) DO UPDATE SET last_value = reference_counters.last_value + 1
-         RETURNING last_value",
-        kind,
-        year
-    )
-    .fetch_one(&mut **tx)
-    .await
-    .map_err(respond::internal)
-}
-
 async fn event(
-    tx: &mut Transaction<'_, Postgres>,
+    tx: &mut Tx<'_>,
     ticket_id: Uuid,
     actor: Option<Uuid>,
     kind: &str,
@@ -162,17 +172,23 @@ pub struct Origin {
 /// confirmation e-mail in one transaction. A failure after storing removes the file again.
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
 pub async fn submit(
-    pool: &PgPool,
-    config: &Config,
-    storage: &Storage,
+    state: &AppState,
     user: &AuthUser,
     ticket: NewTicket,
     proof: CheckedProof,
     origin: Origin,
 ) -> Result<(Uuid, String), AppError> {
+    let (pool, config, storage) = (&state.pool, &state.config, &state.storage);
     let family_id = user
         .family_id
         .ok_or_else(|| AppError::form("error.no_family", vec![], 409))?;
+    let plan = sqlx::query!(
+        "SELECT name_en, name_fr FROM plans WHERE code = $1",
+        ticket.plan_code
+    )
+    .fetch_one(pool)
+    .await
+    .map_err(respond::internal)?;
     let key = storage.put_proof(&proof).await?;
     let result = async {
         let mut tx = pool.begin().await.map_err(respond::internal)?;
@@ -180,11 +196,42 @@ pub async fn submit(
         let number = next_number(&mut tx, "TKT", year).await?;
         let reference = TicketReference::format(year, number);
         let id = Uuid::new_v4();
+        // The money declared is a payment awaiting a person's check; approving settles it.
+        let plan_name = match user.language {
+            Lang::En => &plan.name_en,
+            Lang::Fr => &plan.name_fr,
+        };
+        let description = format!(
+            "{} · {reference}",
+            crate::i18n::tf(
+                user.language,
+                "billing.line_subscription",
+                &[("plan", plan_name), ("days", &ticket.duration_days.to_string())],
+            )
+        );
+        let (payment_id, _) = ledger::open(
+            &mut tx,
+            &NewPayment {
+                purpose: PaymentPurpose::Subscription,
+                family_id: Some(family_id),
+                order_id: None,
+                user_id: Some(user.id),
+                plan_code: Some(&ticket.plan_code),
+                duration_days: Some(ticket.duration_days),
+                amount: ticket.amount.minor,
+                currency: ticket.amount.currency.code(),
+                method: &ticket.payment_method,
+                provider: "manual",
+                description: &description,
+                payer: Payer::member(user),
+            },
+        )
+        .await?;
         sqlx::query!(
             "INSERT INTO payment_tickets (id, reference, family_id, submitter_id, plan_code, duration_days, amount,
                 currency, payment_method, phone_number, transaction_id, user_notes, proof_key, proof_sha256,
-                proof_content_type, proof_size, proof_filename, ip_address, user_agent)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+                proof_content_type, proof_size, proof_filename, ip_address, user_agent, payment_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
             id,
             reference,
             family_id,
@@ -204,6 +251,7 @@ pub async fn submit(
             proof.filename,
             origin.ip.chars().take(64).collect::<String>(),
             origin.user_agent.chars().take(500).collect::<String>(),
+            payment_id,
         )
         .execute(&mut *tx)
         .await
@@ -321,15 +369,17 @@ pub async fn cancel(pool: &PgPool, user: &AuthUser, id_or_reference: &str) -> Re
         return Err(AppError::Forbidden);
     }
     let mut tx = pool.begin().await.map_err(respond::internal)?;
-    let done = sqlx::query!(
-        "UPDATE payment_tickets SET status = 'CANCELLED', updated_at = now() WHERE id = $1 AND status = 'PENDING'",
+    let done = sqlx::query_scalar!(
+        "UPDATE payment_tickets SET status = 'CANCELLED', updated_at = now() WHERE id = $1 AND status = 'PENDING'
+         RETURNING payment_id",
         row.id
     )
-    .execute(&mut *tx)
+    .fetch_optional(&mut *tx)
     .await
-    .map_err(respond::internal)?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::form("error.ticket_not_pending", vec![], 409));
+    .map_err(respond::internal)?
+    .ok_or_else(|| AppError::form("error.ticket_not_pending", vec![], 409))?;
+    if let Some(payment_id) = done {
+        ledger::withdraw(&mut tx, payment_id, false, "cancelled", Some(user.id)).await?;
     }
     event(&mut tx, row.id, Some(user.id), "CANCELLED", "").await?;
     audit(
@@ -407,12 +457,12 @@ pub struct Approval {
     pub reviewed_at: DateTime<Utc>,
 }
 
-/// Approves a pending ticket: in one transaction the ticket, the subscription (extended from
-/// the later of now and its current end), the payments ledger, the audit log and the e-mail.
+/// Approves a pending ticket: in one transaction the ticket and its payment, settled through
+/// the payments core like any other (the subscription extended, the invoice, the receipt).
 /// The conditional update is the lock: of two admins approving at once, one wins.
-#[tracing::instrument(skip(pool, admin, notes), fields(admin_id = %admin.id))]
+#[tracing::instrument(skip(state, admin, notes), fields(admin_id = %admin.id))]
 pub async fn approve(
-    pool: &PgPool,
+    state: &AppState,
     admin: &AuthUser,
     id_or_reference: &str,
     notes: &str,
@@ -420,15 +470,15 @@ pub async fn approve(
     if !admin.role.is_admin() {
         return Err(AppError::Forbidden);
     }
-    let row = visible(pool, admin, id_or_reference).await?;
-    let mut tx = pool.begin().await.map_err(respond::internal)?;
+    let row = visible(&state.pool, admin, id_or_reference).await?;
+    let mut tx = state.pool.begin().await.map_err(respond::internal)?;
     let t = sqlx::query!(
         r#"UPDATE payment_tickets
            SET status = 'APPROVED', reviewer_id = $2, reviewed_at = now(), updated_at = now(),
                admin_notes = CASE WHEN $3 = '' THEN admin_notes ELSE $3 END
            WHERE id = $1 AND status = 'PENDING'
-           RETURNING reference, family_id, submitter_id, plan_code, duration_days, amount, currency,
-                     payment_method, reviewed_at AS "reviewed_at!: DateTime<Utc>""#,
+           RETURNING reference, family_id, duration_days, amount, currency, payment_id AS "payment_id!",
+                     reviewed_at AS "reviewed_at!: DateTime<Utc>""#,
         row.id,
         admin.id,
         notes.trim()
@@ -437,33 +487,23 @@ pub async fn approve(
     .await
     .map_err(respond::internal)?
     .ok_or_else(|| AppError::form("error.ticket_not_pending", vec![], 409))?;
-    let new_end = sqlx::query_scalar!(
-        "INSERT INTO subscriptions (family_id, plan_code, status, current_period_end)
-         VALUES ($1, $2, 'ACTIVE', now() + make_interval(days => $3))
-         ON CONFLICT (family_id) DO UPDATE SET
-            plan_code = EXCLUDED.plan_code, status = 'ACTIVE', updated_at = now(),
-            current_period_end = GREATEST(now(), subscriptions.current_period_end) + make_interval(days => $3)
-         RETURNING current_period_end AS \"end: DateTime<Utc>\"",
-        t.family_id,
-        t.plan_code,
-        t.duration_days
+    let outcome = Outcome::paid_in_full(t.amount, &t.currency);
+    match settle::settle_in(
+        &mut tx,
+        state,
+        t.payment_id,
+        Source::Manual { actor: admin.id },
+        outcome,
     )
-    .fetch_one(&mut *tx)
     .await
-    .map_err(respond::internal)?;
-    sqlx::query!(
-        "INSERT INTO payments (id, family_id, amount, currency, status, method, provider, ticket_id, completed_at)
-         VALUES ($1, $2, $3, $4, 'COMPLETED', $5, 'payment_ticket', $6, now())",
-        Uuid::new_v4(),
-        t.family_id,
-        t.amount,
-        t.currency,
-        t.payment_method,
-        row.id
-    )
-    .execute(&mut *tx)
-    .await
-    .map_err(respond::internal)?;
+    {
+        Ok(Settled::Completed) => {}
+        Ok(_) | Err(SettleError::Mismatch) => {
+            return Err(AppError::form("error.ticket_not_pending", vec![], 409))
+        }
+        Err(SettleError::Internal(e)) => return Err(e),
+        Err(e) => return Err(respond::internal(e)),
+    }
     event(&mut tx, row.id, Some(admin.id), "APPROVED", notes.trim()).await?;
     audit(
         &mut tx,
@@ -473,43 +513,21 @@ pub async fn approve(
         row.id,
     )
     .await?;
-    audit(
-        &mut tx,
-        Some(admin.id),
-        "subscription.extended",
-        "family",
-        t.family_id,
-    )
-    .await?;
-    let who = sqlx::query!(
-        "SELECT u.email, u.name, u.language, f.name AS family_name FROM users u JOIN families f ON f.id = $2 WHERE u.id = $1",
-        t.submitter_id,
+    let done = sqlx::query!(
+        r#"SELECT p.period_end AS "end!: DateTime<Utc>", f.name AS family_name
+           FROM payments p JOIN families f ON f.id = $2 WHERE p.id = $1"#,
+        t.payment_id,
         t.family_id
     )
     .fetch_one(&mut *tx)
-    .await
-    .map_err(respond::internal)?;
-    let lang = Lang::parse(&who.language).unwrap_or_default();
-    let end = new_end.format("%Y-%m-%d").to_string();
-    outbox::enqueue_template(
-        &mut tx,
-        "ticket_approved",
-        &who.email,
-        lang,
-        &[
-            ("name", &who.name),
-            ("reference", &t.reference),
-            ("end", &end),
-        ],
-    )
     .await
     .map_err(respond::internal)?;
     tx.commit().await.map_err(respond::internal)?;
     Ok(Approval {
         reference: t.reference,
         family_id: t.family_id,
-        family_name: who.family_name,
-        new_end,
+        family_name: done.family_name,
+        new_end: done.end,
         extended_by: t.duration_days,
         reviewed_at: t.reviewed_at,
     })
@@ -542,7 +560,7 @@ pub async fn reject(
     let t = sqlx::query!(
         "UPDATE payment_tickets SET status = 'REJECTED', reviewer_id = $2, reviewed_at = now(), updated_at = now(),
                 rejection_reason = $3
-         WHERE id = $1 AND status = 'PENDING' RETURNING reference, submitter_id",
+         WHERE id = $1 AND status = 'PENDING' RETURNING reference, submitter_id, payment_id",
         row.id,
         admin.id,
         reason
@@ -551,6 +569,9 @@ pub async fn reject(
     .await
     .map_err(respond::internal)?
     .ok_or_else(|| AppError::form("error.ticket_not_pending", vec![], 409))?;
+    if let Some(payment_id) = t.payment_id {
+        ledger::withdraw(&mut tx, payment_id, true, reason, Some(admin.id)).await?;
+    }
     event(&mut tx, row.id, Some(admin.id), "REJECTED", reason).await?;
     audit(
         &mut tx,

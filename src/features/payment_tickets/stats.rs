@@ -5,7 +5,7 @@ use sqlx::PgPool;
 
 use crate::{
     error::AppError,
-    server::{config::Config, respond},
+    platform::{config::Config, respond},
 };
 
 pub async fn global(pool: &PgPool, config: &Config) -> Result<Value, AppError> {

@@ -11,17 +11,17 @@ use axum::{
 };
 use serde_json::json;
 use tower_sessions::Session;
-use uuid::Uuid;
 
-use super::{proof, rest, service};
+use super::service::{self, TicketForm};
 use crate::{
     domain::{Lang, MAX_PROOF_BYTES},
     error::AppError,
     i18n::t,
-    server::{
-        auth::{load_user, AuthUser, SESSION_USER_KEY},
+    platform::{
+        http::{file_response, read_multipart, session_user, wants_json},
         lang::request_lang,
         state::AppState,
+        uploads,
     },
 };
 
@@ -33,18 +33,6 @@ pub fn routes() -> Router<AppState> {
             "/tickets/{reference}/proof",
             get(proof_file).post(replace_proof).layer(limit),
         )
-}
-
-pub async fn session_user(state: &AppState, session: &Session) -> Option<AuthUser> {
-    let id: Uuid = session.get(SESSION_USER_KEY).await.ok().flatten()?;
-    load_user(&state.pool, id).await.ok().flatten()
-}
-
-pub fn wants_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.starts_with("application/json"))
 }
 
 /// Where a refused step sends a browser without JavaScript: back to the step concerned, with
@@ -110,8 +98,8 @@ async fn pay_submit(
             Redirect::to("/login").into_response()
         };
     };
-    let (form, file) = match rest::read_multipart(mp, lang).await {
-        Ok(x) => x,
+    let (form, file) = match read_multipart(mp, lang).await {
+        Ok((fields, file)) => (TicketForm::from_fields(&fields), file),
         Err(e) => {
             let key = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 "error.proof_too_large"
@@ -151,7 +139,7 @@ async fn pay_submit(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     };
-    let checked = match proof::check(&name, &bytes) {
+    let checked = match uploads::check(&name, &bytes) {
         Ok(p) => p,
         Err(key) => {
             return refusal(
@@ -172,17 +160,7 @@ async fn pay_submit(
             .unwrap_or("")
             .to_string(),
     };
-    match service::submit(
-        &state.pool,
-        &state.config,
-        &state.storage,
-        &user,
-        ticket,
-        checked,
-        origin,
-    )
-    .await
-    {
+    match service::submit(&state, &user, ticket, checked, origin).await {
         Ok((_, reference)) => {
             let next = format!("/tickets/{reference}?submitted=1");
             if wants_json(&headers) {
@@ -225,7 +203,7 @@ async fn proof_file(
         return (StatusCode::UNAUTHORIZED, t(lang, "error.login_required")).into_response();
     };
     match service::proof(&state.pool, &state.storage, &user, &reference).await {
-        Ok((bytes, ct, name)) => rest::proof_response(bytes, ct, name).await,
+        Ok((bytes, ct, name)) => file_response(bytes, ct, name).await,
         Err(e) => (status_of(&e), t(lang, e.message_key())).into_response(),
     }
 }
@@ -245,7 +223,7 @@ async fn replace_proof(
         let q = serde_urlencoded::to_string([("error", key)]).unwrap_or_default();
         Redirect::to(&format!("/tickets/{reference}?{q}")).into_response()
     };
-    let file = match rest::read_multipart(mp, lang).await {
+    let file = match read_multipart(mp, lang).await {
         Ok((_, Some(f))) if !f.1.is_empty() => f,
         Ok(_) => return back("error.proof_required"),
         Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
@@ -253,7 +231,7 @@ async fn replace_proof(
         }
         Err(_) => return back("error.bad_request"),
     };
-    let checked = match proof::check(&file.0, &file.1) {
+    let checked = match uploads::check(&file.0, &file.1) {
         Ok(p) => p,
         Err(key) => return back(key),
     };

@@ -1,0 +1,453 @@
+//! Paying an order: the buyer's proof, an admin's check of it (or cash), a card through the
+//! payments core — every one settled by the one settle path — and the e-tickets issued once.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use super::{
+    check_signature, eticket_link, new_eticket_token, order_event, owner::ask_owner, token_hash,
+};
+use crate::{
+    domain::{
+        parse_order_reference, Lang, OrderStatus, PaymentPurpose, PhoneNumber, TransactionId,
+    },
+    error::{AppError, Echo},
+    features::{
+        orders::etickets,
+        payments::{
+            checkout::{self, Options, Return},
+            ledger::{self, NewPayment, Payer},
+            providers,
+            settle::Source,
+        },
+    },
+    platform::{
+        audit::audit, auth::AuthUser, config::Config, db::Tx, fulfil::PaymentFacts, outbox,
+        respond, signing::Signer, state::AppState, storage::Storage, uploads::CheckedProof,
+        whatsapp,
+    },
+};
+
+/// What the buyer sends with their proof.
+pub struct ProofFields {
+    pub payment_method: String,
+    pub phone_number: String,
+    pub transaction_id: String,
+}
+
+/// Stores the buyer's mobile-money proof and puts the order in front of the admins.
+#[tracing::instrument(skip(pool, storage, fields, proof))]
+pub async fn submit_proof(
+    pool: &PgPool,
+    storage: &Storage,
+    reference: &str,
+    fields: &ProofFields,
+    proof: CheckedProof,
+) -> Result<(), AppError> {
+    let echo: Echo = vec![
+        ("payment_method".into(), fields.payment_method.clone()),
+        ("phone_number".into(), fields.phone_number.clone()),
+        ("transaction_id".into(), fields.transaction_id.clone()),
+    ];
+    let bad = |field: &str, key: &str| AppError::field(field, key, echo.clone());
+    let method = sqlx::query_scalar!(
+        "SELECT code FROM payment_methods WHERE code = $1 AND enabled",
+        fields.payment_method.trim().to_ascii_uppercase()
+    )
+    .fetch_optional(pool)
+    .await
+    .map_err(respond::internal)?
+    .ok_or_else(|| bad("payment_method", "error.method_invalid"))?;
+    let phone = PhoneNumber::parse(&fields.phone_number).map_err(|k| bad("phone_number", k))?;
+    let txid =
+        TransactionId::parse(&fields.transaction_id).map_err(|k| bad("transaction_id", k))?;
+    let key = storage.put_proof(&proof).await?;
+    let mut tx = pool.begin().await.map_err(respond::internal)?;
+    let updated = sqlx::query!(
+        "UPDATE orders SET status = 'PENDING_VERIFICATION', payment_method = $2, phone_number = $3,
+                transaction_id = $4, proof_key = $5, proof_sha256 = $6, proof_content_type = $7,
+                proof_size = $8, proof_filename = $9, proof_submitted_at = now(), updated_at = now()
+         WHERE reference = $1 AND status IN ('PAYMENT_PENDING', 'PENDING_VERIFICATION')
+         RETURNING id",
+        reference,
+        method,
+        phone.as_ref(),
+        txid.as_ref(),
+        key,
+        proof.sha256,
+        proof.kind.content_type(),
+        proof.bytes.len() as i64,
+        proof.filename,
+    )
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(respond::internal)?;
+    let Some(row) = updated else {
+        drop(tx);
+        storage.delete(&key).await;
+        return Err(AppError::form("error.order_not_payable", echo, 409));
+    };
+    order_event(&mut tx, row.id, None, "PROOF_SUBMITTED", txid.as_ref()).await?;
+    tx.commit().await.map_err(respond::internal)?;
+    Ok(())
+}
+
+/// How an admin learnt the order was paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaidVia {
+    Proof,
+    Cash,
+}
+
+/// What marking an order paid led to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Paid {
+    /// An event's order: its tickets, now issued, and the e-mail that carries them (none when
+    /// another transaction had already issued them).
+    TicketsIssued(usize, Option<Uuid>),
+    /// A stay: the owner has been asked to confirm.
+    AwaitingOwner,
+}
+
+/// An order as paying it needs it, locked.
+struct Payable {
+    id: Uuid,
+    reference: String,
+    status: String,
+    due: i64,
+    currency: String,
+    has_proof: bool,
+    payment_method: Option<String>,
+    buyer_name: String,
+    buyer_email: String,
+    language: String,
+    title: String,
+    expires_at: DateTime<Utc>,
+}
+
+impl Payable {
+    /// The description of its payment, in the buyer's language.
+    fn description(&self) -> String {
+        crate::i18n::tf(
+            self.lang(),
+            "billing.line_order",
+            &[("reference", &self.reference), ("title", &self.title)],
+        )
+    }
+
+    fn lang(&self) -> Lang {
+        Lang::parse(&self.language).unwrap_or_default()
+    }
+
+    /// The payment of what is due now, by `method` through `provider`.
+    fn payment<'a>(
+        &'a self,
+        method: &'a str,
+        provider: &'a str,
+        description: &'a str,
+    ) -> NewPayment<'a> {
+        NewPayment {
+            purpose: PaymentPurpose::Order,
+            family_id: None,
+            order_id: Some(self.id),
+            user_id: None,
+            plan_code: None,
+            duration_days: None,
+            amount: self.due,
+            currency: &self.currency,
+            method,
+            provider,
+            description,
+            payer: Payer {
+                email: &self.buyer_email,
+                name: &self.buyer_name,
+                language: self.lang(),
+                org: &self.buyer_name,
+            },
+        }
+    }
+}
+
+async fn payable(tx: &mut Tx<'_>, config: &Config, reference: &str) -> Result<Payable, AppError> {
+    sqlx::query_as!(
+        Payable,
+        r#"SELECT o.id, o.reference, o.status, o.total - o.amount_paid AS "due!", o.currency,
+                  o.proof_key IS NOT NULL AS "has_proof!", o.payment_method, o.buyer_name, o.buyer_email,
+                  o.language, e.title,
+                  o.created_at + make_interval(mins => $2) AS "expires_at!: DateTime<Utc>"
+           FROM orders o JOIN events e ON e.id = o.event_id WHERE o.reference = $1 FOR UPDATE OF o"#,
+        reference,
+        config.order_expiry_minutes
+    )
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(respond::internal)?
+    .ok_or(AppError::NotFound)
+}
+
+/// Marks an order paid by an admin who checked its proof or took cash: a payment in the
+/// ledger, settled through the payments core, which pays the order and issues its e-tickets
+/// (or asks a stay's owner). The order row is locked, so of two admins one wins.
+#[tracing::instrument(skip(state, admin, note), fields(admin_id = %admin.id))]
+pub async fn mark_paid(
+    state: &AppState,
+    admin: &AuthUser,
+    reference: &str,
+    via: PaidVia,
+    note: &str,
+) -> Result<Paid, AppError> {
+    if !admin.role.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let mut tx = state.pool.begin().await.map_err(respond::internal)?;
+    let o = payable(&mut tx, &state.config, reference).await?;
+    let awaits = OrderStatus::parse(&o.status).is_ok_and(OrderStatus::awaits_payment);
+    if !awaits || o.due <= 0 || (via == PaidVia::Proof && !o.has_proof) {
+        return Err(AppError::form("error.order_not_payable", vec![], 409));
+    }
+    let method = match via {
+        PaidVia::Cash => "CASH".to_string(),
+        PaidVia::Proof => o
+            .payment_method
+            .clone()
+            .unwrap_or_else(|| "MOBILE_MONEY".into()),
+    };
+    let description = o.description();
+    if !note.trim().is_empty() {
+        order_event(&mut tx, o.id, Some(admin.id), "PAYMENT_NOTE", note.trim()).await?;
+    }
+    ledger::open_and_settle(
+        &mut tx,
+        state,
+        &o.payment(&method, "manual", &description),
+        Source::Manual { actor: admin.id },
+    )
+    .await?;
+    let after = sqlx::query!(
+        r#"SELECT o.status, (SELECT count(*) FROM etickets t WHERE t.order_id = o.id) AS "tickets!"
+           FROM orders o WHERE o.id = $1"#,
+        o.id
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(respond::internal)?;
+    tx.commit().await.map_err(respond::internal)?;
+    Ok(match after.status.as_str() {
+        "TICKETS_ISSUED" => Paid::TicketsIssued(after.tickets as usize, None),
+        _ => Paid::AwaitingOwner,
+    })
+}
+
+/// How a payment confirmed an order, as the order's history writes it.
+pub fn paid_via(method: &str) -> &'static str {
+    match method {
+        "CARD" => "CARD",
+        "CASH" => "CASH",
+        _ => "PROOF",
+    }
+}
+
+/// Marks the order paid inside the payment's settling transaction (the order's `Fulfil`),
+/// then issues the tickets or asks the owner. Refused (not payable) when the order expired or
+/// was cancelled meanwhile.
+pub async fn pay_in(
+    tx: &mut Tx<'_>,
+    config: &Config,
+    signer: &Signer,
+    p: &PaymentFacts,
+) -> Result<Paid, AppError> {
+    let order_id = p
+        .order_id
+        .ok_or_else(|| respond::internal("order payment without an order"))?;
+    let (actor, via) = (p.actor, paid_via(&p.method));
+    let sources = OrderStatus::Paid.sources();
+    let row = sqlx::query!(
+        r#"UPDATE orders o SET status = 'PAID', paid_at = now(), paid_by = $2, paid_via = $3,
+                amount_paid = LEAST(o.total, o.amount_paid + $5), updated_at = now(),
+                commission_status = CASE WHEN referral_code_id IS NULL THEN 'NONE' ELSE 'PENDING' END
+           FROM events e
+           WHERE o.id = $1 AND e.id = o.event_id AND o.status = ANY($4)
+           RETURNING e.kind"#,
+        order_id,
+        actor,
+        via,
+        &sources as &[&str],
+        p.amount
+    )
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(respond::internal)?;
+    let Some(row) = row else {
+        return Err(AppError::form("error.order_not_payable", vec![], 409));
+    };
+    order_event(
+        tx,
+        order_id,
+        actor,
+        "PAID",
+        &format!("{via} {}", p.reference),
+    )
+    .await?;
+    audit(tx, actor, "orders.paid", "order", order_id).await?;
+    Ok(if row.kind == "STAY" {
+        ask_owner(tx, config, signer, order_id).await?;
+        Paid::AwaitingOwner
+    } else {
+        let (count, mail) = issue_tickets(tx, config, order_id, actor).await?;
+        Paid::TicketsIssued(count, mail)
+    })
+}
+
+/// An order's buyer pays by card (signed link; no account needed): the open checkout of the
+/// order if it has one (never a second charge), else a new one with the configured provider,
+/// expiring with the order. Returns where the browser goes.
+#[tracing::instrument(skip(state, sig))]
+pub async fn card_checkout(
+    state: &AppState,
+    reference: &str,
+    sig: &str,
+    client_ip: &str,
+) -> Result<String, AppError> {
+    let reference = parse_order_reference(reference).ok_or(AppError::NotFound)?;
+    check_signature(&state.signer, &reference, sig)?;
+    // One checkout at a time per order: concurrent presses wait here, then find the first.
+    let mut guard = state.pool.begin().await.map_err(respond::internal)?;
+    sqlx::query!(
+        "SELECT pg_advisory_xact_lock(hashtext($1))",
+        format!("checkout:{reference}")
+    )
+    .execute(&mut *guard)
+    .await
+    .map_err(respond::internal)?;
+    let o = {
+        let mut tx = state.pool.begin().await.map_err(respond::internal)?;
+        let o = payable(&mut tx, &state.config, &reference).await?;
+        tx.commit().await.map_err(respond::internal)?;
+        o
+    };
+    if !matches!(
+        o.status.as_str(),
+        "PAYMENT_PENDING" | "PENDING_VERIFICATION"
+    ) || o.due <= 0
+    {
+        return Err(AppError::form("error.order_not_payable", vec![], 409));
+    }
+    if let Some((_, url)) = checkout::open_for_order(state, o.id).await? {
+        return Ok(url);
+    }
+    let provider = providers::default_card(&state.config)
+        .ok_or_else(|| AppError::form("error.card_unavailable", vec![], 409))?;
+    let description = o.description();
+    let page = format!("/orders/{reference}?sig={sig}");
+    let phone = sqlx::query_scalar!("SELECT buyer_phone FROM orders WHERE id = $1", o.id)
+        .fetch_one(&state.pool)
+        .await
+        .map_err(respond::internal)?;
+    let (_, _, url) = checkout::start(
+        state,
+        provider,
+        o.payment("CARD", provider.name(), &description),
+        Return {
+            success: format!("{page}&card=1"),
+            fail: format!("{page}&card=0"),
+            guest: true,
+        },
+        Options {
+            phone: &phone,
+            client_ip,
+            expires_at: Some(o.expires_at),
+            account: None,
+            checkout_reference: Some(&reference),
+        },
+    )
+    .await?;
+    guard.commit().await.map_err(respond::internal)?;
+    Ok(url)
+}
+
+/// Issues one e-ticket per place (one per booking for a stay) and e-mails them (the links in
+/// the text, each ticket's PDF attached), if the order is paid (or confirmed) and has none
+/// yet; returns how many were issued and the e-mail, or 0 if another transaction already did.
+pub async fn issue_tickets(
+    tx: &mut Tx<'_>,
+    config: &Config,
+    order_id: Uuid,
+    actor: Option<Uuid>,
+) -> Result<(usize, Option<Uuid>), AppError> {
+    let sources = OrderStatus::TicketsIssued.sources();
+    let Some(order) = sqlx::query!(
+        r#"UPDATE orders o SET status = 'TICKETS_ISSUED', tickets_issued_at = now(), updated_at = now(),
+                commission_status = CASE WHEN commission_status = 'PENDING' THEN 'CONFIRMED' ELSE commission_status END
+           FROM events e
+           WHERE o.id = $1 AND e.id = o.event_id AND o.status = ANY($2)
+           RETURNING o.reference, o.quantity, o.buyer_name, o.buyer_email, o.buyer_phone, o.language, e.kind, e.title"#,
+        order_id,
+        &sources as &[&str],
+    )
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(respond::internal)?
+    else {
+        return Ok((0, None));
+    };
+    let count = if order.kind == "STAY" {
+        1
+    } else {
+        order.quantity
+    };
+    let mut links = Vec::new();
+    let mut tokens = Vec::new();
+    for seq in 1..=count {
+        let token = new_eticket_token();
+        sqlx::query!(
+            "INSERT INTO etickets (id, order_id, seq, token, token_hash, holder_name) VALUES ($1, $2, $3, $4, $5, $6)",
+            Uuid::new_v4(),
+            order_id,
+            seq,
+            token,
+            token_hash(&token),
+            order.buyer_name
+        )
+        .execute(&mut **tx)
+        .await
+        .map_err(respond::internal)?;
+        links.push(format!("{seq}. {}", eticket_link(config, &token)));
+        tokens.push(token);
+    }
+    order_event(tx, order_id, actor, "TICKETS_ISSUED", &count.to_string()).await?;
+    let lang = Lang::parse(&order.language).unwrap_or_default();
+    let links = links.join("\n");
+    let args = [
+        ("name", order.buyer_name.as_str()),
+        ("reference", order.reference.as_str()),
+        ("title", order.title.as_str()),
+        ("links", links.as_str()),
+    ];
+    let mail = outbox::enqueue_template(tx, "tickets_issued", &order.buyer_email, lang, &args)
+        .await
+        .map_err(respond::internal)?;
+    outbox::link_order(tx, mail, order_id)
+        .await
+        .map_err(respond::internal)?;
+    for token in &tokens {
+        let v = etickets::find(&mut **tx, config, token).await?;
+        let pdf = etickets::pdf(&v, lang);
+        let name = format!("e-ticket-{}-{}.pdf", v.reference, v.seq);
+        outbox::attach(tx, mail, &name, "application/pdf", &pdf)
+            .await
+            .map_err(respond::internal)?;
+    }
+    let text = crate::i18n::tf(lang, "whatsapp.tickets_issued", &args);
+    whatsapp::enqueue(
+        tx,
+        config,
+        "tickets_issued",
+        lang,
+        whatsapp::text_payload(&order.buyer_phone, &text),
+        Some(order_id),
+    )
+    .await
+    .map_err(respond::internal)?;
+    Ok((count as usize, Some(mail)))
+}

@@ -1,0 +1,176 @@
+//! The payments core, which every feature that takes money depends on and which depends on
+//! none of them: the ledger and its status machine, the card providers behind one interface,
+//! the one path that settles a payment (whoever confirms it), invoices, the family wallet,
+//! refunds, the polling of providers, and the admin's ledger.
+//!
+//! What the money buys is not known here: a `Fulfil` registered for the payment's purpose
+//! (`platform::fulfil`) delivers it inside the settling transaction.
+
+pub mod admin_pages;
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod checkout;
+#[cfg(feature = "ssr")]
+pub mod invoice;
+#[cfg(feature = "ssr")]
+pub mod ledger;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod poller;
+#[cfg(feature = "ssr")]
+pub mod providers;
+#[cfg(feature = "ssr")]
+pub mod queries;
+#[cfg(feature = "ssr")]
+pub mod refunds;
+#[cfg(feature = "ssr")]
+pub mod rest;
+#[cfg(feature = "ssr")]
+pub mod settle;
+#[cfg(feature = "ssr")]
+pub mod wallet;
+#[cfg(feature = "ssr")]
+pub mod web;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{Currency, Money};
+
+/// An amount in minor units as the reader expects it (`12 500 FCFA`, `29.00 USD`).
+pub fn show(minor: i64, currency: &str) -> String {
+    match Currency::parse(currency) {
+        Ok(c) => Money::new(minor, c).display(),
+        Err(_) => format!("{minor} {currency}"),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaymentRow {
+    pub reference: String,
+    pub created_at: DateTime<Utc>,
+    pub amount: String,
+    pub status: String,
+    pub method: String,
+    pub provider: String,
+    pub description: String,
+    pub invoice_number: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvoiceRow {
+    pub number: String,
+    pub issued_at: DateTime<Utc>,
+    pub total: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WalletRow {
+    pub created_at: DateTime<Utc>,
+    pub amount: String,
+    pub kind: String,
+    pub description: String,
+}
+
+/// A payment as the return pages show it: what the server knows, whatever the URL says.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaymentResult {
+    pub reference: String,
+    pub status: String,
+    pub amount: String,
+    pub description: String,
+    pub invoice_number: Option<String>,
+    pub period_end: Option<DateTime<Utc>>,
+    pub failure_reason: Option<String>,
+    pub needs_review: bool,
+}
+
+/// The sandbox checkout page's view of a payment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SandboxView {
+    pub reference: String,
+    pub amount: String,
+    pub description: String,
+    pub status: String,
+    /// The guest's signature, carried by the page's forms.
+    pub sig: String,
+}
+
+/// The ledger's filters, as typed in the page's query string.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LedgerFilter {
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub provider: String,
+    #[serde(default)]
+    pub purpose: String,
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    /// day, week or month
+    #[serde(default)]
+    pub group: String,
+    #[serde(default)]
+    pub review: bool,
+}
+
+impl LedgerFilter {
+    pub fn echo(&self) -> Vec<(String, String)> {
+        vec![
+            ("status".into(), self.status.clone()),
+            ("provider".into(), self.provider.clone()),
+            ("purpose".into(), self.purpose.clone()),
+            ("q".into(), self.q.clone()),
+            ("from".into(), self.from.clone()),
+            ("to".into(), self.to.clone()),
+            ("group".into(), self.group.clone()),
+        ]
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LedgerRow {
+    pub id: uuid::Uuid,
+    pub reference: String,
+    pub created_at: DateTime<Utc>,
+    pub family: String,
+    pub amount: String,
+    pub amount_minor: i64,
+    pub refunded: String,
+    pub refunded_minor: i64,
+    pub currency: String,
+    pub status: String,
+    pub method: String,
+    pub provider: String,
+    pub purpose: String,
+    pub needs_review: bool,
+    pub note: String,
+    pub description: String,
+    pub invoice: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Period {
+    pub period: String,
+    pub count: i64,
+    pub completed: i64,
+    pub failed: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Analytics {
+    pub group: String,
+    pub count: i64,
+    pub completed: i64,
+    pub failed: i64,
+    /// Percentages with one decimal.
+    pub success_rate: f64,
+    pub failure_rate: f64,
+    /// (currency, net minor units, shown)
+    pub volume: Vec<(String, i64, String)>,
+    pub series: Vec<Period>,
+}

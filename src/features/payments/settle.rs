@@ -1,0 +1,470 @@
+//! The one path that settles a payment, whoever reports it: a provider's webhook or callback,
+//! the poller, the sandbox, the wallet, or a person (a payment ticket approved, an order paid
+//! in cash or by a checked proof, an admin completing a payment under review).
+//!
+//! It locks the payment row, checks the amount and currency against what is owed, moves the
+//! status once, lets the feature that sold something deliver it (`Fulfil`), issues the
+//! invoice, and queues the e-mail — all in one transaction, so any number of concurrent
+//! reports make one state change, one invoice, one delivery and one e-mail.
+
+use chrono::{Datelike, Utc};
+use uuid::Uuid;
+
+use super::{invoice, ledger::Locked};
+use crate::{
+    domain::{format_invoice_number, tax_included, Lang, PaymentPurpose, PaymentStatus},
+    error::AppError,
+    platform::{
+        alerts,
+        audit::audit,
+        db::Tx,
+        fulfil::{Fulfilled, Lapse, PaymentFacts},
+        outbox,
+        references::next_number,
+        respond,
+        state::AppState,
+    },
+};
+
+/// What a report says about the money.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Paid {
+        amount: i64,
+        currency: String,
+        /// The provider's transaction, kept for refunds.
+        transaction: Option<String>,
+    },
+    Failed {
+        reason: String,
+    },
+}
+
+impl Outcome {
+    /// The amount owed, paid: what a person confirms by hand.
+    pub fn paid_in_full(amount: i64, currency: &str) -> Self {
+        Self::Paid {
+            amount,
+            currency: currency.to_string(),
+            transaction: None,
+        }
+    }
+}
+
+/// Who reports.
+#[derive(Debug, Clone, Copy)]
+pub enum Source<'a> {
+    /// A provider: webhook, callback, poll, or the sandbox. `event_id`, when the provider
+    /// has one, is applied once.
+    Gateway {
+        provider: &'a str,
+        event_id: Option<&'a str>,
+        kind: &'a str,
+    },
+    /// Paid from the family wallet, debited in the same transaction.
+    Wallet,
+    /// A person: a payment ticket approved, an order paid in cash or by proof, an admin
+    /// completing a payment by hand.
+    Manual { actor: Uuid },
+}
+
+impl Source<'_> {
+    fn actor(&self) -> Option<Uuid> {
+        match self {
+            Self::Manual { actor } => Some(*actor),
+            _ => None,
+        }
+    }
+}
+
+/// What settling did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Settled {
+    Completed,
+    Failed,
+    /// The event was handled before, or the payment had already reached this state.
+    Unchanged,
+}
+
+/// Why a report was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum SettleError {
+    #[error("no payment matches")]
+    Unknown,
+    #[error("amount or currency differs from the payment: flagged for review")]
+    Mismatch,
+    #[error("internal error")]
+    Internal(#[from] AppError),
+}
+
+/// A provider's report about the payment it knows as `provider_ref`, applied once in its own
+/// transaction. A refused report (wrong amount) still commits the flag it raised.
+#[tracing::instrument(skip(state, outcome), fields(kind = kind))]
+pub async fn settle_reported(
+    state: &AppState,
+    provider: &str,
+    provider_ref: &str,
+    event_id: Option<&str>,
+    kind: &str,
+    outcome: Outcome,
+) -> Result<Settled, SettleError> {
+    let mut tx = state.pool.begin().await.map_err(respond::internal)?;
+    let id = sqlx::query_scalar!(
+        "SELECT id FROM payments WHERE provider = $1 AND provider_ref = $2",
+        provider,
+        provider_ref
+    )
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(respond::internal)?
+    .ok_or(SettleError::Unknown)?;
+    if let Some(event_id) = event_id {
+        // The insert is the claim: a second delivery of the same event finds it taken.
+        let fresh = sqlx::query!(
+            "INSERT INTO webhook_events (provider, event_id, kind) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            provider,
+            event_id,
+            kind
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(respond::internal)?;
+        if fresh.rows_affected() == 0 {
+            return Ok(Settled::Unchanged);
+        }
+    }
+    let source = Source::Gateway {
+        provider,
+        event_id,
+        kind,
+    };
+    let result = settle_in(&mut tx, state, id, source, outcome).await;
+    match result {
+        Ok(_) | Err(SettleError::Mismatch) => {
+            tx.commit().await.map_err(respond::internal)?;
+        }
+        Err(_) => {}
+    }
+    result
+}
+
+/// Settles the payment `id` inside the caller's transaction. Every confirmation of money in
+/// Tessera ends here.
+#[tracing::instrument(skip(tx, state, outcome))]
+pub async fn settle_in(
+    tx: &mut Tx<'_>,
+    state: &AppState,
+    id: Uuid,
+    source: Source<'_>,
+    outcome: Outcome,
+) -> Result<Settled, SettleError> {
+    let p = super::ledger::lock(tx, id).await?;
+    let status = PaymentStatus::parse(&p.status).map_err(respond::internal)?;
+    match outcome {
+        Outcome::Paid {
+            amount,
+            currency,
+            transaction,
+        } => {
+            let matches = amount == p.amount && currency.eq_ignore_ascii_case(&p.currency);
+            if transaction.is_some() || !matches {
+                // Kept for refunds, and for the review of an amount that does not match.
+                sqlx::query!(
+                    "UPDATE payments SET provider_txn = COALESCE($2, provider_txn), provider_amount = $3,
+                            provider_currency = $4 WHERE id = $1",
+                    p.id,
+                    transaction,
+                    amount,
+                    currency.to_ascii_uppercase()
+                )
+                .execute(&mut **tx)
+                .await
+                .map_err(respond::internal)?;
+            }
+            // A person completing a payment under review vouches that the money arrived, even
+            // after the payment had been given up as failed or expired.
+            let by_review = matches!(source, Source::Manual { .. })
+                && p.needs_review
+                && status.can_become_after_review(PaymentStatus::Completed);
+            if matches && (status.is_open() || by_review) {
+                complete(tx, state, &p, source).await?;
+                Ok(Settled::Completed)
+            } else if matches!(status, PaymentStatus::Completed | PaymentStatus::Refunded) {
+                Ok(Settled::Unchanged)
+            } else {
+                let reason = if matches {
+                    format!("paid after the payment was {}", p.status)
+                } else {
+                    format!(
+                        "the provider reported {amount} {currency}, expected {} {}",
+                        p.amount, p.currency
+                    )
+                };
+                flag(tx, state, &p, &reason).await?;
+                Err(SettleError::Mismatch)
+            }
+        }
+        Outcome::Failed { reason } if status.is_open() => {
+            fail(tx, state, &p, &reason, source.actor()).await?;
+            Ok(Settled::Failed)
+        }
+        Outcome::Failed { .. } => Ok(Settled::Unchanged),
+    }
+}
+
+/// What the feature that sold something needs to know of the payment.
+pub fn facts(p: &Locked, actor: Option<Uuid>) -> Result<PaymentFacts, AppError> {
+    Ok(PaymentFacts {
+        id: p.id,
+        reference: p.reference.clone(),
+        purpose: PaymentPurpose::parse(&p.purpose).map_err(respond::internal)?,
+        family_id: p.family_id,
+        order_id: p.order_id,
+        user_id: p.user_id,
+        plan_code: p.plan_code.clone(),
+        duration_days: p.duration_days,
+        amount: p.amount,
+        currency: p.currency.clone(),
+        description: p.description.clone(),
+        method: p.method.clone(),
+        actor,
+    })
+}
+
+/// Completes the payment: the status, what it bought, the invoice, the audit entry and one
+/// e-mail (the feature's own, with the invoice attached, or the receipt).
+async fn complete(
+    tx: &mut Tx<'_>,
+    state: &AppState,
+    p: &Locked,
+    source: Source<'_>,
+) -> Result<(), AppError> {
+    let actor = source.actor();
+    // A person completing a payment under review settles the question.
+    sqlx::query!(
+        "UPDATE payments SET status = 'COMPLETED', completed_at = now(), updated_at = now(),
+                settle_after = NULL, needs_review = needs_review AND NOT $2 WHERE id = $1",
+        p.id,
+        actor.is_some()
+    )
+    .execute(&mut **tx)
+    .await
+    .map_err(respond::internal)?;
+    let facts = facts(p, actor)?;
+    let fulfilled = match state.fulfil.get(facts.purpose) {
+        Some(f) => f.paid(tx, &facts).await?,
+        None => {
+            tracing::error!(purpose = %p.purpose, "no fulfilment registered");
+            return Err(AppError::Internal);
+        }
+    };
+    let (period_end, mail) = match fulfilled {
+        Fulfilled::Delivered { period_end, mail } => (period_end, mail),
+        Fulfilled::Undeliverable { reason } => {
+            flag(tx, state, p, &reason).await?;
+            (None, None)
+        }
+    };
+    if let Some(end) = period_end {
+        sqlx::query!(
+            "UPDATE payments SET period_end = $2::text::timestamptz WHERE id = $1",
+            p.id,
+            end.to_rfc3339()
+        )
+        .execute(&mut **tx)
+        .await
+        .map_err(respond::internal)?;
+    }
+    let number = issue_invoice(tx, state, p).await?;
+    audit(tx, actor, "payment.completed", "payment", p.id).await?;
+    let doc = invoice::load(&mut **tx, &number).await?;
+    let html = invoice::html(&doc);
+    let mail = match mail {
+        Some(id) => id,
+        None => {
+            let lang = Lang::parse(&p.payer_language).unwrap_or_default();
+            let end = period_end
+                .map(|e| e.format("%Y-%m-%d").to_string())
+                .unwrap_or_else(|| "—".into());
+            outbox::enqueue_template(
+                tx,
+                "billing_paid",
+                &p.payer_email,
+                lang,
+                &[
+                    ("name", &p.payer_name),
+                    ("reference", &p.reference),
+                    ("amount", &super::show(p.amount, &p.currency)),
+                    ("description", &p.description),
+                    ("invoice", &number),
+                    ("end", &end),
+                    ("url", &state.config.base_url),
+                ],
+            )
+            .await
+            .map_err(respond::internal)?
+        }
+    };
+    outbox::attach(
+        tx,
+        mail,
+        &format!("{number}.html"),
+        "text/html; charset=utf-8",
+        html.as_bytes(),
+    )
+    .await
+    .map_err(respond::internal)?;
+    Ok(())
+}
+
+/// Writes the payment's invoice with the next number of its year; returns the number.
+async fn issue_invoice(tx: &mut Tx<'_>, state: &AppState, p: &Locked) -> Result<String, AppError> {
+    let year = Utc::now().year();
+    let n = next_number(tx, "INV", year).await?;
+    let number = format_invoice_number(year, n);
+    let rate = state.config.billing.tax_rate_bp.clamp(0, 10_000);
+    // Prices include tax: the total is what was charged, the tax is the part of it owed.
+    let tax = tax_included(p.amount, rate);
+    let subtotal = p.amount - tax;
+    let line = format!(
+        "{}\t1\t{}\t{}",
+        p.description.replace(['\t', '\n'], " "),
+        subtotal,
+        subtotal
+    );
+    let buyer = format!("{}\n{}\n{}", p.payer_org, p.payer_name, p.payer_email);
+    sqlx::query!(
+        "INSERT INTO invoices (id, number, family_id, payment_id, language, currency, lines, subtotal,
+                tax_rate_bp, tax, total, seller, buyer)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        Uuid::new_v4(),
+        number,
+        p.family_id,
+        p.id,
+        p.payer_language,
+        p.currency,
+        line,
+        subtotal,
+        rate,
+        tax,
+        p.amount,
+        state.config.billing.seller,
+        buyer
+    )
+    .execute(&mut **tx)
+    .await
+    .map_err(respond::internal)?;
+    Ok(number)
+}
+
+/// An open payment that will not complete: FAILED with its reason, what it held released by
+/// its feature, and the payer told.
+pub async fn fail(
+    tx: &mut Tx<'_>,
+    state: &AppState,
+    p: &Locked,
+    reason: &str,
+    actor: Option<Uuid>,
+) -> Result<(), AppError> {
+    sqlx::query!(
+        "UPDATE payments SET status = 'FAILED', failure_reason = $2, updated_at = now(), settle_after = NULL
+         WHERE id = $1",
+        p.id,
+        reason
+    )
+    .execute(&mut **tx)
+    .await
+    .map_err(respond::internal)?;
+    audit(tx, actor, "payment.failed", "payment", p.id).await?;
+    lapse(
+        tx,
+        state,
+        p,
+        &Lapse::Failed {
+            reason: reason.to_string(),
+        },
+    )
+    .await?;
+    outbox::enqueue_template(
+        tx,
+        "billing_failed",
+        &p.payer_email,
+        Lang::parse(&p.payer_language).unwrap_or_default(),
+        &[
+            ("name", &p.payer_name),
+            ("reference", &p.reference),
+            ("amount", &super::show(p.amount, &p.currency)),
+            ("reason", reason),
+            ("url", &state.config.base_url),
+        ],
+    )
+    .await
+    .map_err(respond::internal)?;
+    Ok(())
+}
+
+/// An open payment never verified in time: CANCELLED as expired, what it held released.
+pub async fn expire(tx: &mut Tx<'_>, state: &AppState, p: &Locked) -> Result<(), AppError> {
+    sqlx::query!(
+        "UPDATE payments SET status = 'CANCELLED', failure_reason = 'expired', updated_at = now(),
+                settle_after = NULL WHERE id = $1",
+        p.id
+    )
+    .execute(&mut **tx)
+    .await
+    .map_err(respond::internal)?;
+    audit(tx, None, "payment.expired", "payment", p.id).await?;
+    lapse(tx, state, p, &Lapse::Expired).await
+}
+
+async fn lapse(tx: &mut Tx<'_>, state: &AppState, p: &Locked, why: &Lapse) -> Result<(), AppError> {
+    let facts = facts(p, None)?;
+    match state.fulfil.get(facts.purpose) {
+        Some(f) => f.lapsed(tx, &facts, why).await,
+        None => Ok(()),
+    }
+}
+
+/// Marks a payment for manual review, tells its feature, and alerts the admins (once per
+/// payment, however many reports disagree).
+pub async fn flag(
+    tx: &mut Tx<'_>,
+    state: &AppState,
+    p: &Locked,
+    reason: &str,
+) -> Result<(), AppError> {
+    tracing::warn!(reference = %p.reference, reason, "payment flagged for review");
+    sqlx::query!(
+        "UPDATE payments SET needs_review = true, review_reason = $2, updated_at = now() WHERE id = $1",
+        p.id,
+        reason
+    )
+    .execute(&mut **tx)
+    .await
+    .map_err(respond::internal)?;
+    lapse(
+        tx,
+        state,
+        p,
+        &Lapse::Review {
+            reason: reason.to_string(),
+        },
+    )
+    .await?;
+    alerts::raise(
+        tx,
+        &state.config,
+        alerts::Alert {
+            kind: "billing_review",
+            subject: p.id,
+            critical: true,
+            args: &[
+                ("reference", &p.reference),
+                ("reason", reason),
+                ("url", &state.config.base_url),
+            ],
+        },
+    )
+    .await?;
+    audit(tx, None, "payment.flagged", "payment", p.id).await
+}

@@ -1,0 +1,294 @@
+//! Payment routes outside server functions: the providers' webhook and callback, the invoice
+//! as HTML and PDF, and the ledger as CSV.
+
+use axum::{
+    body::Bytes,
+    extract::{Path, Query, State},
+    http::{header, HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+    Form, Json, Router,
+};
+use serde::Deserialize;
+use serde_json::json;
+use tower_sessions::Session;
+
+use super::{
+    invoice,
+    providers::{paytr, stripe},
+    queries,
+    settle::{settle_reported, Outcome, SettleError, Settled},
+};
+use crate::{
+    i18n::t,
+    platform::{http::session_user, lang::request_lang, state::AppState},
+};
+
+/// Routes under `/api` (the seed's `/payments…` paths).
+pub fn api_routes() -> Router<AppState> {
+    Router::new().route("/payments/stripe/webhook", post(stripe_webhook))
+}
+
+/// Browser-facing routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/billing/callback", post(paytr_callback))
+        .route("/billing/invoices/{number}", get(invoice_html))
+        .route("/billing/invoices/{number}/pdf", get(invoice_pdf))
+        .route("/admin/payments.csv", get(ledger_csv))
+}
+
+fn refuse(status: StatusCode, message: &str) -> Response {
+    (status, Json(json!({ "received": false, "error": message }))).into_response()
+}
+
+/// `POST /api/payments/stripe/webhook`: the signature first, then the event, once.
+#[tracing::instrument(skip_all)]
+async fn stripe_webhook(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some(stripe) = &state.config.billing.stripe else {
+        return refuse(StatusCode::NOT_FOUND, "stripe is not configured");
+    };
+    let Some(sig) = headers
+        .get("stripe-signature")
+        .and_then(|v| v.to_str().ok())
+    else {
+        return refuse(StatusCode::BAD_REQUEST, "missing Stripe-Signature");
+    };
+    let now = chrono::Utc::now().timestamp();
+    if let Err(e) = stripe::verify(
+        stripe.webhook_secret.expose(),
+        sig,
+        &body,
+        now,
+        stripe::TOLERANCE_SECS,
+    ) {
+        tracing::warn!(error = %e, "stripe webhook refused");
+        return refuse(StatusCode::BAD_REQUEST, &e.to_string());
+    }
+    let Ok(event) = serde_json::from_slice::<serde_json::Value>(&body) else {
+        return refuse(StatusCode::BAD_REQUEST, "body is not JSON");
+    };
+    let (Some(event_id), Some(kind)) = (event["id"].as_str(), event["type"].as_str()) else {
+        return refuse(StatusCode::BAD_REQUEST, "event without id or type");
+    };
+    let object = &event["data"]["object"];
+    let outcome = match kind {
+        "checkout.session.completed" | "checkout.session.async_payment_succeeded" => {
+            // A completed session whose payment is still "unpaid" waits for the async event.
+            if object["payment_status"].as_str() != Some("paid") {
+                return Json(json!({ "received": true, "pending": true })).into_response();
+            }
+            match (object["amount_total"].as_i64(), object["currency"].as_str()) {
+                (Some(amount), Some(currency)) => Outcome::Paid {
+                    amount,
+                    currency: currency.to_ascii_uppercase(),
+                    transaction: object["payment_intent"].as_str().map(String::from),
+                },
+                _ => return refuse(StatusCode::BAD_REQUEST, "session without amount"),
+            }
+        }
+        "checkout.session.expired" | "checkout.session.async_payment_failed" => Outcome::Failed {
+            reason: kind.to_string(),
+        },
+        _ => return Json(json!({ "received": true, "ignored": true })).into_response(),
+    };
+    let Some(session_id) = object["id"].as_str() else {
+        return refuse(StatusCode::BAD_REQUEST, "event without a session");
+    };
+    match settle_reported(&state, "stripe", session_id, Some(event_id), kind, outcome).await {
+        Ok(s) => {
+            Json(json!({ "received": true, "changed": s != Settled::Unchanged })).into_response()
+        }
+        Err(SettleError::Unknown) => refuse(StatusCode::NOT_FOUND, "unknown checkout session"),
+        Err(SettleError::Mismatch) => refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "amount or currency does not match; flagged for review",
+        ),
+        Err(SettleError::Internal(_)) => {
+            refuse(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct PaytrCallback {
+    #[serde(default)]
+    merchant_oid: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    total_amount: String,
+    #[serde(default)]
+    hash: String,
+    #[serde(default)]
+    currency: Option<String>,
+    #[serde(default)]
+    failed_reason_msg: Option<String>,
+}
+
+/// `POST /billing/callback`: PayTR's notification. A valid one is answered `OK`, repeats too.
+#[tracing::instrument(skip_all)]
+async fn paytr_callback(State(state): State<AppState>, Form(cb): Form<PaytrCallback>) -> Response {
+    let Some(paytr) = &state.config.billing.paytr else {
+        return (StatusCode::NOT_FOUND, "PAYTR is not configured").into_response();
+    };
+    if paytr::verify(
+        paytr.merchant_key.expose(),
+        paytr.merchant_salt.expose(),
+        &cb.merchant_oid,
+        &cb.status,
+        &cb.total_amount,
+        &cb.hash,
+    )
+    .is_err()
+    {
+        tracing::warn!(merchant_oid = %cb.merchant_oid, "paytr callback with a bad hash");
+        return (
+            StatusCode::BAD_REQUEST,
+            "PAYTR notification failed: bad hash",
+        )
+            .into_response();
+    }
+    let outcome = if cb.status == "success" {
+        let Ok(amount) = cb.total_amount.trim().parse::<i64>() else {
+            return (StatusCode::BAD_REQUEST, "bad total_amount").into_response();
+        };
+        let currency = match cb.currency.as_deref().unwrap_or("TL") {
+            "TL" | "TRY" => "TRY",
+            other => other,
+        };
+        Outcome::Paid {
+            amount,
+            currency: currency.to_string(),
+            transaction: None,
+        }
+    } else {
+        Outcome::Failed {
+            reason: cb
+                .failed_reason_msg
+                .unwrap_or_else(|| "payment failed".into()),
+        }
+    };
+    // PayTR sends no event id: the payment's own state makes repeats no-ops.
+    match settle_reported(
+        &state,
+        "paytr",
+        &cb.merchant_oid,
+        None,
+        "paytr.callback",
+        outcome,
+    )
+    .await
+    {
+        Ok(_) => (StatusCode::OK, "OK").into_response(),
+        Err(SettleError::Unknown) => {
+            (StatusCode::NOT_FOUND, "unknown merchant_oid").into_response()
+        }
+        Err(SettleError::Mismatch) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, "amount mismatch").into_response()
+        }
+        Err(SettleError::Internal(_)) => {
+            (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response()
+        }
+    }
+}
+
+async fn load_invoice(
+    state: &AppState,
+    session: &Session,
+    headers: &HeaderMap,
+    number: &str,
+) -> Result<invoice::InvoiceDoc, Response> {
+    let lang = request_lang(headers);
+    let Some(user) = session_user(state, session).await else {
+        return Err((StatusCode::UNAUTHORIZED, t(lang, "error.login_required")).into_response());
+    };
+    queries::invoice_for(&state.pool, &user, number)
+        .await
+        .map_err(|e| {
+            (
+                StatusCode::from_u16(e.status()).unwrap_or(StatusCode::NOT_FOUND),
+                t(lang, e.message_key()),
+            )
+                .into_response()
+        })
+}
+
+async fn invoice_html(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    Path(number): Path<String>,
+) -> Response {
+    match load_invoice(&state, &session, &headers, &number).await {
+        Ok(doc) => (
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (header::CACHE_CONTROL, "private, no-store"),
+            ],
+            invoice::html(&doc),
+        )
+            .into_response(),
+        Err(r) => r,
+    }
+}
+
+async fn invoice_pdf(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    Path(number): Path<String>,
+) -> Response {
+    match load_invoice(&state, &session, &headers, &number).await {
+        Ok(doc) => {
+            let disposition = format!("attachment; filename=\"{}.pdf\"", doc.number);
+            (
+                [
+                    (header::CONTENT_TYPE, "application/pdf".to_string()),
+                    (header::CONTENT_DISPOSITION, disposition),
+                    (header::CACHE_CONTROL, "private, no-store".to_string()),
+                ],
+                invoice::pdf(&doc),
+            )
+                .into_response()
+        }
+        Err(r) => r,
+    }
+}
+
+/// `/admin/payments.csv`: the ledger rows matching the page's filters.
+async fn ledger_csv(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    Query(filter): Query<super::LedgerFilter>,
+) -> Response {
+    let lang = request_lang(&headers);
+    match session_user(&state, &session).await {
+        Some(u) if u.role.is_admin() => {}
+        Some(_) => return (StatusCode::FORBIDDEN, t(lang, "error.forbidden")).into_response(),
+        None => return (StatusCode::UNAUTHORIZED, t(lang, "error.login_required")).into_response(),
+    }
+    match super::ledger::rows(&state.pool, &filter, 100_000).await {
+        Ok(rows) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"payments.csv\"",
+                ),
+            ],
+            super::ledger::csv(&rows),
+        )
+            .into_response(),
+        Err(e) => (
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST),
+            t(lang, e.message_key()),
+        )
+            .into_response(),
+    }
+}

@@ -1,0 +1,450 @@
+//! Configuration from environment variables, with safe defaults; secrets never print.
+
+use std::path::PathBuf;
+
+/// A value that must never reach a log line.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Self {
+        Self(s.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    None,
+    StartTls,
+    Tls,
+}
+
+#[derive(Debug, Clone)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    pub username: Option<String>,
+    pub password: Option<Secret>,
+    pub security: SmtpSecurity,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: Secret,
+    /// Public address of the site, used in e-mailed links; `https://…` turns on Secure cookies.
+    pub base_url: String,
+    pub data_dir: PathBuf,
+    pub smtp: Option<SmtpConfig>,
+    pub mail_from: String,
+    pub demo: bool,
+    pub jobs_enabled: bool,
+    pub job_interval_ms: u64,
+    pub outbox_max_attempts: i32,
+    pub outbox_backoff_secs: i64,
+    pub login_max_failures: i32,
+    pub login_window_secs: i64,
+    /// Read the client address from X-Forwarded-For (only behind a proxy you control).
+    pub trust_proxy: bool,
+    pub instance: String,
+    /// Pending tickets older than this many hours are overdue.
+    pub overdue_hours: i32,
+    /// An S3-compatible bucket for files; unset means `$TESSERA_DATA_DIR/files`.
+    pub s3_bucket: Option<String>,
+    pub s3: S3Settings,
+    /// Key for signed links; unset means a random key kept in the database.
+    pub signing_secret: Option<Secret>,
+    /// An order still waiting for payment after this many minutes alerts the admins (once).
+    pub order_alert_minutes: i32,
+    /// An unpaid order gives its places back after this many minutes.
+    pub order_expiry_minutes: i32,
+    /// How long an owner's Confirm / Cancel link works.
+    pub owner_link_minutes: i32,
+    /// WhatsApp Cloud API for sending; unset means e-mail only.
+    pub whatsapp: Option<WhatsAppConfig>,
+    /// The webhook Meta calls with the owner's button presses.
+    pub whatsapp_webhook: Option<WhatsAppWebhook>,
+    /// Card payments: which gateway takes them, and the credentials of each.
+    pub billing: BillingConfig,
+    /// Who hears about payments that need a person.
+    pub alerts: AlertsConfig,
+    /// How long a call to a provider's API may take before it counts as failed.
+    pub http_timeout_secs: u64,
+    /// The provider poller.
+    pub poller: PollerConfig,
+}
+
+/// How often open payments are checked at their provider, and how many at a time.
+#[derive(Debug, Clone)]
+pub struct PollerConfig {
+    /// `POLL_INTERVAL_SECS`: a regular cycle runs this often (across all instances), and no
+    /// open payment waits longer than this between two checks.
+    pub interval_secs: i64,
+    /// `POLL_BATCH`: at most this many payments per cycle (the providers' rate limits).
+    pub batch: i64,
+    /// `POLL_EXPIRE_MINUTES`: a payment still unverified this long after it started expires.
+    pub expire_minutes: i64,
+    /// `POLL_CONCURRENCY`: checks in flight at once within a cycle.
+    pub concurrency: usize,
+    /// `POLL_WATCH_SECS`: while its payer waits on the processing page, a payment is checked
+    /// this often.
+    pub watch_secs: i64,
+}
+
+impl Default for PollerConfig {
+    fn default() -> Self {
+        Self {
+            interval_secs: 300,
+            batch: 20,
+            expire_minutes: 180,
+            concurrency: 8,
+            watch_secs: 5,
+        }
+    }
+}
+
+/// Where alerts go besides the admins' own addresses.
+#[derive(Debug, Clone, Default)]
+pub struct AlertsConfig {
+    /// `ALERTS_EMAIL`: an address that receives every alert.
+    pub email: Option<String>,
+    /// `ALERTS_WHATSAPP`: an admin's WhatsApp number (sent when WhatsApp is configured).
+    pub whatsapp: Option<String>,
+}
+
+/// Which gateway serves card checkouts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardGateway {
+    None,
+    Sandbox,
+    Stripe,
+    Paytr,
+}
+
+#[derive(Debug, Clone)]
+pub struct StripeConfig {
+    /// `https://api.stripe.com`, or a local server in tests.
+    pub api_base: String,
+    pub secret_key: Secret,
+    /// `whsec_…`: signs every webhook delivery.
+    pub webhook_secret: Secret,
+}
+
+#[derive(Debug, Clone)]
+pub struct PaytrConfig {
+    /// `https://www.paytr.com`, or a local server in tests.
+    pub api_base: String,
+    pub merchant_id: String,
+    pub merchant_key: Secret,
+    pub merchant_salt: Secret,
+    pub test_mode: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct BillingConfig {
+    pub card_gateway: CardGateway,
+    pub stripe: Option<StripeConfig>,
+    pub paytr: Option<PaytrConfig>,
+    /// Length of the trial a new family starts with.
+    pub trial_days: i32,
+    /// Days a lapsed paid subscription stays PAST_DUE before it expires.
+    pub grace_days: i32,
+    /// Seconds the sandbox waits when the user chooses "delay".
+    pub sandbox_delay_secs: i32,
+    /// Tax on invoices, in basis points (1925 = 19.25 %); 0 means no tax line.
+    pub tax_rate_bp: i32,
+    /// The seller block printed on invoices.
+    pub seller: String,
+}
+
+impl BillingConfig {
+    fn from_env(demo: bool) -> Result<Self, ConfigError> {
+        let stripe = match (var("STRIPE_SECRET_KEY"), var("STRIPE_WEBHOOK_SECRET")) {
+            (Some(key), Some(whsec)) => Some(StripeConfig {
+                api_base: var("STRIPE_API_BASE")
+                    .unwrap_or_else(|| "https://api.stripe.com".into())
+                    .trim_end_matches('/')
+                    .to_string(),
+                secret_key: Secret::new(key),
+                webhook_secret: Secret::new(whsec),
+            }),
+            _ => None,
+        };
+        let paytr = match (
+            var("PAYTR_MERCHANT_ID"),
+            var("PAYTR_MERCHANT_KEY"),
+            var("PAYTR_MERCHANT_SALT"),
+        ) {
+            (Some(id), Some(key), Some(salt)) => Some(PaytrConfig {
+                api_base: var("PAYTR_API_BASE")
+                    .unwrap_or_else(|| "https://www.paytr.com".into())
+                    .trim_end_matches('/')
+                    .to_string(),
+                merchant_id: id,
+                merchant_key: Secret::new(key),
+                merchant_salt: Secret::new(salt),
+                test_mode: flag("PAYTR_TEST_MODE", false)?,
+            }),
+            _ => None,
+        };
+        let card_gateway = match var("PAYMENT_PROVIDER").map(|v| v.to_ascii_lowercase()) {
+            None if stripe.is_some() => CardGateway::Stripe,
+            None if paytr.is_some() => CardGateway::Paytr,
+            None if demo => CardGateway::Sandbox,
+            None => CardGateway::None,
+            Some(v) => match v.as_str() {
+                "none" => CardGateway::None,
+                "sandbox" => CardGateway::Sandbox,
+                "stripe" if stripe.is_some() => CardGateway::Stripe,
+                "paytr" if paytr.is_some() => CardGateway::Paytr,
+                "stripe" | "paytr" => {
+                    return Err(ConfigError::Invalid {
+                        name: "PAYMENT_PROVIDER",
+                        reason: format!("{v} is chosen but its credentials are not set"),
+                    })
+                }
+                other => {
+                    return Err(ConfigError::Invalid {
+                        name: "PAYMENT_PROVIDER",
+                        reason: format!("expected none, sandbox, stripe or paytr, got {other}"),
+                    })
+                }
+            },
+        };
+        Ok(Self {
+            card_gateway,
+            stripe,
+            paytr,
+            trial_days: parsed("TRIAL_DAYS", 14)?,
+            grace_days: parsed("PAST_DUE_GRACE_DAYS", 7)?,
+            sandbox_delay_secs: parsed("SANDBOX_DELAY_SECS", 5)?,
+            tax_rate_bp: parsed("INVOICE_TAX_RATE_BP", 0)?,
+            seller: var("INVOICE_SELLER")
+                .map(|v| v.replace("\\n", "\n"))
+                .unwrap_or_else(|| "Tessera\nDouala, Cameroon".into()),
+        })
+    }
+
+    pub fn for_tests() -> Self {
+        Self {
+            card_gateway: CardGateway::Sandbox,
+            stripe: None,
+            paytr: None,
+            trial_days: 14,
+            grace_days: 7,
+            sandbox_delay_secs: 1,
+            tax_rate_bp: 0,
+            seller: "Tessera\nDouala, Cameroon".into(),
+        }
+    }
+}
+
+/// Where and as whom WhatsApp messages are sent.
+#[derive(Debug, Clone)]
+pub struct WhatsAppConfig {
+    /// `https://graph.facebook.com/v21.0`, or a local server in tests.
+    pub api_base: String,
+    pub phone_number_id: String,
+    pub access_token: Secret,
+}
+
+/// What the WhatsApp webhook checks: the subscription's verify token and the app secret that
+/// signs every delivery.
+#[derive(Debug, Clone)]
+pub struct WhatsAppWebhook {
+    pub verify_token: Secret,
+    pub app_secret: Secret,
+}
+
+/// Where the S3-compatible store is and how to sign requests to it.
+#[derive(Debug, Clone, Default)]
+pub struct S3Settings {
+    pub endpoint: Option<String>,
+    pub region: Option<String>,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<Secret>,
+    pub allow_http: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{0} is not set")]
+    Missing(&'static str),
+    #[error("{name} has an invalid value: {reason}")]
+    Invalid { name: &'static str, reason: String },
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parsed<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    match var(name) {
+        None => Ok(default),
+        Some(v) => v.trim().parse().map_err(|e: T::Err| ConfigError::Invalid {
+            name,
+            reason: e.to_string(),
+        }),
+    }
+}
+
+fn flag(name: &'static str, default: bool) -> Result<bool, ConfigError> {
+    match var(name).as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None => Ok(default),
+        Some("1" | "true" | "yes" | "on") => Ok(true),
+        Some("0" | "false" | "no" | "off") => Ok(false),
+        Some(other) => Err(ConfigError::Invalid {
+            name,
+            reason: format!("expected true or false, got {other}"),
+        }),
+    }
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let database_url = var("DATABASE_URL").ok_or(ConfigError::Missing("DATABASE_URL"))?;
+        let smtp = match var("SMTP_HOST") {
+            None => None,
+            Some(host) => Some(SmtpConfig {
+                host,
+                port: parsed("SMTP_PORT", 587)?,
+                username: var("SMTP_USERNAME"),
+                password: var("SMTP_PASSWORD").map(Secret::new),
+                security: match var("SMTP_SECURITY").as_deref().unwrap_or("starttls") {
+                    "none" => SmtpSecurity::None,
+                    "starttls" => SmtpSecurity::StartTls,
+                    "tls" => SmtpSecurity::Tls,
+                    other => {
+                        return Err(ConfigError::Invalid {
+                            name: "SMTP_SECURITY",
+                            reason: format!("expected none, starttls or tls, got {other}"),
+                        })
+                    }
+                },
+            }),
+        };
+        let base_url = var("TESSERA_BASE_URL").unwrap_or_else(|| "http://127.0.0.1:3000".into());
+        Ok(Self {
+            database_url: Secret::new(database_url),
+            base_url: base_url.trim_end_matches('/').to_string(),
+            data_dir: PathBuf::from(var("TESSERA_DATA_DIR").unwrap_or_else(|| "data".into())),
+            smtp,
+            mail_from: var("MAIL_FROM")
+                .unwrap_or_else(|| "Tessera <no-reply@tessera.local>".into()),
+            demo: flag("TESSERA_DEMO", false)?,
+            jobs_enabled: flag("TESSERA_JOBS", true)?,
+            job_interval_ms: parsed("TESSERA_JOB_INTERVAL_MS", 2000)?,
+            outbox_max_attempts: parsed("OUTBOX_MAX_ATTEMPTS", 5)?,
+            outbox_backoff_secs: parsed("OUTBOX_BACKOFF_SECS", 30)?,
+            login_max_failures: parsed("LOGIN_MAX_FAILURES", 5)?,
+            login_window_secs: parsed("LOGIN_WINDOW_SECS", 900)?,
+            trust_proxy: flag("TESSERA_TRUST_PROXY", false)?,
+            instance: var("TESSERA_INSTANCE")
+                .unwrap_or_else(|| format!("pid-{}", std::process::id())),
+            overdue_hours: parsed("TICKET_OVERDUE_HOURS", 24)?,
+            s3_bucket: var("S3_BUCKET"),
+            s3: S3Settings {
+                endpoint: var("S3_ENDPOINT"),
+                region: var("S3_REGION"),
+                access_key_id: var("S3_ACCESS_KEY_ID"),
+                secret_access_key: var("S3_SECRET_ACCESS_KEY").map(Secret::new),
+                allow_http: flag("S3_ALLOW_HTTP", false)?,
+            },
+            signing_secret: var("TESSERA_SECRET").map(Secret::new),
+            order_alert_minutes: parsed("ORDER_ALERT_MINUTES", 15)?,
+            order_expiry_minutes: parsed("ORDER_EXPIRY_MINUTES", 120)?,
+            owner_link_minutes: parsed("OWNER_LINK_MINUTES", 30)?,
+            whatsapp: match (
+                var("WHATSAPP_PHONE_NUMBER_ID"),
+                var("WHATSAPP_ACCESS_TOKEN"),
+            ) {
+                (Some(phone_number_id), Some(token)) => Some(WhatsAppConfig {
+                    api_base: var("WHATSAPP_API_BASE")
+                        .unwrap_or_else(|| "https://graph.facebook.com/v21.0".into()),
+                    phone_number_id,
+                    access_token: Secret::new(token),
+                }),
+                _ => None,
+            },
+            whatsapp_webhook: match (var("WHATSAPP_VERIFY_TOKEN"), var("WHATSAPP_APP_SECRET")) {
+                (Some(verify), Some(secret)) => Some(WhatsAppWebhook {
+                    verify_token: Secret::new(verify),
+                    app_secret: Secret::new(secret),
+                }),
+                _ => None,
+            },
+            billing: BillingConfig::from_env(flag("TESSERA_DEMO", false)?)?,
+            alerts: AlertsConfig {
+                email: var("ALERTS_EMAIL"),
+                whatsapp: var("ALERTS_WHATSAPP"),
+            },
+            http_timeout_secs: parsed("PROVIDER_TIMEOUT_SECS", 20)?,
+            poller: PollerConfig {
+                interval_secs: parsed("POLL_INTERVAL_SECS", 300)?,
+                batch: parsed("POLL_BATCH", 20)?,
+                expire_minutes: parsed("POLL_EXPIRE_MINUTES", 180)?,
+                concurrency: parsed("POLL_CONCURRENCY", 8)?,
+                watch_secs: parsed("POLL_WATCH_SECS", 5)?,
+            },
+        })
+    }
+
+    /// Defaults for tests: nothing read from the environment but what the test passes.
+    pub fn for_tests(database_url: &str, data_dir: PathBuf) -> Self {
+        Self {
+            database_url: Secret::new(database_url),
+            base_url: "http://127.0.0.1:3000".into(),
+            data_dir,
+            smtp: None,
+            mail_from: "Tessera <no-reply@tessera.local>".into(),
+            demo: false,
+            jobs_enabled: false,
+            job_interval_ms: 100,
+            outbox_max_attempts: 5,
+            outbox_backoff_secs: 1,
+            login_max_failures: 5,
+            login_window_secs: 900,
+            trust_proxy: false,
+            instance: "test".into(),
+            overdue_hours: 24,
+            s3_bucket: None,
+            s3: S3Settings::default(),
+            signing_secret: None,
+            order_alert_minutes: 15,
+            order_expiry_minutes: 120,
+            owner_link_minutes: 30,
+            whatsapp: None,
+            whatsapp_webhook: None,
+            billing: BillingConfig::for_tests(),
+            alerts: AlertsConfig::default(),
+            http_timeout_secs: 10,
+            poller: PollerConfig::default(),
+        }
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_do_not_print() {
+        let c = Config::for_tests("postgres://u:hunter2@h/db", "data".into());
+        assert!(!format!("{c:?}").contains("hunter2"));
+    }
+}

@@ -1,0 +1,42 @@
+//! The database: the pool, migrations, and the transaction type every service takes.
+
+use std::time::Duration;
+
+use sqlx::{postgres::PgPoolOptions, PgPool, Postgres, Transaction};
+use tower_sessions_sqlx_store::PostgresStore;
+
+/// A transaction on the app's database.
+pub type Tx<'a> = Transaction<'a, Postgres>;
+
+pub async fn connect(database_url: &str) -> Result<PgPool, sqlx::Error> {
+    PgPoolOptions::new()
+        .max_connections(20)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect(database_url)
+        .await
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MigrateError {
+    #[error("migrations: {0}")]
+    Schema(#[from] sqlx::migrate::MigrateError),
+    #[error("session table: {0}")]
+    Sessions(#[from] sqlx::Error),
+}
+
+/// Applies the app's migrations and creates the session table.
+pub async fn migrate(pool: &PgPool) -> Result<(), MigrateError> {
+    sqlx::migrate!().run(pool).await?;
+    PostgresStore::new(pool.clone()).migrate().await?;
+    Ok(())
+}
+
+/// `%`, `_` and `\` typed in a search box are searched for, not used as wildcards.
+pub fn like_pattern(s: &str) -> String {
+    let escaped = s
+        .trim()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}

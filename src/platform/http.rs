@@ -1,0 +1,157 @@
+//! HTTP helpers for axum routes outside server functions: who is signed in, whether the caller
+//! wants JSON, multipart uploads counted while they stream, and files served safely.
+
+use axum::{
+    extract::Multipart,
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+};
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use super::{
+    api::ApiError,
+    auth::{load_user, AuthUser, SESSION_USER_KEY},
+    state::AppState,
+};
+use crate::{
+    domain::{Lang, MAX_PROOF_BYTES},
+    i18n::t,
+};
+
+/// The signed-in user of a browser request, if any.
+pub async fn session_user(state: &AppState, session: &Session) -> Option<AuthUser> {
+    let id: Uuid = session.get(SESSION_USER_KEY).await.ok().flatten()?;
+    load_user(&state.pool, id).await.ok().flatten()
+}
+
+/// Whether the caller (the enhanced form) asked for JSON rather than a redirect.
+pub fn wants_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.starts_with("application/json"))
+}
+
+/// A multipart form's text fields, in order.
+pub type Fields = Vec<(String, String)>;
+
+/// The value of the first field named by any of `names` (the seed's camelCase or the page's
+/// snake_case), or an empty string.
+pub fn field(fields: &Fields, names: &[&str]) -> String {
+    fields
+        .iter()
+        .find(|(k, _)| names.contains(&k.as_str()))
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+/// Reads a multipart form: its text fields, and the file of the field `proof`, counted while it
+/// streams and cut off past 5 MB.
+pub async fn read_multipart(
+    mut mp: Multipart,
+    lang: Lang,
+) -> Result<(Fields, Option<(String, Vec<u8>)>), ApiError> {
+    let too_large = || {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            t(lang, "error.proof_too_large"),
+        )
+    };
+    let bad = || ApiError::new(StatusCode::BAD_REQUEST, t(lang, "error.bad_request"));
+    let mut fields = Fields::new();
+    let mut file = None;
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
+            Err(_) => return Err(bad()),
+        };
+        let name = field.name().unwrap_or("").to_string();
+        if name == "proof" {
+            let filename = field.file_name().unwrap_or("").to_string();
+            let mut bytes = Vec::new();
+            let mut field = field;
+            loop {
+                match field.chunk().await {
+                    Ok(Some(chunk)) => {
+                        if bytes.len() + chunk.len() > MAX_PROOF_BYTES {
+                            return Err(too_large());
+                        }
+                        bytes.extend_from_slice(&chunk);
+                    }
+                    Ok(None) => break,
+                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                        return Err(too_large())
+                    }
+                    Err(_) => return Err(bad()),
+                }
+            }
+            file = Some((filename, bytes));
+            continue;
+        }
+        let value = field.text().await.map_err(|_| bad())?;
+        if value.len() > 4000 {
+            return Err(bad());
+        }
+        fields.push((name, value));
+    }
+    Ok((fields, file))
+}
+
+/// RFC 6266: an ASCII fallback name and the exact UTF-8 name, percent-encoded.
+pub fn content_disposition(filename: &str) -> String {
+    let ascii: String = filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || " ._-()".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = filename
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"._-".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("inline; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+/// A stored file (a proof), to whoever may see it, never sniffed or run by the browser.
+pub async fn file_response(bytes: Vec<u8>, content_type: String, filename: String) -> Response {
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&content_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    let disposition = content_disposition(&filename);
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("inline")),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+        ),
+    );
+    res
+}

@@ -1,0 +1,22 @@
+//! What every handler and server function can reach.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use sqlx::PgPool;
+
+use super::{config::Config, fulfil::Fulfilments, signing::Signer, storage::Storage};
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub pool: PgPool,
+    pub config: Arc<Config>,
+    pub storage: Storage,
+    pub signer: Signer,
+    /// What each payment purpose buys, registered by startup.
+    pub fulfil: Fulfilments,
+    /// The one HTTP client for providers' APIs, with the configured timeout.
+    pub http: reqwest::Client,
+}

@@ -1,0 +1,237 @@
+//! The composition root: the only module that knows every feature. It reads the configuration,
+//! opens the database, builds the state, puts every feature's routes behind one router, runs
+//! every feature's jobs, and serves.
+
+pub mod cli;
+pub mod demo;
+pub mod jobs;
+
+use std::sync::Arc;
+
+use axum::{
+    middleware,
+    routing::{get, post},
+    Router,
+};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use tower_http::{
+    compression::predicate::{DefaultPredicate, NotForContentType, Predicate},
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::PostgresStore;
+
+use crate::{
+    app::{shell, App},
+    domain::PaymentPurpose,
+    features,
+    platform::{
+        config::{self, Config},
+        csrf,
+        db::{connect, migrate, MigrateError},
+        fulfil::Fulfilments,
+        health, lang, outbox, signing,
+        state::AppState,
+        storage,
+    },
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("configuration: {0}")]
+    Config(#[from] config::ConfigError),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("{0}")]
+    Migrate(#[from] MigrateError),
+    #[error("leptos configuration: {0}")]
+    Leptos(String),
+    #[error("HTTP client: {0}")]
+    Http(#[from] reqwest::Error),
+    #[error("mailer: {0}")]
+    Mailer(#[from] lettre::transport::smtp::Error),
+    #[error("storage: {0}")]
+    Storage(#[from] object_store::Error),
+    #[error("i/o: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+pub fn leptos_options() -> Result<LeptosOptions, StartError> {
+    let mut opts = get_configuration(None)
+        .map_err(|e| StartError::Leptos(e.to_string()))?
+        .leptos_options;
+    if opts.output_name.is_empty() {
+        opts.output_name = "tessera".into();
+    }
+    Ok(opts)
+}
+
+/// Every feature's REST routes, under `/api`.
+fn api_routes() -> Router<AppState> {
+    Router::new()
+        .merge(features::accounts::routes::api_routes())
+        .merge(features::payment_tickets::rest::routes())
+        .merge(features::orders::rest::routes())
+        .merge(features::orders::whatsapp::api_routes())
+        .merge(features::payments::web::api_routes())
+        .merge(features::payments::rest::routes())
+}
+
+/// The whole HTTP application: pages, server functions, REST, health, and the layers around them.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let session_layer = SessionManagerLayer::new(PostgresStore::new(state.pool.clone()))
+        .with_name("tessera_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.config.secure_cookies())
+        .with_expiry(Expiry::OnInactivity(
+            tower_sessions::cookie::time::Duration::days(14),
+        ));
+    let ctx_state = state.clone();
+    let fn_state = state.clone();
+    let shell_opts = state.leptos_options.clone();
+    Router::new()
+        .route("/health/live", get(health::live))
+        .route("/health/ready", get(health::ready))
+        .route("/lang", post(lang::switch))
+        .nest("/api", api_routes())
+        .merge(features::payment_tickets::web::routes())
+        .merge(features::orders::web::routes())
+        .merge(features::payments::web::routes())
+        .route(
+            "/fn/{*fn_name}",
+            post(move |req| {
+                let s = fn_state.clone();
+                handle_server_fns_with_context(move || provide_context(s.clone()), req)
+            }),
+        )
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(ctx_state.clone()),
+            move || shell(shell_opts.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
+        .layer(session_layer)
+        // Pages, JSON and the stylesheet travel gzipped to browsers that accept it; the
+        // WebAssembly bundle is not compressed on every request (too costly per request).
+        .layer(tower_http::compression::CompressionLayer::new().compress_when(
+            DefaultPredicate::new().and(NotForContentType::const_new("application/wasm")),
+        ))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+pub fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
+    // LOG_FORMAT=json gives one JSON object per line, for log collectors.
+    let json = std::env::var("LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false);
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}
+
+/// The state every handler reaches: storage, the signing key, and what each payment purpose
+/// buys (the only place where the features' fulfilments are registered).
+pub async fn build_state(
+    pool: sqlx::PgPool,
+    config: Config,
+    leptos_options: LeptosOptions,
+) -> Result<AppState, StartError> {
+    let storage = storage::Storage::from_config(&config)?;
+    let signer = signing::Signer::load(&pool, &config).await?;
+    let config = Arc::new(config);
+    let fulfil = Fulfilments::default()
+        .with(
+            PaymentPurpose::Subscription,
+            features::billing::fulfil::Subscription,
+        )
+        .with(
+            PaymentPurpose::Order,
+            features::orders::fulfil::Order::new(config.clone(), signer.clone()),
+        )
+        .with(PaymentPurpose::Topup, features::payments::wallet::TopUp);
+    let http = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(config.http_timeout_secs))
+        .build()?;
+    Ok(AppState {
+        leptos_options,
+        pool,
+        config,
+        storage,
+        signer,
+        fulfil,
+        http,
+    })
+}
+
+/// Serves until Ctrl-C or SIGTERM, then lets requests and the job runner finish.
+pub async fn serve(config: Config) -> Result<(), StartError> {
+    let pool = connect(config.database_url.expose()).await?;
+    migrate(&pool).await?;
+    if config.demo {
+        demo::seed(&pool).await?;
+    }
+    let leptos_options = leptos_options()?;
+    let addr = leptos_options.site_addr;
+    let mailer = outbox::Mailer::from_config(&config)?;
+    if config.billing.card_gateway == config::CardGateway::Sandbox && !config.demo {
+        // The sandbox lets a payer choose "paid": never leave it on where money matters.
+        tracing::warn!("PAYMENT_PROVIDER=sandbox: card payments are simulated, nothing is charged");
+    }
+    let state = build_state(pool, config, leptos_options).await?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let jobs = state
+        .config
+        .jobs_enabled
+        .then(|| jobs::spawn(state.clone(), mailer, stop_rx));
+    let app = router(state);
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!("listening on http://{addr}");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    let _ = stop_tx.send(true);
+    if let Some(jobs) = jobs {
+        let _ = jobs.await;
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

@@ -27,6 +27,7 @@ use crate::{
                 AdminCommissionsPage, AdminEventsPage, AdminOrderPage, AdminOrdersPage,
                 AdminRefundsPage,
             },
+            organiser::SumUpSettingsPage,
             pages::{CheckinPage, ETicketPage, EventPage, EventsPage, OrderPage, OwnerPage},
         },
         payment_tickets::{
@@ -36,6 +37,7 @@ use crate::{
         payments::{
             admin_pages::AdminPaymentsPage,
             pages::{PaymentResultPage, SandboxPage},
+            verification::VerificationPage,
         },
     },
     ui::{initial_lang, tr, UiLang},
@@ -120,6 +122,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/events") view=AdminEventsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/refunds") view=AdminRefundsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/commissions") view=AdminCommissionsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/verification") view=VerificationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/settings/sumup") view=SumUpSettingsPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

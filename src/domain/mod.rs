@@ -48,7 +48,7 @@ pub use money::{Currency, Money};
 pub use name::{FamilyName, PersonName};
 pub use order::{
     local_display, local_input, parse_eticket_code, parse_local_datetime, parse_order_reference,
-    sales_check, share, CommissionStatus, ETicketStatus, EventKind, OrderStatus, Quantity,
+    sales_check, share, CommissionStatus, Deposit, ETicketStatus, EventKind, OrderStatus, Quantity,
     ReferralKind, RefundStatus, Slug, StayDates,
 };
 pub use password::Password;

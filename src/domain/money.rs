@@ -10,6 +10,7 @@ pub enum Currency {
     HTG,
     TRY,
     INR,
+    GBP,
 }
 
 impl Currency {
@@ -21,6 +22,7 @@ impl Currency {
             "HTG" => Ok(Self::HTG),
             "TRY" => Ok(Self::TRY),
             "INR" => Ok(Self::INR),
+            "GBP" => Ok(Self::GBP),
             _ => Err("error.currency_invalid"),
         }
     }
@@ -33,6 +35,7 @@ impl Currency {
             Self::HTG => "HTG",
             Self::TRY => "TRY",
             Self::INR => "INR",
+            Self::GBP => "GBP",
         }
     }
 
@@ -115,6 +118,21 @@ impl Money {
     }
 
     /// `15 000 FCFA`, `12.50 EUR`.
+    /// The amount as a form shows it for editing: major units, no grouping, no currency.
+    pub fn plain(&self) -> String {
+        let digits = self.currency.minor_digits();
+        if digits == 0 {
+            return self.minor.to_string();
+        }
+        let scale = 10i64.pow(digits);
+        format!(
+            "{}.{:0width$}",
+            self.minor / scale,
+            self.minor % scale,
+            width = digits as usize
+        )
+    }
+
     pub fn display(&self) -> String {
         let digits = self.currency.minor_digits();
         let scale = 10i64.pow(digits);

@@ -319,9 +319,98 @@ pub fn share(amount: i64, bps: i32) -> i64 {
     amount.saturating_mul(i64::from(bps)) / 10_000
 }
 
+/// The advance a listing asks for to book: a share of the total (`30%`) or an amount; none
+/// when empty. The rest is due on arrival.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Deposit {
+    /// Basis points of the total (3000 = 30 %).
+    pub bps: i32,
+    /// Minor units.
+    pub amount: i64,
+}
+
+impl Deposit {
+    pub fn parse(raw: &str, currency: crate::domain::Currency) -> Result<Self, &'static str> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Ok(Self::default());
+        }
+        if let Some(pct) = raw.strip_suffix('%') {
+            let pct: f64 = pct
+                .trim()
+                .replace(',', ".")
+                .parse()
+                .map_err(|_| "error.deposit_invalid")?;
+            if !(0.0..=100.0).contains(&pct) {
+                return Err("error.deposit_invalid");
+            }
+            return Ok(Self {
+                bps: (pct * 100.0).round() as i32,
+                amount: 0,
+            });
+        }
+        let money =
+            crate::domain::Money::parse(raw, currency).map_err(|_| "error.deposit_invalid")?;
+        Ok(Self {
+            bps: 0,
+            amount: money.minor,
+        })
+    }
+
+    /// What to pay to book an order of `total`: never more than the total.
+    pub fn of(self, total: i64) -> i64 {
+        if self.bps > 0 {
+            share(total, self.bps).min(total)
+        } else {
+            self.amount.min(total)
+        }
+    }
+
+    /// As the form shows it: `30%`, an amount, or nothing.
+    pub fn input(self, currency: crate::domain::Currency) -> String {
+        if self.bps > 0 {
+            let pct = f64::from(self.bps) / 100.0;
+            format!("{pct}%")
+        } else if self.amount > 0 {
+            crate::domain::Money::new(self.amount, currency).plain()
+        } else {
+            String::new()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deposits_are_a_share_or_an_amount() {
+        use crate::domain::Currency;
+        let d = Deposit::parse("30%", Currency::XAF).unwrap();
+        assert_eq!(
+            d,
+            Deposit {
+                bps: 3000,
+                amount: 0
+            }
+        );
+        assert_eq!(d.of(90_000), 27_000);
+        let d = Deposit::parse("20 000", Currency::XAF).unwrap();
+        assert_eq!(d.of(90_000), 20_000);
+        assert_eq!(d.of(10_000), 10_000, "never more than the total");
+        assert_eq!(Deposit::parse("", Currency::XAF).unwrap().of(5_000), 0);
+        assert_eq!(Deposit::parse("12,5 %", Currency::EUR).unwrap().bps, 1250);
+        assert!(Deposit::parse("150%", Currency::XAF).is_err());
+        assert!(Deposit::parse("abc", Currency::XAF).is_err());
+        assert_eq!(
+            Deposit {
+                bps: 3000,
+                amount: 0
+            }
+            .input(Currency::XAF),
+            "30%"
+        );
+    }
 
     #[test]
     fn order_transitions() {

@@ -80,6 +80,67 @@ pub struct Config {
     pub http_timeout_secs: u64,
     /// The provider poller.
     pub poller: PollerConfig,
+    /// `TESSERA_ENCRYPTION_KEY`: the key that encrypts provider tokens at rest.
+    pub encryption_key: Option<Secret>,
+    /// SumUp, for organisers who connect their own account; the built-in sandbox plays it in
+    /// the demo.
+    pub sumup: Option<SumUpConfig>,
+}
+
+/// SumUp's OAuth application and API.
+#[derive(Debug, Clone)]
+pub struct SumUpConfig {
+    /// `https://api.sumup.com`, a local fake in tests, or the app's own sandbox.
+    pub api_base: String,
+    pub authorize_url: String,
+    pub token_url: String,
+    pub client_id: String,
+    pub client_secret: Secret,
+    pub scopes: String,
+    /// The built-in sandbox plays SumUp: nothing is charged.
+    pub sandbox: bool,
+}
+
+impl SumUpConfig {
+    fn from_env(base_url: &str, card: CardGateway) -> Option<Self> {
+        let scopes = var("SUMUP_SCOPES")
+            .unwrap_or_else(|| "payments transactions.history user.profile_readonly".into());
+        match (var("SUMUP_CLIENT_ID"), var("SUMUP_CLIENT_SECRET")) {
+            (Some(client_id), Some(secret)) => {
+                let api_base = var("SUMUP_API_BASE")
+                    .unwrap_or_else(|| "https://api.sumup.com".into())
+                    .trim_end_matches('/')
+                    .to_string();
+                Some(Self {
+                    authorize_url: var("SUMUP_AUTHORIZE_URL")
+                        .unwrap_or_else(|| format!("{api_base}/authorize")),
+                    token_url: var("SUMUP_TOKEN_URL")
+                        .unwrap_or_else(|| format!("{api_base}/token")),
+                    api_base,
+                    client_id,
+                    client_secret: Secret::new(secret),
+                    scopes,
+                    sandbox: false,
+                })
+            }
+            _ if card == CardGateway::Sandbox => Some(Self::sandbox(base_url)),
+            _ => None,
+        }
+    }
+
+    /// The app's own sandbox playing SumUp, under `/sandbox/sumup` of `base_url`.
+    pub fn sandbox(base_url: &str) -> Self {
+        let api_base = format!("{base_url}/sandbox/sumup");
+        Self {
+            authorize_url: format!("{api_base}/authorize"),
+            token_url: format!("{api_base}/token"),
+            api_base,
+            client_id: "tessera-sandbox".into(),
+            client_secret: Secret::new("sandbox"),
+            scopes: "payments".into(),
+            sandbox: true,
+        }
+    }
 }
 
 /// How often open payments are checked at their provider, and how many at a time.
@@ -397,7 +458,10 @@ impl Config {
                 concurrency: parsed("POLL_CONCURRENCY", 8)?,
                 watch_secs: parsed("POLL_WATCH_SECS", 5)?,
             },
-        })
+            encryption_key: var("TESSERA_ENCRYPTION_KEY").map(Secret::new),
+            sumup: None,
+        }
+        .with_sumup())
     }
 
     /// Defaults for tests: nothing read from the environment but what the test passes.
@@ -430,7 +494,14 @@ impl Config {
             alerts: AlertsConfig::default(),
             http_timeout_secs: 10,
             poller: PollerConfig::default(),
+            encryption_key: None,
+            sumup: None,
         }
+    }
+
+    fn with_sumup(mut self) -> Self {
+        self.sumup = SumUpConfig::from_env(&self.base_url, self.billing.card_gateway);
+        self
     }
 
     pub fn secure_cookies(&self) -> bool {

@@ -18,6 +18,7 @@ pub mod outbox;
 pub mod pdf;
 pub mod references;
 pub mod respond;
+pub mod sealed;
 pub mod signing;
 pub mod state;
 pub mod storage;

@@ -6,7 +6,9 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;
 
-use super::{config::Config, fulfil::Fulfilments, signing::Signer, storage::Storage};
+use super::{
+    config::Config, fulfil::Fulfilments, sealed::Sealer, signing::Signer, storage::Storage,
+};
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -19,4 +21,6 @@ pub struct AppState {
     pub fulfil: Fulfilments,
     /// The one HTTP client for providers' APIs, with the configured timeout.
     pub http: reqwest::Client,
+    /// Encrypts provider tokens at rest.
+    pub sealer: Sealer,
 }

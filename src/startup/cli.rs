@@ -1,4 +1,5 @@
-//! The command line: `tessera` (serve), `tessera migrate`, `tessera admin create`.
+//! The command line: `tessera` (serve), `tessera migrate`, `tessera admin create`,
+//! `tessera payments poll`, `tessera alerts test`.
 
 use std::{io::IsTerminal, process::ExitCode};
 
@@ -8,9 +9,11 @@ use uuid::Uuid;
 use super::serve;
 use crate::domain::{Email, Password, PersonName, PhoneNumber};
 use crate::platform::{
-    auth,
+    alerts, auth,
     config::Config,
     db::{connect, migrate},
+    outbox,
+    state::AppState,
 };
 
 const USAGE: &str = "usage:
@@ -18,7 +21,12 @@ const USAGE: &str = "usage:
   tessera migrate                 apply database migrations and exit
   tessera admin create --email EMAIL --name NAME [--phone PHONE]
                                   create an admin; the password is read from stdin,
-                                  or generated and printed when stdin is empty or a terminal";
+                                  or generated and printed when stdin is empty or a terminal
+  tessera payments poll [--verbose] [--order REF] [--all]
+                                  check open payments with their provider now (one cycle,
+                                  at most POLL_BATCH unless --all; REF: ORD-… or PAY-…)
+  tessera alerts test             send a test alert to the admins, ALERTS_EMAIL and
+                                  ALERTS_WHATSAPP";
 
 pub async fn main() -> ExitCode {
     super::init_tracing();
@@ -43,6 +51,8 @@ pub async fn main() -> ExitCode {
             .await
         }
         ["admin", "create", rest @ ..] => create_admin(&config, rest).await,
+        ["payments", "poll", rest @ ..] => poll(config, rest).await,
+        ["alerts", "test"] => alert_test(config).await,
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())
@@ -115,6 +125,100 @@ async fn create_admin(config: &Config, args: &[&str]) -> Result<(), String> {
     println!("admin created: {}", email.as_ref());
     if generated {
         println!("password: {}", password.expose());
+    }
+    Ok(())
+}
+
+/// The state a command needs: the database (migrated) and everything built on it.
+async fn state(config: Config) -> Result<AppState, String> {
+    let pool = connect(config.database_url.expose())
+        .await
+        .map_err(|e| e.to_string())?;
+    migrate(&pool).await.map_err(|e| e.to_string())?;
+    let options = leptos::config::LeptosOptions::builder()
+        .output_name("tessera")
+        .build();
+    super::build_state(pool, config, options)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// `tessera payments poll`: one verification cycle now, and what each provider said.
+async fn poll(config: Config, args: &[&str]) -> Result<(), String> {
+    use crate::features::payments::poller::{cycle, Kind, Scope};
+    let verbose = args.contains(&"--verbose") || args.contains(&"-v");
+    let all = args.contains(&"--all");
+    let state = state(config).await?;
+    let scope = match flag(args, "--order") {
+        None => Scope::Due,
+        Some(reference) => match (
+            crate::domain::parse_order_reference(reference),
+            crate::domain::parse_payment_reference(reference),
+        ) {
+            (Some(order), _) => Scope::Order(
+                crate::features::orders::queries::order_id(&state.pool, &order)
+                    .await
+                    .map_err(|_| format!("no order {order}"))?,
+            ),
+            (_, Some(payment)) => Scope::Payment(
+                sqlx::query_scalar!("SELECT id FROM payments WHERE reference = $1", payment)
+                    .fetch_optional(&state.pool)
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .ok_or_else(|| format!("no payment {payment}"))?,
+            ),
+            _ => return Err(format!("{reference} is neither ORD-… nor PAY-…")),
+        },
+    };
+    let limit = (matches!(scope, Scope::Due) && !all).then_some(state.config.poller.batch);
+    let report = cycle(&state, Kind::Manual, scope, limit)
+        .await
+        .map_err(|e| e.to_string())?;
+    if verbose {
+        for l in &report.lines {
+            println!(
+                "{:<16} {:<8} {:<40} -> {}",
+                l.reference,
+                l.provider,
+                l.said,
+                l.changed.as_str()
+            );
+        }
+    }
+    use crate::features::payments::poller::Change;
+    println!(
+        "checked {}: {} settled, {} failed, {} expired, {} to review, {} errors",
+        report.lines.len(),
+        report.count(Change::Settled),
+        report.count(Change::Failed),
+        report.count(Change::Expired),
+        report.count(Change::Review),
+        report.count(Change::Error),
+    );
+    Ok(())
+}
+
+/// `tessera alerts test`: a test alert to everyone alerts go to, delivered now.
+async fn alert_test(config: Config) -> Result<(), String> {
+    let mailer = outbox::Mailer::from_config(&config).map_err(|e| e.to_string())?;
+    let state = state(config).await?;
+    let mut tx = state.pool.begin().await.map_err(|e| e.to_string())?;
+    let at = chrono::Utc::now().to_rfc3339();
+    let queued = alerts::send(
+        &mut tx,
+        &state.config,
+        "alert_test",
+        &[("instance", &state.config.instance), ("at", &at)],
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    tx.commit().await.map_err(|e| e.to_string())?;
+    let sent = outbox::deliver_due(&state.pool, &mailer, &state.config, 100)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("test alert queued for {queued} recipients; {sent} messages delivered now");
+    if queued == 0 {
+        println!("nobody receives alerts: create an admin or set ALERTS_EMAIL");
     }
     Ok(())
 }

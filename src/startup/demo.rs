@@ -85,11 +85,12 @@ pub async fn seed(pool: &PgPool) -> Result<(), StartError> {
     // A festival on sale, a holiday let, and a referral code.
     sqlx::query!(
         "INSERT INTO events (id, slug, kind, title, description, venue, starts_at, ends_at, capacity, price, currency,
-                             max_per_order, checkin_info)
+                             max_per_order, checkin_info, organiser_id)
          VALUES ($1, 'festival-yaounde', 'EVENT', 'Festival des Arts de Yaoundé',
                  'Trois scènes, vingt artistes, une nuit de musique au Palais des Sports.',
                  'Palais des Sports, Yaoundé', now() + interval '30 days', now() + interval '30 days 8 hours',
-                 500, 5000, 'XAF', 10, 'Ouverture des portes à 17 h. Entrée côté parking.')
+                 500, 5000, 'XAF', 10, 'Ouverture des portes à 17 h. Entrée côté parking.',
+                 (SELECT id FROM users WHERE email = 'admin@demo.tessera.cm'))
          ON CONFLICT (slug) DO NOTHING",
         Uuid::new_v4()
     )
@@ -97,11 +98,12 @@ pub async fn seed(pool: &PgPool) -> Result<(), StartError> {
     .await?;
     sqlx::query!(
         "INSERT INTO events (id, slug, kind, title, description, venue, capacity, price, currency, max_per_order,
-                             owner_name, owner_phone, owner_email, checkin_info)
+                             owner_name, owner_phone, owner_email, checkin_info, organiser_id, deposit_bps)
          VALUES ($1, 'villa-kribi', 'STAY', 'Villa Kribi — vue sur mer',
                  'Villa de trois chambres face à la plage, à dix minutes des chutes de la Lobé.',
                  'Quartier Londji, Kribi', 6, 45000, 'XAF', 6, 'Jean Ebogo', '+237699000002',
-                 'owner@demo.tessera.cm', 'Arrivée à partir de 14 h ; les clés sont chez le gardien.')
+                 'owner@demo.tessera.cm', 'Arrivée à partir de 14 h ; les clés sont chez le gardien.',
+                 (SELECT id FROM users WHERE email = 'admin@demo.tessera.cm'), 3000)
          ON CONFLICT (slug) DO NOTHING",
         Uuid::new_v4()
     )

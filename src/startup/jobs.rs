@@ -70,6 +70,9 @@ pub async fn run_once(state: &AppState, mailer: &outbox::Mailer) {
         Ok(n) => tracing::info!(subscriptions = n, "subscriptions lapsed"),
         Err(e) => tracing::error!(error = %e, "subscription lapse failed"),
     }
+    if let Err(e) = payments::accounts::purge_states(state).await {
+        tracing::warn!(error = %e, "could not purge old OAuth states");
+    }
     // The session table belongs to tower-sessions and is created at start-up, hence unchecked.
     if let Err(e) = sqlx::query("DELETE FROM tower_sessions.session WHERE expiry_date < now()")
         .execute(&state.pool)

@@ -32,7 +32,7 @@ use crate::{
         csrf,
         db::{connect, migrate, MigrateError},
         fulfil::Fulfilments,
-        health, lang, outbox, signing,
+        health, lang, outbox, sealed, signing,
         state::AppState,
         storage,
     },
@@ -50,6 +50,8 @@ pub enum StartError {
     Leptos(String),
     #[error("HTTP client: {0}")]
     Http(#[from] reqwest::Error),
+    #[error("token encryption: {0}")]
+    Sealer(#[from] sealed::SealerError),
     #[error("mailer: {0}")]
     Mailer(#[from] lettre::transport::smtp::Error),
     #[error("storage: {0}")]
@@ -66,6 +68,21 @@ pub fn leptos_options() -> Result<LeptosOptions, StartError> {
         opts.output_name = "tessera".into();
     }
     Ok(opts)
+}
+
+/// `GET /health/ready`: the database answers (else 503), and how far behind the provider
+/// poller is.
+async fn ready(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> (axum::http::StatusCode, axum::Json<serde_json::Value>) {
+    let (code, mut body) = health::ready(axum::extract::State(state.clone())).await;
+    if code.is_success() {
+        match features::payments::verification::server::health(&state).await {
+            Ok(p) => body.0["poller"] = serde_json::json!(p),
+            Err(_) => body.0["poller"] = serde_json::json!("unknown"),
+        }
+    }
+    (code, body)
 }
 
 /// Every feature's REST routes, under `/api`.
@@ -95,12 +112,14 @@ pub fn router(state: AppState) -> Router {
     let shell_opts = state.leptos_options.clone();
     Router::new()
         .route("/health/live", get(health::live))
-        .route("/health/ready", get(health::ready))
+        .route("/health/ready", get(ready))
         .route("/lang", post(lang::switch))
         .nest("/api", api_routes())
         .merge(features::payment_tickets::web::routes())
         .merge(features::orders::web::routes())
         .merge(features::payments::web::routes())
+        .merge(features::payments::providers::sumup_sandbox::routes())
+        .merge(features::orders::organiser::routes())
         .route(
             "/fn/{*fn_name}",
             post(move |req| {
@@ -167,8 +186,12 @@ pub async fn build_state(
             features::orders::fulfil::Order::new(config.clone(), signer.clone()),
         )
         .with(PaymentPurpose::Topup, features::payments::wallet::TopUp);
+    let sealer = sealed::Sealer::load(&pool, &config).await?;
+    // Providers' APIs answer where they are asked; a redirect is not followed (nor is one an
+    // OAuth token endpoint could use to send a code elsewhere).
     let http = reqwest::Client::builder()
         .timeout(std::time::Duration::from_secs(config.http_timeout_secs))
+        .redirect(reqwest::redirect::Policy::none())
         .build()?;
     Ok(AppState {
         leptos_options,
@@ -178,6 +201,7 @@ pub async fn build_state(
         signer,
         fulfil,
         http,
+        sealer,
     })
 }
 

@@ -28,6 +28,8 @@ pub async fn spawn_app(pool: PgPool) -> TestApp {
 }
 
 pub async fn spawn_with(pool: PgPool, adjust: impl FnOnce(&mut Config)) -> TestApp {
+    // The app's own log, shown with a failing test's output.
+    tessera::startup::init_tracing();
     migrate(&pool).await.expect("migrations apply");
     let dir = std::env::temp_dir().join(format!("tessera-test-{}", uuid::Uuid::new_v4()));
     let mut config = Config::for_tests("unused", dir.clone());

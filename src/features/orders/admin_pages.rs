@@ -117,7 +117,7 @@ pub fn AdminOrderPage() -> impl IntoView {
                 cancel.version().get(),
             )
         },
-        |(r, ..)| get_order(r, String::new()),
+        |(r, ..)| get_order(r, String::new(), String::new()),
     );
     let notifications = Resource::new(
         move || (reference(), paid.version().get(), cancel.version().get()),
@@ -291,6 +291,7 @@ pub fn AdminEventsPage() -> impl IntoView {
                                     <Field name="capacity" label="admin.event_capacity" kind="number" hint="admin.event_capacity_hint" value=v(|e| e.capacity.to_string()) state/>
                                     <Field name="price" label="admin.event_price" hint="admin.event_price_hint" value=price state/>
                                     <Field name="currency" label="admin.event_currency" required=false value=v(|e| e.currency.clone()) state/>
+                                    <Field name="deposit" label="admin.event_deposit" hint="admin.event_deposit_hint" required=false value=v(|e| e.deposit_input.clone()) state/>
                                     <Field name="max_per_order" label="admin.event_max" kind="number" required=false value=v(|e| e.max_per_order.to_string()) state/>
                                     <Field name="sales_start" label="admin.event_sales_start" kind="datetime-local" required=false value=v(|e| e.sales_start.map(local_input).unwrap_or_default()) state/>
                                     <Field name="sales_end" label="admin.event_sales_end" kind="datetime-local" required=false value=v(|e| e.sales_end.map(local_input).unwrap_or_default()) state/>

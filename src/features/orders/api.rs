@@ -119,9 +119,15 @@ pub async fn place_order(
     )
 }
 
-/// An order for its buyer (signed link, or signed in as its buyer) or an admin.
+/// An order for its buyer (signed link, or signed in as its buyer) or an admin. `card` is `1`
+/// when the buyer comes back from the card provider: the order then waits for the payment to
+/// be verified with the provider, which is checked every few seconds while they watch.
 #[server(prefix = "/fn", endpoint = "order")]
-pub async fn get_order(reference: String, sig: String) -> Result<OrderView, AppError> {
+pub async fn get_order(
+    reference: String,
+    sig: String,
+    #[server(default)] card: String,
+) -> Result<OrderView, AppError> {
     use crate::platform::{auth, respond};
     respond::reply(
         async {
@@ -139,7 +145,25 @@ pub async fn get_order(reference: String, sig: String) -> Result<OrderView, AppE
             if !allowed {
                 return Err(AppError::NotFound);
             }
-            view
+            let mut view = view?;
+            let awaiting = matches!(
+                view.status.as_str(),
+                "PAYMENT_PENDING" | "PENDING_VERIFICATION"
+            );
+            if awaiting {
+                let returned = card == "1" && signed;
+                if returned || view.status == "PENDING_VERIFICATION" {
+                    service::watch_card(&state, view.id, returned).await?;
+                }
+                view = super::queries::order(&state.pool, &state.config, &state.signer, &reference)
+                    .await?;
+                let open =
+                    crate::features::payments::checkout::open_for_order(&state, view.id).await?;
+                view.verifying = view.status == "PENDING_VERIFICATION" && open.is_some();
+                view.card_open = open.map(|(_, url)| url);
+                view.card_available = service::card_available(&state, view.id).await?;
+            }
+            Ok(view)
         }
         .await,
     )
@@ -431,6 +455,7 @@ pub async fn save_event(
     #[server(default)] owner_phone: String,
     #[server(default)] owner_email: String,
     #[server(default)] checkin_info: String,
+    #[server(default)] deposit: String,
 ) -> Result<String, AppError> {
     use crate::platform::{auth, respond};
     respond::reply(
@@ -456,6 +481,7 @@ pub async fn save_event(
                 owner_phone,
                 owner_email,
                 checkin_info,
+                deposit,
             };
             let slug = super::events::save(&state.pool, &admin, &form).await?;
             leptos_axum::redirect(&format!("/admin/events?saved={slug}"));

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::EventFields;
 use crate::{
-    domain::{parse_local_datetime, Currency, Email, EventKind, Money, PhoneNumber, Slug},
+    domain::{parse_local_datetime, Currency, Deposit, Email, EventKind, Money, PhoneNumber, Slug},
     error::{AppError, Echo},
     platform::{audit::audit, auth::AuthUser, respond},
 };
@@ -32,6 +32,7 @@ impl EventFields {
             ("owner_phone", &self.owner_phone),
             ("owner_email", &self.owner_email),
             ("checkin_info", &self.checkin_info),
+            ("deposit", &self.deposit),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v.clone()))
@@ -86,6 +87,7 @@ pub async fn save(pool: &PgPool, admin: &AuthUser, f: &EventFields) -> Result<St
         Currency::parse(&f.currency).map_err(|k| bad("currency", k))?
     };
     let price = Money::parse(&f.price, currency).map_err(|k| bad("price", k))?;
+    let deposit = Deposit::parse(&f.deposit, currency).map_err(|k| bad("deposit", k))?;
     let capacity = count(&f.capacity, 0, 1_000_000).map_err(|k| bad("capacity", k))?;
     let max_per_order = count(&f.max_per_order, 10, 1000).map_err(|k| bad("max_per_order", k))?;
     let starts_at = optional_time(&f.starts_at).map_err(|k| bad("starts_at", k))?;
@@ -139,9 +141,9 @@ pub async fn save(pool: &PgPool, admin: &AuthUser, f: &EventFields) -> Result<St
             sqlx::query_scalar!(
                 "INSERT INTO events (id, slug, kind, title, description, venue, starts_at, ends_at, capacity, price,
                                      currency, max_per_order, sales_start, sales_end, owner_name, owner_phone,
-                                     owner_email, checkin_info, organiser_id)
+                                     owner_email, checkin_info, organiser_id, deposit_bps, deposit_amount)
                  VALUES ($1, $2, $3, $4, $5, $6, $7::text::timestamptz, $8::text::timestamptz, $9, $10, $11, $12,
-                         $13::text::timestamptz, $14::text::timestamptz, $15, $16, $17, $18, $19)
+                         $13::text::timestamptz, $14::text::timestamptz, $15, $16, $17, $18, $19, $20, $21)
                  RETURNING id",
                 new_id,
                 slug.as_str(),
@@ -161,7 +163,9 @@ pub async fn save(pool: &PgPool, admin: &AuthUser, f: &EventFields) -> Result<St
                 owner_phone,
                 owner_email,
                 f.checkin_info.trim(),
-                admin.id
+                admin.id,
+                deposit.bps,
+                deposit.amount
             )
             .fetch_one(&mut *tx)
             .await
@@ -174,7 +178,8 @@ pub async fn save(pool: &PgPool, admin: &AuthUser, f: &EventFields) -> Result<St
                         starts_at = $7::text::timestamptz, ends_at = $8::text::timestamptz, capacity = $9,
                         price = $10, currency = $11, max_per_order = $12,
                         sales_start = $13::text::timestamptz, sales_end = $14::text::timestamptz, owner_name = $15, owner_phone = $16,
-                        owner_email = $17, checkin_info = $18, updated_at = now()
+                        owner_email = $17, checkin_info = $18, deposit_bps = $19, deposit_amount = $20,
+                        updated_at = now()
                  WHERE id = $1 AND sold <= $9 RETURNING id",
                 id,
                 slug.as_str(),
@@ -193,7 +198,9 @@ pub async fn save(pool: &PgPool, admin: &AuthUser, f: &EventFields) -> Result<St
                 owner_name,
                 owner_phone,
                 owner_email,
-                f.checkin_info.trim()
+                f.checkin_info.trim(),
+                deposit.bps,
+                deposit.amount
             )
             .fetch_optional(&mut *tx)
             .await

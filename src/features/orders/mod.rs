@@ -13,6 +13,7 @@ pub mod etickets;
 pub mod events;
 #[cfg(feature = "ssr")]
 pub mod fulfil;
+pub mod organiser;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod queries;
@@ -69,6 +70,9 @@ pub struct EventView {
     pub owner_phone: String,
     pub owner_email: String,
     pub published: bool,
+    /// The advance asked to book (`30%`, or an amount), as shown and as typed.
+    pub deposit: Option<String>,
+    pub deposit_input: String,
 }
 
 /// One line of an order's history.
@@ -131,6 +135,18 @@ pub struct OrderView {
     pub tickets: Vec<TicketLink>,
     /// `?sig=…` for links back to the buyer's page.
     pub sig: String,
+    /// What paying now costs: the deposit a listing asks for, else what is left.
+    pub due_now: String,
+    /// The advance a listing asks for, when it does.
+    pub deposit: Option<String>,
+    /// What is left to pay on arrival once the deposit is paid.
+    pub balance_due: Option<String>,
+    /// Cards are taken for this order (the organiser's SumUp account, or the configured provider).
+    pub card_available: bool,
+    /// The open card checkout to go back to (never a second one).
+    pub card_open: Option<String>,
+    /// Back from the provider: the payment is being verified with it.
+    pub verifying: bool,
 }
 
 /// What a guest's e-ticket page shows.
@@ -303,4 +319,5 @@ pub struct EventFields {
     pub owner_phone: String,
     pub owner_email: String,
     pub checkin_info: String,
+    pub deposit: String,
 }

@@ -99,6 +99,7 @@ pub fn EventPage() -> impl IntoView {
                                     <dt>{tr(if stay { "events.address" } else { "events.venue" })}</dt><dd>{e.venue.clone()}</dd>
                                     {(!dates.is_empty()).then(|| view! { <dt>{tr("events.when")}</dt><dd>{dates.clone()}</dd> })}
                                     <dt>{tr("events.price")}</dt><dd>{e.price_display.clone()} " " {tr(unit)}</dd>
+                                    {e.deposit.clone().map(|d| view! { <dt>{tr("events.deposit")}</dt><dd>{d} " " <span class="muted">{tr("events.deposit_rest")}</span></dd> })}
                                     {(!stay).then(|| view! { <dt>{tr("events.left")}</dt><dd>{e.left} " / " {e.capacity}</dd> })}
                                 </dl>
                                 <p class="description">{e.description.clone()}</p>
@@ -145,14 +146,37 @@ pub fn OrderPage() -> impl IntoView {
             (
                 params.read().get("reference").unwrap_or_default(),
                 query.read().get("sig").unwrap_or_default(),
+                query.read().get("card").unwrap_or_default(),
             )
         },
-        |(r, s)| get_order(r, s),
+        |(r, s, c)| get_order(r, s, c),
     );
+    // While the payment is verified, the page asks again every few seconds (without
+    // JavaScript, the page refreshes itself instead).
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::leptos_dom::helpers::set_interval_with_handle;
+        let verifying = move || {
+            order
+                .get_untracked()
+                .and_then(|r| r.ok())
+                .is_some_and(|o| o.verifying)
+        };
+        if let Ok(h) = set_interval_with_handle(
+            move || {
+                if verifying() {
+                    order.refetch();
+                }
+            },
+            std::time::Duration::from_secs(3),
+        ) {
+            on_cleanup(move || h.clear());
+        }
+    }
     let proof_sent = Signal::derive(move || query.read().get("proof").is_some());
     let card_failed = Signal::derive(move || query.read().get("card").is_some_and(|c| c == "0"));
     view! {
-        <Suspense fallback=|| view! { <p>{tr("page.loading")}</p> }>
+        <Transition fallback=|| view! { <p>{tr("page.loading")}</p> }>
             {move || Suspend::new(async move {
                 match order.await {
                     Ok(o) => view! {
@@ -164,7 +188,8 @@ pub fn OrderPage() -> impl IntoView {
                             <p class="muted">{tr(&format!("order.explain.{}", o.status))}</p>
                             <OrderFacts order=o.clone()/>
                         </section>
-                        {matches!(o.status.as_str(), "PAYMENT_PENDING" | "PENDING_VERIFICATION").then(|| view! {
+                        {o.verifying.then(|| view! { <Processing/> })}
+                        {(matches!(o.status.as_str(), "PAYMENT_PENDING" | "PENDING_VERIFICATION") && !o.verifying).then(|| view! {
                             <PayByCard order=o.clone()/>
                             <PayByProof order=o.clone()/>
                         })}
@@ -174,7 +199,20 @@ pub fn OrderPage() -> impl IntoView {
                     Err(e) => view! { <LoadError error=e/> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
+    }
+}
+
+/// "Processing your payment…": the card payment is being verified with the provider.
+#[component]
+fn Processing() -> impl IntoView {
+    view! {
+        <section class="card processing" id="processing" role="status" aria-live="polite">
+            <noscript><meta http-equiv="refresh" content="5"/></noscript>
+            <h2><span class="spinner" aria-hidden="true"></span> {tr("order.processing_title")}</h2>
+            <p>{tr("order.processing_text")}</p>
+            <p class="muted">{tr("order.processing_refresh")}</p>
+        </section>
     }
 }
 
@@ -203,35 +241,34 @@ pub fn OrderFacts(order: OrderView) -> impl IntoView {
     }
 }
 
-/// Card payment through the configured gateway (shown only when one is).
+/// Card payment through the organiser's SumUp account or the configured provider (shown only
+/// when one takes cards). An open checkout is offered again, never a second one.
 #[component]
 fn PayByCard(order: OrderView) -> impl IntoView {
     use super::api::OrderCardCheckout;
-    use crate::features::payments::api::card_enabled;
-    let enabled = Resource::new(|| (), |_| card_enabled());
     let action = ServerAction::<OrderCardCheckout>::new();
     let state = crate::ui::form_state(action);
-    view! {
-        <Suspense fallback=|| ()>
-            {move || {
-                let order = order.clone();
-                Suspend::new(async move {
-                    enabled.await.unwrap_or(false).then(|| view! {
-                        <section class="card" id="pay-card">
-                            <h2>{tr("order.pay_card_title")}</h2>
-                            <p>{tr("order.pay_card_intro")} " " <strong>{order.total.clone()}</strong></p>
-                            <crate::ui::FormMessage state/>
-                            <ActionForm action=action>
-                                <input type="hidden" name="reference" value=order.reference.clone()/>
-                                <input type="hidden" name="sig" value=order.sig.clone()/>
-                                <button type="submit" disabled=move || action.pending().get()>{tr("order.pay_card")}</button>
-                            </ActionForm>
-                        </section>
-                    })
-                })
+    order.card_available.then(|| view! {
+        <section class="card" id="pay-card">
+            <h2>{tr("order.pay_card_title")}</h2>
+            <p>{tr("order.pay_card_intro")} " " <strong>{order.due_now.clone()}</strong></p>
+            {order.balance_due.clone().map(|b| view! { <p class="muted">{tr("order.balance_on_arrival")} " " {b}</p> })}
+            {match order.card_open.clone() {
+                Some(url) => view! {
+                    <p class="alert" role="status">{tr("order.card_open")}</p>
+                    <a class="button" rel="external" href=url>{tr("order.card_continue")}</a>
+                }.into_any(),
+                None => view! {
+                    <crate::ui::FormMessage state/>
+                    <ActionForm action=action>
+                        <input type="hidden" name="reference" value=order.reference.clone()/>
+                        <input type="hidden" name="sig" value=order.sig.clone()/>
+                        <button type="submit" disabled=move || action.pending().get()>{tr("order.pay_card")}</button>
+                    </ActionForm>
+                }.into_any(),
             }}
-        </Suspense>
-    }
+        </section>
+    })
 }
 
 /// The buyer's mobile-money proof: a plain multipart form (works without JavaScript); a refusal
@@ -259,7 +296,7 @@ fn PayByProof(order: OrderView) -> impl IntoView {
     view! {
         <section class="card" id="pay">
             <h2>{tr("order.pay_title")}</h2>
-            <p>{tr("order.pay_intro")} " " <strong>{order.total.clone()}</strong></p>
+            <p>{tr("order.pay_intro")} " " <strong>{order.due_now.clone()}</strong></p>
             {order.has_proof.then(|| view! { <p class="alert alert-ok" role="status">{tr("order.proof_received")}</p> })}
             <p class="alert alert-error" role="alert" hidden=move || error().is_none() && client_error.get().is_none()>
                 {move || client_error.get().or_else(error)}

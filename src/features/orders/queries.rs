@@ -9,7 +9,7 @@ use super::{
     DoorCount, EventView, OrderEventView, OrderRow, OrderView, TicketLink,
 };
 use crate::{
-    domain::{sales_check, Currency, Money},
+    domain::{sales_check, Currency, Deposit, Money},
     error::AppError,
     platform::{config::Config, db::like_pattern, respond, signing::Signer},
 };
@@ -28,7 +28,7 @@ pub async fn events(
         r#"SELECT id, slug, kind, title, description, venue, starts_at AS "starts_at: DateTime<Utc>",
                   ends_at AS "ends_at: DateTime<Utc>", capacity, sold, max_per_order, price, currency,
                   sales_start AS "sales_start: DateTime<Utc>", sales_end AS "sales_end: DateTime<Utc>",
-                  checkin_info, owner_name, owner_phone, owner_email, published
+                  checkin_info, owner_name, owner_phone, owner_email, published, deposit_bps, deposit_amount
            FROM events
            WHERE ($1 OR (published AND (kind = 'STAY' OR ends_at > now())))
              AND ($2::text IS NULL OR slug = $2)
@@ -56,9 +56,22 @@ pub async fn events(
                 })
                 .or_else(|| (left <= 0).then_some("error.sold_out"))
                 .map(str::to_string);
+            let currency = Currency::parse(&r.currency).unwrap_or(Currency::XAF);
+            let deposit = Deposit {
+                bps: r.deposit_bps,
+                amount: r.deposit_amount,
+            };
             EventView {
                 id: r.id,
                 slug: r.slug,
+                deposit: (deposit != Deposit::default()).then(|| {
+                    if deposit.bps > 0 {
+                        deposit.input(currency)
+                    } else {
+                        money(deposit.amount, &r.currency)
+                    }
+                }),
+                deposit_input: deposit.input(currency),
                 price_display: money(r.price, &r.currency),
                 kind: r.kind,
                 title: r.title,
@@ -97,7 +110,7 @@ pub async fn order(
                   o.buyer_phone, o.created_at AS "created_at: DateTime<Utc>", o.payment_method, o.phone_number,
                   o.transaction_id, o.proof_key IS NOT NULL AS "has_proof!", o.proof_content_type, o.paid_via,
                   rc.code AS "referral_code?", o.commission_status, o.referrer_commission, o.refund_status,
-                  o.refund_amount, o.refund_id, o.cancel_reason
+                  o.refund_amount, o.refund_id, o.cancel_reason, o.deposit
            FROM orders o JOIN events e ON e.id = o.event_id
            LEFT JOIN referral_codes rc ON rc.id = o.referral_code_id
            WHERE o.reference = $1"#,
@@ -176,6 +189,20 @@ pub async fn order(
         cancel_reason: r.cancel_reason,
         history,
         tickets,
+        due_now: money(
+            if r.deposit > 0 && r.amount_paid == 0 {
+                r.deposit
+            } else {
+                r.total - r.amount_paid
+            },
+            c,
+        ),
+        deposit: (r.deposit > 0).then(|| money(r.deposit, c)),
+        balance_due: (r.deposit > 0 && r.total > r.amount_paid.max(r.deposit))
+            .then(|| money(r.total - r.amount_paid.max(r.deposit), c)),
+        card_available: false,
+        card_open: None,
+        verifying: false,
         currency: r.currency,
     })
 }

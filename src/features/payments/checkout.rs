@@ -49,7 +49,6 @@ pub async fn open_for_order(
     Ok(sqlx::query!(
         r#"SELECT id, checkout_url AS "url!" FROM payments
            WHERE order_id = $1 AND status = 'PROCESSING' AND checkout_url IS NOT NULL
-             AND (expires_at IS NULL OR expires_at > now())
            ORDER BY created_at DESC LIMIT 1"#,
         order_id
     )

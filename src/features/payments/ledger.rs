@@ -96,7 +96,12 @@ pub async fn open(tx: &mut Tx<'_>, p: &NewPayment<'_>) -> Result<(Uuid, String),
     )
     .execute(&mut **tx)
     .await
-    .map_err(respond::internal)?;
+    .map_err(|e| match &e {
+        sqlx::Error::Database(d) if d.constraint() == Some("payments_one_open_checkout") => {
+            AppError::form("error.checkout_open", vec![], 409)
+        }
+        _ => respond::internal(e),
+    })?;
     audit(tx, p.user_id, "payment.created", "payment", id).await?;
     Ok((id, reference))
 }

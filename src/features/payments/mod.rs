@@ -6,6 +6,8 @@
 //! What the money buys is not known here: a `Fulfil` registered for the payment's purpose
 //! (`platform::fulfil`) delivers it inside the settling transaction.
 
+#[cfg(feature = "ssr")]
+pub mod accounts;
 pub mod admin_pages;
 pub mod api;
 #[cfg(feature = "ssr")]
@@ -27,6 +29,7 @@ pub mod refunds;
 pub mod rest;
 #[cfg(feature = "ssr")]
 pub mod settle;
+pub mod verification;
 #[cfg(feature = "ssr")]
 pub mod wallet;
 #[cfg(feature = "ssr")]

@@ -35,6 +35,21 @@ pub fn routes() -> Router<AppState> {
         .route("/payments/user/{user_id}", get(for_user))
         .route("/payments/{id}/confirm", post(confirm))
         .route("/payments/{id}", get(one).patch(update).delete(remove))
+        .route("/monitoring/poller", get(poller_health))
+}
+
+/// `GET /api/monitoring/poller` (admins): the provider poller's health and lag.
+async fn poller_health(
+    State(state): State<AppState>,
+    BearerUser(user): BearerUser,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let lang = request_lang(&headers);
+    require_admin(&user, lang)?;
+    let h = super::verification::server::health(&state)
+        .await
+        .map_err(fail(lang))?;
+    Ok(ok("OK", json!(h)))
 }
 
 fn fail(lang: Lang) -> impl Fn(AppError) -> ApiError {

@@ -26,7 +26,9 @@ use crate::{
 
 /// Routes under `/api` (the seed's `/payments…` paths).
 pub fn api_routes() -> Router<AppState> {
-    Router::new().route("/payments/stripe/webhook", post(stripe_webhook))
+    Router::new()
+        .route("/payments/stripe/webhook", post(stripe_webhook))
+        .route("/payments/sumup/webhook", post(sumup_webhook))
 }
 
 /// Browser-facing routes.
@@ -109,6 +111,40 @@ async fn stripe_webhook(
             "amount or currency does not match; flagged for review",
         ),
         Err(SettleError::Internal(_)) => {
+            refuse(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+        }
+    }
+}
+
+/// `POST /api/payments/sumup/webhook`: SumUp's `CHECKOUT_STATUS_CHANGED`, unsigned, so only a
+/// hint: the checkout is read back from SumUp (with the organiser's token) and settled through
+/// the same path as the poller's check, which it may race safely.
+#[tracing::instrument(skip_all)]
+async fn sumup_webhook(State(state): State<AppState>, body: Bytes) -> Response {
+    let Ok(event) = serde_json::from_slice::<serde_json::Value>(&body) else {
+        return refuse(StatusCode::BAD_REQUEST, "body is not JSON");
+    };
+    let Some(checkout) = super::providers::sumup::webhook_checkout_id(&event) else {
+        return Json(json!({ "received": true, "ignored": true })).into_response();
+    };
+    let payment = sqlx::query_scalar!(
+        "SELECT id FROM payments WHERE provider = 'sumup' AND provider_ref = $1",
+        checkout
+    )
+    .fetch_optional(&state.pool)
+    .await;
+    match payment {
+        Ok(Some(id)) => {
+            match super::poller::run(&state, super::poller::Scope::Payment(id), Some(1)).await {
+                Ok(report) => {
+                    Json(json!({ "received": true, "checked": report.lines.len() })).into_response()
+                }
+                Err(_) => refuse(StatusCode::INTERNAL_SERVER_ERROR, "internal error"),
+            }
+        }
+        Ok(None) => refuse(StatusCode::NOT_FOUND, "unknown checkout"),
+        Err(e) => {
+            tracing::error!(error = %e, "sumup webhook");
             refuse(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
         }
     }

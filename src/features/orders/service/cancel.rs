@@ -129,7 +129,7 @@ pub async fn lapse(
                 config,
                 order_id,
                 "FAILED",
-                &["PENDING_VERIFICATION"],
+                &["PENDING_VERIFICATION", "REQUIRES_MANUAL_REVIEW"],
                 reason,
                 None,
             )

@@ -35,7 +35,7 @@ pub(super) async fn ask_owner(
 ) -> Result<(), AppError> {
     let o = sqlx::query!(
         r#"SELECT o.reference, o.buyer_name, o.buyer_phone, o.quantity, o.check_in AS "check_in!", o.check_out AS "check_out!",
-                  o.total, o.currency, e.title, e.owner_name, e.owner_email, e.owner_phone
+                  o.total, o.amount_paid, o.currency, e.title, e.owner_name, e.owner_email, e.owner_phone
            FROM orders o JOIN events e ON e.id = o.event_id WHERE o.id = $1"#,
         order_id
     )
@@ -77,6 +77,10 @@ pub(super) async fn ask_owner(
         Money::new(o.total, currency).display(),
         config.owner_link_minutes.to_string(),
     );
+    let (paid, balance) = (
+        Money::new(o.amount_paid, currency).display(),
+        Money::new(o.total - o.amount_paid, currency).display(),
+    );
     let args = [
         ("owner", o.owner_name.as_str()),
         ("reference", o.reference.as_str()),
@@ -87,6 +91,8 @@ pub(super) async fn ask_owner(
         ("check_in", check_in.as_str()),
         ("check_out", check_out.as_str()),
         ("total", total.as_str()),
+        ("paid", paid.as_str()),
+        ("balance", balance.as_str()),
         ("confirm", links[0].as_str()),
         ("cancel", links[1].as_str()),
         ("minutes", minutes.as_str()),

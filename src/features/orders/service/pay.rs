@@ -16,14 +16,15 @@ use crate::{
     features::{
         orders::etickets,
         payments::{
+            accounts,
             checkout::{self, Options, Return},
             ledger::{self, NewPayment, Payer},
-            providers,
+            poller, providers,
             settle::Source,
         },
     },
     platform::{
-        audit::audit, auth::AuthUser, config::Config, db::Tx, fulfil::PaymentFacts, outbox,
+        alerts, audit::audit, auth::AuthUser, config::Config, db::Tx, fulfil::PaymentFacts, outbox,
         respond, signing::Signer, state::AppState, storage::Storage, uploads::CheckedProof,
         whatsapp,
     },
@@ -124,6 +125,7 @@ struct Payable {
     language: String,
     title: String,
     expires_at: DateTime<Utc>,
+    organiser_id: Option<Uuid>,
 }
 
 impl Payable {
@@ -172,9 +174,10 @@ impl Payable {
 async fn payable(tx: &mut Tx<'_>, config: &Config, reference: &str) -> Result<Payable, AppError> {
     sqlx::query_as!(
         Payable,
-        r#"SELECT o.id, o.reference, o.status, o.total - o.amount_paid AS "due!", o.currency,
-                  o.proof_key IS NOT NULL AS "has_proof!", o.payment_method, o.buyer_name, o.buyer_email,
-                  o.language, e.title,
+        r#"SELECT o.id, o.reference, o.status,
+                  CASE WHEN o.deposit > 0 AND o.amount_paid = 0 THEN o.deposit ELSE o.total - o.amount_paid END AS "due!",
+                  o.currency, o.proof_key IS NOT NULL AS "has_proof!", o.payment_method, o.buyer_name, o.buyer_email,
+                  o.language, e.title, e.organiser_id,
                   o.created_at + make_interval(mins => $2) AS "expires_at!: DateTime<Utc>"
            FROM orders o JOIN events e ON e.id = o.event_id WHERE o.reference = $1 FOR UPDATE OF o"#,
         reference,
@@ -236,6 +239,55 @@ pub async fn mark_paid(
     Ok(match after.status.as_str() {
         "TICKETS_ISSUED" => Paid::TicketsIssued(after.tickets as usize, None),
         _ => Paid::AwaitingOwner,
+    })
+}
+
+/// The buyer is back from the provider's checkout (or still on the order's page while its
+/// card payment is checked): the order waits for verification — never paid on the strength of
+/// a redirect — and its payment is checked every few seconds while they wait.
+pub async fn watch_card(
+    state: &AppState,
+    order_id: Uuid,
+    returned: bool,
+) -> Result<bool, AppError> {
+    let Some((payment_id, _)) = checkout::open_for_order(state, order_id).await? else {
+        return Ok(false);
+    };
+    if returned {
+        let mut tx = state.pool.begin().await.map_err(respond::internal)?;
+        let moved = sqlx::query!(
+            "UPDATE orders SET status = 'PENDING_VERIFICATION', updated_at = now()
+             WHERE id = $1 AND status = 'PAYMENT_PENDING'",
+            order_id
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(respond::internal)?;
+        if moved.rows_affected() > 0 {
+            order_event(&mut tx, order_id, None, "PENDING_VERIFICATION", "").await?;
+        }
+        tx.commit().await.map_err(respond::internal)?;
+    }
+    poller::watch(state, payment_id).await?;
+    Ok(true)
+}
+
+/// Whether cards are taken for this order: its organiser's SumUp account works, or a provider
+/// is configured.
+pub async fn card_available(state: &AppState, order_id: Uuid) -> Result<bool, AppError> {
+    if providers::default_card(&state.config).is_some() {
+        return Ok(true);
+    }
+    let organiser = sqlx::query_scalar!(
+        "SELECT e.organiser_id FROM orders o JOIN events e ON e.id = o.event_id WHERE o.id = $1",
+        order_id
+    )
+    .fetch_one(&state.pool)
+    .await
+    .map_err(respond::internal)?;
+    Ok(match organiser {
+        Some(owner) => accounts::usable(state, owner).await?.is_some(),
+        None => false,
     })
 }
 
@@ -311,15 +363,6 @@ pub async fn card_checkout(
 ) -> Result<String, AppError> {
     let reference = parse_order_reference(reference).ok_or(AppError::NotFound)?;
     check_signature(&state.signer, &reference, sig)?;
-    // One checkout at a time per order: concurrent presses wait here, then find the first.
-    let mut guard = state.pool.begin().await.map_err(respond::internal)?;
-    sqlx::query!(
-        "SELECT pg_advisory_xact_lock(hashtext($1))",
-        format!("checkout:{reference}")
-    )
-    .execute(&mut *guard)
-    .await
-    .map_err(respond::internal)?;
     let o = {
         let mut tx = state.pool.begin().await.map_err(respond::internal)?;
         let o = payable(&mut tx, &state.config, &reference).await?;
@@ -336,15 +379,37 @@ pub async fn card_checkout(
     if let Some((_, url)) = checkout::open_for_order(state, o.id).await? {
         return Ok(url);
     }
-    let provider = providers::default_card(&state.config)
-        .ok_or_else(|| AppError::form("error.card_unavailable", vec![], 409))?;
+    // The organiser's own SumUp account while it works, else the configured provider.
+    let account = match o.organiser_id {
+        Some(owner) => accounts::usable(state, owner).await?,
+        None => None,
+    };
+    let provider = match account {
+        Some(_) => providers::by_name("sumup"),
+        None => providers::default_card(&state.config),
+    }
+    .ok_or_else(|| AppError::form("error.card_unavailable", vec![], 409))?;
+    // SumUp refuses a second checkout under one reference: later attempts are numbered.
+    let attempts = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!" FROM payments WHERE order_id = $1 AND provider = $2"#,
+        o.id,
+        provider.name()
+    )
+    .fetch_one(&state.pool)
+    .await
+    .map_err(respond::internal)?;
+    let checkout_reference = if attempts == 0 {
+        reference.clone()
+    } else {
+        format!("{reference}-{}", attempts + 1)
+    };
     let description = o.description();
     let page = format!("/orders/{reference}?sig={sig}");
     let phone = sqlx::query_scalar!("SELECT buyer_phone FROM orders WHERE id = $1", o.id)
         .fetch_one(&state.pool)
         .await
         .map_err(respond::internal)?;
-    let (_, _, url) = checkout::start(
+    let started = checkout::start(
         state,
         provider,
         o.payment("CARD", provider.name(), &description),
@@ -357,13 +422,26 @@ pub async fn card_checkout(
             phone: &phone,
             client_ip,
             expires_at: Some(o.expires_at),
-            account: None,
-            checkout_reference: Some(&reference),
+            account,
+            checkout_reference: Some(&checkout_reference),
         },
     )
-    .await?;
-    guard.commit().await.map_err(respond::internal)?;
-    Ok(url)
+    .await;
+    match started {
+        Ok((_, _, url)) => Ok(url),
+        // Another press is opening the order's checkout right now: wait for it (the database
+        // allows one open checkout per order) and send this browser there too.
+        Err(AppError::Invalid { key, .. }) if key == "error.checkout_open" => {
+            for _ in 0..50 {
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                if let Some((_, url)) = checkout::open_for_order(state, o.id).await? {
+                    return Ok(url);
+                }
+            }
+            Err(AppError::form("error.checkout_open", vec![], 409))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Issues one e-ticket per place (one per booking for a stay) and e-mails them (the links in
@@ -381,7 +459,8 @@ pub async fn issue_tickets(
                 commission_status = CASE WHEN commission_status = 'PENDING' THEN 'CONFIRMED' ELSE commission_status END
            FROM events e
            WHERE o.id = $1 AND e.id = o.event_id AND o.status = ANY($2)
-           RETURNING o.reference, o.quantity, o.buyer_name, o.buyer_email, o.buyer_phone, o.language, e.kind, e.title"#,
+           RETURNING o.reference, o.quantity, o.buyer_name, o.buyer_email, o.buyer_phone, o.language, e.kind, e.title,
+                     e.owner_name, e.owner_email"#,
         order_id,
         &sources as &[&str],
     )
@@ -449,5 +528,32 @@ pub async fn issue_tickets(
     )
     .await
     .map_err(respond::internal)?;
+    if order.kind == "STAY" {
+        // Seed 003: the owner and the admins hear that the guest has their e-ticket.
+        let args = [
+            ("owner", order.owner_name.as_str()),
+            ("reference", order.reference.as_str()),
+            ("title", order.title.as_str()),
+            ("guest", order.buyer_name.as_str()),
+        ];
+        let owner_mail =
+            outbox::enqueue_template(tx, "tickets_sent", &order.owner_email, Lang::Fr, &args)
+                .await
+                .map_err(respond::internal)?;
+        outbox::link_order(tx, owner_mail, order_id)
+            .await
+            .map_err(respond::internal)?;
+        alerts::raise(
+            tx,
+            config,
+            alerts::Alert {
+                kind: "tickets_sent_admin",
+                subject: order_id,
+                critical: false,
+                args: &args,
+            },
+        )
+        .await?;
+    }
     Ok((count as usize, Some(mail)))
 }

@@ -8,8 +8,8 @@ use uuid::Uuid;
 use super::{order_event, order_link, order_signature};
 use crate::{
     domain::{
-        sales_check, share, Currency, Email, EventKind, Lang, Money, OrderStatus, PersonName,
-        PhoneNumber, Quantity, StayDates,
+        sales_check, share, Currency, Deposit, Email, EventKind, Lang, Money, OrderStatus,
+        PersonName, PhoneNumber, Quantity, StayDates,
     },
     error::{AppError, Echo},
     features::orders::OrderFields,
@@ -47,7 +47,8 @@ pub async fn place_order(
     let echo = form.echo();
     let bad = |field: &str, key: &str| AppError::field(field, key, echo.clone());
     let event = sqlx::query!(
-        r#"SELECT id, kind, title, price, currency, capacity, max_per_order, starts_at AS "starts_at: DateTime<Utc>",
+        r#"SELECT id, kind, title, price, currency, capacity, max_per_order, deposit_bps, deposit_amount,
+                  starts_at AS "starts_at: DateTime<Utc>",
                   sales_start AS "sales_start: DateTime<Utc>", sales_end AS "sales_end: DateTime<Utc>"
            FROM events WHERE slug = $1 AND published"#,
         form.slug
@@ -121,6 +122,11 @@ pub async fn place_order(
         None => (0, 0, 0),
     };
     let total = subtotal - discount;
+    let deposit = Deposit {
+        bps: event.deposit_bps,
+        amount: event.deposit_amount,
+    }
+    .of(total);
 
     let mut tx = pool.begin().await.map_err(respond::internal)?;
     match kind {
@@ -194,8 +200,8 @@ pub async fn place_order(
     sqlx::query!(
         "INSERT INTO orders (id, reference, event_id, buyer_id, buyer_name, buyer_email, buyer_phone, language,
                              quantity, check_in, check_out, nights, unit_price, subtotal, discount, total,
-                             currency, referral_code_id, referrer_commission, admin_commission)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::date, $11::text::date, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
+                             currency, referral_code_id, referrer_commission, admin_commission, deposit)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::date, $11::text::date, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)",
         id,
         reference,
         event.id,
@@ -216,6 +222,7 @@ pub async fn place_order(
         referral.as_ref().map(|r| r.id),
         referrer_commission,
         admin_commission,
+        deposit,
     )
     .execute(&mut *tx)
     .await

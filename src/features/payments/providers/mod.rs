@@ -6,6 +6,8 @@
 pub mod paytr;
 pub mod sandbox;
 pub mod stripe;
+pub mod sumup;
+pub mod sumup_sandbox;
 
 use uuid::Uuid;
 
@@ -146,6 +148,7 @@ pub fn by_name(name: &str) -> Option<&'static dyn Provider> {
         "sandbox" => Some(&sandbox::Sandbox),
         "stripe" => Some(&stripe::Stripe),
         "paytr" => Some(&paytr::Paytr),
+        "sumup" => Some(&sumup::SumUp),
         _ => None,
     }
 }

@@ -96,9 +96,19 @@ fn api_routes() -> Router<AppState> {
         .merge(features::payments::rest::routes())
 }
 
+/// The app's page routes, listed once per process. Listing renders the app with resource
+/// loading suppressed process-wide (leptos_server's `SuppressResourceLoad`); a second listing
+/// while another router already serves pages (tests start one app each, side by side) would
+/// leave a page whose resource started in that window waiting forever (leptos issue #4773).
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole HTTP application: pages, server functions, REST, health, and the layers around them.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let session_layer = SessionManagerLayer::new(PostgresStore::new(state.pool.clone()))
         .with_name("tessera_session")
         .with_http_only(true)

@@ -1,4 +1,6 @@
-import { expect, Page } from "@playwright/test";
+import { expect, Browser, Page } from "@playwright/test";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { deflateSync } from "node:zlib";
 
 // A real 2×2 PNG made here, so the test needs no fixture file.
@@ -54,4 +56,71 @@ export async function register(page: Page, email: string) {
   await page.getByLabel("Family name").fill("Famille Ndiaye");
   await page.getByRole("button", { name: "Create my account" }).click();
   await expect(page).toHaveURL(/\/family/);
+}
+
+/// A new browser context signed in as `email`, with JavaScript on or off.
+export async function asUser(browser: Browser, email: string, password: string, javaScriptEnabled: boolean) {
+  const context = await browser.newContext({ javaScriptEnabled });
+  const page = await context.newPage();
+  await login(page, email, password);
+  return page;
+}
+
+function decodePart(headers: string, body: string): string {
+  if (/Content-Transfer-Encoding: base64/i.test(headers)) {
+    return Buffer.from(body.replace(/\s+/g, ""), "base64").toString("utf8");
+  }
+  if (/Content-Transfer-Encoding: quoted-printable/i.test(headers)) {
+    const bytes = body
+      .replace(/=\r?\n/g, "")
+      .replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+    return Buffer.from(bytes, "latin1").toString("utf8");
+  }
+  return body;
+}
+
+/// An e-mail's headers and its text, each part decoded; attachments by name.
+function decodeMail(raw: string): string {
+  const split = raw.indexOf("\r\n\r\n");
+  const head = raw.slice(0, split);
+  const body = raw.slice(split + 4);
+  const boundary = head.match(/boundary="?([^";\r\n]+)"?/i);
+  if (!boundary) return head + "\n" + decodePart(head, body);
+  const texts = body
+    .split(`--${boundary[1]}`)
+    .map((part) => {
+      const at = part.indexOf("\r\n\r\n");
+      if (at < 0) return "";
+      const headers = part.slice(0, at);
+      if (/Content-Type: text\/plain/i.test(headers)) return decodePart(headers, part.slice(at + 4));
+      const name = headers.match(/filename="?([^";\r\n]+)"?/i);
+      return name ? `[attachment: ${name[1]}]` : "";
+    })
+    .join("\n");
+  return head + "\n" + texts;
+}
+
+/// The text of every e-mail the app wrote to its mail folder, decoded, oldest first.
+export function mails(): string[] {
+  const dir = process.env.MAIL_DIR;
+  if (!dir) throw new Error("MAIL_DIR is not set");
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith(".eml"));
+  } catch {
+    return [];
+  }
+  return names
+    .map((n) => join(dir, n))
+    .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs)
+    .map((path) => decodeMail(readFileSync(path, "utf8")));
+}
+
+export async function mailContaining(text: string, also: string): Promise<string> {
+  for (let i = 0; i < 40; i++) {
+    const found = mails().find((m) => m.includes(text) && m.includes(also));
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`no e-mail with ${text} and ${also}`);
 }

@@ -1,54 +1,5 @@
-import { test, expect, Browser } from "@playwright/test";
-import { login, png } from "./helpers";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
-
-async function asUser(browser: Browser, email: string, password: string, javaScriptEnabled: boolean) {
-  const context = await browser.newContext({ javaScriptEnabled });
-  const page = await context.newPage();
-  await login(page, email, password);
-  return page;
-}
-
-/// The text of every e-mail the app wrote to its mail folder, decoded.
-function mails(): string[] {
-  const dir = process.env.MAIL_DIR;
-  if (!dir) throw new Error("MAIL_DIR is not set");
-  let names: string[] = [];
-  try {
-    names = readdirSync(dir).filter((n) => n.endsWith(".eml"));
-  } catch {
-    return [];
-  }
-  return names
-    .map((n) => join(dir, n))
-    .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs)
-    .map((path) => {
-      const raw = readFileSync(path, "utf8");
-      const split = raw.indexOf("\r\n\r\n");
-      const head = raw.slice(0, split);
-      const body = raw.slice(split + 4);
-      if (/Content-Transfer-Encoding: base64/i.test(head)) {
-        return head + "\n" + Buffer.from(body.replace(/\s+/g, ""), "base64").toString("utf8");
-      }
-      if (/Content-Transfer-Encoding: quoted-printable/i.test(head)) {
-        const bytes = body
-          .replace(/=\r?\n/g, "")
-          .replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
-        return head + "\n" + Buffer.from(bytes, "latin1").toString("utf8");
-      }
-      return raw;
-    });
-}
-
-async function mailContaining(text: string, also: string): Promise<string> {
-  for (let i = 0; i < 40; i++) {
-    const found = mails().find((m) => m.includes(text) && m.includes(also));
-    if (found) return found;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`no e-mail with ${text} and ${also}`);
-}
+import { test, expect } from "@playwright/test";
+import { asUser, mailContaining, png } from "./helpers";
 
 function day(offset: number): string {
   const d = new Date(Date.now() + offset * 86_400_000);

@@ -246,6 +246,7 @@ pub fn OrderFacts(order: OrderView) -> impl IntoView {
 #[component]
 fn PayByCard(order: OrderView) -> impl IntoView {
     use super::api::OrderCardCheckout;
+    use leptos::server_fn::ServerFn;
     let action = ServerAction::<OrderCardCheckout>::new();
     let state = crate::ui::form_state(action);
     order.card_available.then(|| view! {
@@ -258,13 +259,16 @@ fn PayByCard(order: OrderView) -> impl IntoView {
                     <p class="alert" role="status">{tr("order.card_open")}</p>
                     <a class="button" rel="external" href=url>{tr("order.card_continue")}</a>
                 }.into_any(),
+                // A whole-page form even with JavaScript: the answer sends the browser to the
+                // provider's page, which the client-side router must not try to render (the
+                // built-in sandbox's page is on this origin). A refusal comes back here.
                 None => view! {
                     <crate::ui::FormMessage state/>
-                    <ActionForm action=action>
+                    <form method="post" action=OrderCardCheckout::url()>
                         <input type="hidden" name="reference" value=order.reference.clone()/>
                         <input type="hidden" name="sig" value=order.sig.clone()/>
-                        <button type="submit" disabled=move || action.pending().get()>{tr("order.pay_card")}</button>
-                    </ActionForm>
+                        <button type="submit">{tr("order.pay_card")}</button>
+                    </form>
                 }.into_any(),
             }}
         </section>

@@ -182,13 +182,6 @@ pub async fn submit(
     let family_id = user
         .family_id
         .ok_or_else(|| AppError::form("error.no_family", vec![], 409))?;
-    let plan = sqlx::query!(
-        "SELECT name_en, name_fr FROM plans WHERE code = $1",
-        ticket.plan_code
-    )
-    .fetch_one(pool)
-    .await
-    .map_err(respond::internal)?;
     let key = storage.put_proof(&proof).await?;
     let result = async {
         let mut tx = pool.begin().await.map_err(respond::internal)?;
@@ -196,42 +189,11 @@ pub async fn submit(
         let number = next_number(&mut tx, "TKT", year).await?;
         let reference = TicketReference::format(year, number);
         let id = Uuid::new_v4();
-        // The money declared is a payment awaiting a person's check; approving settles it.
-        let plan_name = match user.language {
-            Lang::En => &plan.name_en,
-            Lang::Fr => &plan.name_fr,
-        };
-        let description = format!(
-            "{} · {reference}",
-            crate::i18n::tf(
-                user.language,
-                "billing.line_subscription",
-                &[("plan", plan_name), ("days", &ticket.duration_days.to_string())],
-            )
-        );
-        let (payment_id, _) = ledger::open(
-            &mut tx,
-            &NewPayment {
-                purpose: PaymentPurpose::Subscription,
-                family_id: Some(family_id),
-                order_id: None,
-                user_id: Some(user.id),
-                plan_code: Some(&ticket.plan_code),
-                duration_days: Some(ticket.duration_days),
-                amount: ticket.amount.minor,
-                currency: ticket.amount.currency.code(),
-                method: &ticket.payment_method,
-                provider: "manual",
-                description: &description,
-                payer: Payer::member(user),
-            },
-        )
-        .await?;
         sqlx::query!(
             "INSERT INTO payment_tickets (id, reference, family_id, submitter_id, plan_code, duration_days, amount,
                 currency, payment_method, phone_number, transaction_id, user_notes, proof_key, proof_sha256,
-                proof_content_type, proof_size, proof_filename, ip_address, user_agent, payment_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
+                proof_content_type, proof_size, proof_filename, ip_address, user_agent)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
             id,
             reference,
             family_id,
@@ -251,11 +213,12 @@ pub async fn submit(
             proof.filename,
             origin.ip.chars().take(64).collect::<String>(),
             origin.user_agent.chars().take(500).collect::<String>(),
-            payment_id,
         )
         .execute(&mut *tx)
         .await
         .map_err(respond::internal)?;
+        // The money declared is a payment awaiting a person's check; approving settles it.
+        open_payment(&mut tx, id).await?;
         event(&mut tx, id, Some(user.id), "SUBMITTED", "").await?;
         let lang = user.language;
         outbox::enqueue_template(&mut tx, "ticket_submitted", &user.email, lang, &[("name", &user.name), ("reference", &reference), ("amount", &ticket.amount.display()), ("url", &config.base_url)])
@@ -270,6 +233,67 @@ pub async fn submit(
         storage.delete(&key).await;
     }
     result
+}
+
+/// Opens the ledger payment of ticket `id` (its plan, duration, amount and method, paid by its
+/// submitter for their family), in the caller's transaction.
+async fn open_payment(tx: &mut Tx<'_>, id: Uuid) -> Result<Uuid, AppError> {
+    let t = sqlx::query!(
+        "SELECT t.reference, t.family_id, t.submitter_id, t.plan_code, t.duration_days, t.amount, t.currency,
+                t.payment_method, p.name_en, p.name_fr, u.email, u.name, u.language, f.name AS family
+         FROM payment_tickets t JOIN plans p ON p.code = t.plan_code JOIN users u ON u.id = t.submitter_id
+         JOIN families f ON f.id = t.family_id WHERE t.id = $1",
+        id
+    )
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(respond::internal)?;
+    let lang = Lang::parse(&t.language).unwrap_or_default();
+    let plan_name = match lang {
+        Lang::En => &t.name_en,
+        Lang::Fr => &t.name_fr,
+    };
+    let description = format!(
+        "{} · {}",
+        crate::i18n::tf(
+            lang,
+            "billing.line_subscription",
+            &[("plan", plan_name), ("days", &t.duration_days.to_string())],
+        ),
+        t.reference
+    );
+    let (payment_id, _) = ledger::open(
+        tx,
+        &NewPayment {
+            purpose: PaymentPurpose::Subscription,
+            family_id: Some(t.family_id),
+            order_id: None,
+            user_id: Some(t.submitter_id),
+            plan_code: Some(&t.plan_code),
+            duration_days: Some(t.duration_days),
+            amount: t.amount,
+            currency: &t.currency,
+            method: &t.payment_method,
+            provider: "manual",
+            description: &description,
+            payer: Payer {
+                email: &t.email,
+                name: &t.name,
+                language: lang,
+                org: &t.family,
+            },
+        },
+    )
+    .await?;
+    sqlx::query!(
+        "UPDATE payment_tickets SET payment_id = $2 WHERE id = $1",
+        id,
+        payment_id
+    )
+    .execute(&mut **tx)
+    .await
+    .map_err(respond::internal)?;
+    Ok(payment_id)
 }
 
 /// A ticket's row as the services need it.
@@ -477,7 +501,7 @@ pub async fn approve(
            SET status = 'APPROVED', reviewer_id = $2, reviewed_at = now(), updated_at = now(),
                admin_notes = CASE WHEN $3 = '' THEN admin_notes ELSE $3 END
            WHERE id = $1 AND status = 'PENDING'
-           RETURNING reference, family_id, duration_days, amount, currency, payment_id AS "payment_id!",
+           RETURNING reference, family_id, duration_days, amount, currency, payment_id,
                      reviewed_at AS "reviewed_at!: DateTime<Utc>""#,
         row.id,
         admin.id,
@@ -487,11 +511,16 @@ pub async fn approve(
     .await
     .map_err(respond::internal)?
     .ok_or_else(|| AppError::form("error.ticket_not_pending", vec![], 409))?;
+    // Tickets written before payments were opened at submission get theirs now.
+    let payment_id = match t.payment_id {
+        Some(p) => p,
+        None => open_payment(&mut tx, row.id).await?,
+    };
     let outcome = Outcome::paid_in_full(t.amount, &t.currency);
     match settle::settle_in(
         &mut tx,
         state,
-        t.payment_id,
+        payment_id,
         Source::Manual { actor: admin.id },
         outcome,
     )
@@ -516,7 +545,7 @@ pub async fn approve(
     let done = sqlx::query!(
         r#"SELECT p.period_end AS "end!: DateTime<Utc>", f.name AS family_name
            FROM payments p JOIN families f ON f.id = $2 WHERE p.id = $1"#,
-        t.payment_id,
+        payment_id,
         t.family_id
     )
     .fetch_one(&mut *tx)

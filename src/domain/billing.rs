@@ -169,7 +169,12 @@ pub fn parse_invoice_number(raw: &str) -> Option<String> {
 }
 
 pub fn format_invoice_number(year: i32, n: i32) -> String {
-    format!("INV-{year}-{n:06}")
+    format!("{}{n:06}", invoice_number_prefix(year))
+}
+
+/// What every invoice number of `year` starts with; six digits follow.
+pub fn invoice_number_prefix(year: i32) -> String {
+    format!("INV-{year}-")
 }
 
 /// The tax contained in a price that includes it, in minor units, for a rate in basis points,

@@ -38,9 +38,9 @@ mod role;
 mod ticket;
 
 pub use billing::{
-    days_left, format_invoice_number, format_payment_reference, parse_invoice_number,
-    parse_payment_reference, parse_reason, refund_allowed, tax_included, PayWith, PaymentStatus,
-    SubscriptionStatus,
+    days_left, format_invoice_number, format_payment_reference, invoice_number_prefix,
+    parse_invoice_number, parse_payment_reference, parse_reason, refund_allowed, tax_included,
+    PayWith, PaymentStatus, SubscriptionStatus,
 };
 pub use email::Email;
 pub use lang::Lang;

@@ -80,6 +80,9 @@ pub struct Config {
     pub http_timeout_secs: u64,
     /// The provider poller.
     pub poller: PollerConfig,
+    /// How many reported payments one process settles at once (`SETTLE_CONCURRENCY`): every
+    /// settlement ends on the year's invoice counter, so more at once only queue there.
+    pub settle_concurrency: usize,
     /// `TESSERA_ENCRYPTION_KEY`: the key that encrypts provider tokens at rest.
     pub encryption_key: Option<Secret>,
     /// SumUp, for organisers who connect their own account; the built-in sandbox plays it in
@@ -458,6 +461,7 @@ impl Config {
                 concurrency: parsed("POLL_CONCURRENCY", 8)?,
                 watch_secs: parsed("POLL_WATCH_SECS", 5)?,
             },
+            settle_concurrency: parsed("SETTLE_CONCURRENCY", 4)?,
             encryption_key: var("TESSERA_ENCRYPTION_KEY").map(Secret::new),
             sumup: None,
         }
@@ -494,6 +498,7 @@ impl Config {
             alerts: AlertsConfig::default(),
             http_timeout_secs: 10,
             poller: PollerConfig::default(),
+            settle_concurrency: 4,
             encryption_key: None,
             sumup: None,
         }

@@ -27,15 +27,24 @@ pub async fn enqueue(
     tx: &mut Transaction<'_, Postgres>,
     email: Email<'_>,
 ) -> Result<Uuid, sqlx::Error> {
+    insert(tx, email, None).await
+}
+
+async fn insert(
+    tx: &mut Transaction<'_, Postgres>,
+    email: Email<'_>,
+    order_id: Option<Uuid>,
+) -> Result<Uuid, sqlx::Error> {
     let id = Uuid::new_v4();
     sqlx::query!(
-        "INSERT INTO outbox (id, kind, recipient, language, subject, body) VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO outbox (id, kind, recipient, language, subject, body, order_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         id,
         email.kind,
         email.to,
         email.lang.code(),
         email.subject,
-        email.body
+        email.body,
+        order_id
     )
     .execute(&mut **tx)
     .await?;
@@ -51,19 +60,39 @@ pub async fn enqueue_template(
     lang: Lang,
     args: &[(&str, &str)],
 ) -> Result<Uuid, sqlx::Error> {
+    templated(tx, template, to, lang, args, None).await
+}
+
+/// As `enqueue_template`, filed under an order for the order's delivery log.
+pub async fn enqueue_for_order(
+    tx: &mut Transaction<'_, Postgres>,
+    order_id: Uuid,
+    template: &str,
+    to: &str,
+    lang: Lang,
+    args: &[(&str, &str)],
+) -> Result<Uuid, sqlx::Error> {
+    templated(tx, template, to, lang, args, Some(order_id)).await
+}
+
+async fn templated(
+    tx: &mut Transaction<'_, Postgres>,
+    template: &str,
+    to: &str,
+    lang: Lang,
+    args: &[(&str, &str)],
+    order_id: Option<Uuid>,
+) -> Result<Uuid, sqlx::Error> {
     let subject = crate::i18n::tf(lang, &format!("mail.{template}.subject"), args);
     let body = crate::i18n::tf(lang, &format!("mail.{template}.body"), args);
-    enqueue(
-        tx,
-        Email {
-            kind: template,
-            to,
-            lang,
-            subject: &subject,
-            body: &body,
-        },
-    )
-    .await
+    let email = Email {
+        kind: template,
+        to,
+        lang,
+        subject: &subject,
+        body: &body,
+    };
+    insert(tx, email, order_id).await
 }
 
 /// Attaches a file to a queued e-mail (an invoice, an e-ticket), in the caller's transaction.
@@ -160,22 +189,6 @@ struct Attached {
     name: String,
     content_type: String,
     bytes: Vec<u8>,
-}
-
-/// Files a queued message under an order, for the order's delivery log.
-pub async fn link_order(
-    tx: &mut Transaction<'_, Postgres>,
-    outbox_id: Uuid,
-    order_id: Uuid,
-) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "UPDATE outbox SET order_id = $2 WHERE id = $1",
-        outbox_id,
-        order_id
-    )
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
 
 fn build_message(from: &str, due: &Due, files: Vec<Attached>) -> Result<Message, String> {

@@ -49,20 +49,30 @@ pub fn ticket_pdf(lines: &[Line], qr_width: usize, dark: &[bool]) -> Vec<u8> {
         );
         y -= line.size as i32 + 10;
     }
-    // QR code: 200 pt square under the text, with its quiet zone left white.
+    // QR code: 200 pt square under the text, with its quiet zone left white. Drawn in module
+    // units (one `cm` scales them), each row's run of dark modules as one rectangle.
     if qr_width > 0 {
         let module = 200.0 / qr_width as f64;
         let top = f64::from(y.min(560)) - 20.0;
-        content.push_str("0 0 0 rg\n");
-        for (i, is_dark) in dark.iter().enumerate() {
-            if *is_dark {
-                let (row, col) = (i / qr_width, i % qr_width);
-                let x = 50.0 + col as f64 * module;
-                let yy = top - (row as f64 + 1.0) * module;
-                let _ = writeln!(content, "{x:.2} {yy:.2} {module:.2} {module:.2} re");
+        let _ = writeln!(
+            content,
+            "q 0 0 0 rg {module:.4} 0 0 {module:.4} 50 {top} cm"
+        );
+        for (row, cells) in dark.chunks(qr_width).enumerate() {
+            let mut col = 0;
+            while col < cells.len() {
+                if !cells[col] {
+                    col += 1;
+                    continue;
+                }
+                let start = col;
+                while col < cells.len() && cells[col] {
+                    col += 1;
+                }
+                let _ = writeln!(content, "{start} -{} {} 1 re", row + 1, col - start);
             }
         }
-        content.push_str("f\n");
+        content.push_str("f Q\n");
     }
     let objects = [
         "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
@@ -108,6 +118,22 @@ mod tests {
         assert_eq!(pdf_text("Été"), "(\\311t\\351)");
         assert_eq!(pdf_text("15\u{202f}000 FCFA"), "(15 000 FCFA)");
         assert_eq!(pdf_text("日本"), "(??)");
+    }
+
+    #[test]
+    fn a_row_of_dark_modules_is_one_rectangle() {
+        let pdf = ticket_pdf(
+            &[],
+            3,
+            &[true, true, false, false, true, true, true, false, true],
+        );
+        let text = String::from_utf8(pdf).unwrap();
+        let rects: Vec<&str> = text.lines().filter(|l| l.ends_with(" re")).collect();
+        assert_eq!(
+            rects,
+            ["0 -1 2 1 re", "1 -2 2 1 re", "0 -3 1 1 re", "2 -3 1 1 re"]
+        );
+        assert!(text.contains("66.6667 0 0 66.6667 50 "), "{text}");
     }
 
     #[test]

@@ -23,4 +23,6 @@ pub struct AppState {
     pub http: reqwest::Client,
     /// Encrypts provider tokens at rest.
     pub sealer: Sealer,
+    /// Permits to settle a reported payment (`Config::settle_concurrency`).
+    pub settling: Arc<tokio::sync::Semaphore>,
 }

@@ -197,6 +197,7 @@ pub async fn build_state(
         )
         .with(PaymentPurpose::Topup, features::payments::wallet::TopUp);
     let sealer = sealed::Sealer::load(&pool, &config).await?;
+    let settle_permits = config.settle_concurrency;
     // Providers' APIs answer where they are asked; a redirect is not followed (nor is one an
     // OAuth token endpoint could use to send a code elsewhere).
     let http = reqwest::Client::builder()
@@ -212,6 +213,7 @@ pub async fn build_state(
         fulfil,
         http,
         sealer,
+        settling: Arc::new(tokio::sync::Semaphore::new(settle_permits.max(1))),
     })
 }
 

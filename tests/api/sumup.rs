@@ -687,7 +687,7 @@ async fn a_declined_payment_fails_the_order_and_tells_the_buyer(pool: PgPool) {
 
 #[sqlx::test]
 async fn an_order_unverified_after_three_hours_expires_and_gives_its_places_back(pool: PgPool) {
-    let (base, _fake) = fake_sumup().await;
+    let (base, fake) = fake_sumup().await;
     let app = spawn_with(pool, with_sumup(base)).await;
     let (reference, sig, buyer) = paying(&app).await;
     come_back(&app, &buyer, &reference, &sig).await;
@@ -716,6 +716,39 @@ async fn an_order_unverified_after_three_hours_expires_and_gives_its_places_back
         )
         .await,
         1
+    );
+    // The buyer paid at the last minute after all: SumUp's notice goes to review, not to a
+    // silently lost order (nor to tickets for places already back on sale).
+    set_paid(&fake, &reference, 50.0);
+    let checkout: String = sqlx::query_scalar("SELECT provider_ref FROM payments")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let hook = client()
+        .post(format!("{}/api/payments/sumup/webhook", app.addr))
+        .json(&json!({ "event_type": "CHECKOUT_STATUS_CHANGED", "id": checkout }))
+        .send()
+        .await
+        .unwrap();
+    assert!(hook.status().is_success());
+    let (status, review): (String, bool) =
+        sqlx::query_as("SELECT status, needs_review FROM payments")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!((status.as_str(), review), ("CANCELLED", true));
+    assert_eq!(count(&app, "SELECT count(*) FROM etickets").await, 0);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM alerts WHERE kind = 'billing_review'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        order_status(&app, &reference).await,
+        "REQUIRES_MANUAL_REVIEW"
     );
 }
 

@@ -175,7 +175,8 @@ pub async fn get_eticket(token: String) -> Result<ETicketView, AppError> {
     respond::reply(
         async {
             let state = respond::state()?;
-            super::etickets::find(&state.pool, &state.config, &token).await
+            let view = super::etickets::find(&state.pool, &state.config, &token).await?;
+            super::etickets::with_qr_svg(view)
         }
         .await,
     )

@@ -132,7 +132,8 @@ where
     let url = eticket_link(config, &token);
     let stay = r.kind == "STAY";
     Ok(ETicketView {
-        qr_svg: qr_svg(&url)?,
+        // Drawn by `with_qr_svg` for the page only: the PDF draws its own from the modules.
+        qr_svg: String::new(),
         url,
         token,
         kind: r.kind,
@@ -156,6 +157,12 @@ where
         status: r.status,
         checked_in_at: r.checked_in_at,
     })
+}
+
+/// The e-ticket with its QR code drawn as SVG, for the page.
+pub fn with_qr_svg(mut v: ETicketView) -> Result<ETicketView, AppError> {
+    v.qr_svg = qr_svg(&v.url)?;
+    Ok(v)
 }
 
 /// Checks a ticket in. The conditional update is the whole decision: of two phones scanning

@@ -129,7 +129,11 @@ async fn claim(state: &AppState, scope: Scope, limit: i64) -> Result<Vec<Claimed
                   next_check_at = now() + make_interval(secs => $1)
            WHERE id IN (
                SELECT id FROM payments
-               WHERE status IN ('PENDING', 'PROCESSING') AND provider_ref IS NOT NULL AND NOT needs_review
+               WHERE (status IN ('PENDING', 'PROCESSING')
+                      -- A hint about one payment is checked even after it was given up: money
+                      -- that arrives late goes to review rather than being lost.
+                      OR ($6::uuid IS NOT NULL AND status IN ('CANCELLED', 'FAILED')))
+                 AND provider_ref IS NOT NULL AND NOT needs_review
                  AND provider = ANY($2)
                  AND (NOT $3 OR next_check_at <= now())
                  AND (NOT $4 OR watched_until > now())

@@ -12,16 +12,14 @@ use uuid::Uuid;
 
 use super::{invoice, ledger::Locked};
 use crate::{
-    domain::{format_invoice_number, tax_included, Lang, PaymentPurpose, PaymentStatus},
+    domain::{invoice_number_prefix, tax_included, Lang, PaymentPurpose, PaymentStatus},
     error::AppError,
     platform::{
         alerts,
         audit::audit,
         db::Tx,
         fulfil::{Fulfilled, Lapse, PaymentFacts},
-        outbox,
-        references::next_number,
-        respond,
+        outbox, respond,
         state::AppState,
     },
 };
@@ -108,6 +106,8 @@ pub async fn settle_reported(
     kind: &str,
     outcome: Outcome,
 ) -> Result<Settled, SettleError> {
+    // A few at a time: a crowd would only wait on the invoice counter, waking each other.
+    let _permit = state.settling.acquire().await.map_err(respond::internal)?;
     let mut tx = state.pool.begin().await.map_err(respond::internal)?;
     let id = sqlx::query_scalar!(
         "SELECT id FROM payments WHERE provider = $1 AND provider_ref = $2",
@@ -167,29 +167,36 @@ pub async fn settle_in(
             transaction,
         } => {
             let matches = amount == p.amount && currency.eq_ignore_ascii_case(&p.currency);
-            if transaction.is_some() || !matches {
-                // Kept for refunds, and for the review of an amount that does not match.
-                sqlx::query!(
-                    "UPDATE payments SET provider_txn = COALESCE($2, provider_txn), provider_amount = $3,
-                            provider_currency = $4 WHERE id = $1",
-                    p.id,
-                    transaction,
-                    amount,
-                    currency.to_ascii_uppercase()
-                )
-                .execute(&mut **tx)
-                .await
-                .map_err(respond::internal)?;
-            }
+            // What the provider said is kept for refunds, and for the review of an amount that
+            // does not match.
+            let said = (transaction.is_some() || !matches).then(|| Said {
+                transaction: transaction.as_deref(),
+                amount,
+                currency: currency.to_ascii_uppercase(),
+            });
             // A person completing a payment under review vouches that the money arrived, even
             // after the payment had been given up as failed or expired.
             let by_review = matches!(source, Source::Manual { .. })
                 && p.needs_review
                 && status.can_become_after_review(PaymentStatus::Completed);
             if matches && (status.is_open() || by_review) {
-                complete(tx, state, &p, source).await?;
-                Ok(Settled::Completed)
-            } else if matches!(status, PaymentStatus::Completed | PaymentStatus::Refunded) {
+                complete(tx, state, &p, source, said.as_ref()).await?;
+                return Ok(Settled::Completed);
+            }
+            if let Some(said) = &said {
+                sqlx::query!(
+                    "UPDATE payments SET provider_txn = COALESCE($2, provider_txn), provider_amount = $3,
+                            provider_currency = $4 WHERE id = $1",
+                    p.id,
+                    said.transaction,
+                    said.amount,
+                    said.currency
+                )
+                .execute(&mut **tx)
+                .await
+                .map_err(respond::internal)?;
+            }
+            if matches!(status, PaymentStatus::Completed | PaymentStatus::Refunded) {
                 Ok(Settled::Unchanged)
             } else {
                 let reason = if matches {
@@ -231,6 +238,13 @@ pub fn facts(p: &Locked, actor: Option<Uuid>) -> Result<PaymentFacts, AppError> 
     })
 }
 
+/// What a provider said of a payment, kept on it.
+struct Said<'a> {
+    transaction: Option<&'a str>,
+    amount: i64,
+    currency: String,
+}
+
 /// Completes the payment: the status, what it bought, the invoice, the audit entry and one
 /// e-mail (the feature's own, with the invoice attached, or the receipt).
 async fn complete(
@@ -238,14 +252,22 @@ async fn complete(
     state: &AppState,
     p: &Locked,
     source: Source<'_>,
+    said: Option<&Said<'_>>,
 ) -> Result<(), AppError> {
     let actor = source.actor();
     // A person completing a payment under review settles the question.
     sqlx::query!(
         "UPDATE payments SET status = 'COMPLETED', completed_at = now(), updated_at = now(),
-                settle_after = NULL, needs_review = needs_review AND NOT $2 WHERE id = $1",
+                settle_after = NULL, needs_review = needs_review AND NOT $2,
+                provider_txn = COALESCE($3, provider_txn),
+                provider_amount = COALESCE($4, provider_amount),
+                provider_currency = COALESCE($5, provider_currency)
+         WHERE id = $1",
         p.id,
-        actor.is_some()
+        actor.is_some(),
+        said.and_then(|s| s.transaction),
+        said.map(|s| s.amount),
+        said.map(|s| s.currency.as_str())
     )
     .execute(&mut **tx)
     .await
@@ -275,10 +297,9 @@ async fn complete(
         .await
         .map_err(respond::internal)?;
     }
-    let number = issue_invoice(tx, state, p).await?;
     audit(tx, actor, "payment.completed", "payment", p.id).await?;
-    let doc = invoice::load(&mut **tx, &number).await?;
-    let html = invoice::html(&doc);
+    // The invoice's number is the last thing taken: gap-free numbering holds the year's
+    // counter until commit, so everything else of the settlement is done before it.
     let mail = match mail {
         Some(id) => id,
         None => {
@@ -296,7 +317,7 @@ async fn complete(
                     ("reference", &p.reference),
                     ("amount", &super::show(p.amount, &p.currency)),
                     ("description", &p.description),
-                    ("invoice", &number),
+                    ("invoice", PENDING_NUMBER),
                     ("end", &end),
                     ("url", &state.config.base_url),
                 ],
@@ -305,40 +326,76 @@ async fn complete(
             .map_err(respond::internal)?
         }
     };
-    outbox::attach(
-        tx,
-        mail,
-        &format!("{number}.html"),
-        "text/html; charset=utf-8",
-        html.as_bytes(),
-    )
-    .await
-    .map_err(respond::internal)?;
+    issue_invoice(tx, state, p, mail).await?;
     Ok(())
 }
 
-/// Writes the payment's invoice with the next number of its year; returns the number.
-async fn issue_invoice(tx: &mut Tx<'_>, state: &AppState, p: &Locked) -> Result<String, AppError> {
-    let year = Utc::now().year();
-    let n = next_number(tx, "INV", year).await?;
-    let number = format_invoice_number(year, n);
+/// Stands for the invoice's number in what is written before the number is taken.
+const PENDING_NUMBER: &str = "\u{2063}INV-PENDING\u{2063}";
+
+/// Writes the payment's invoice with the next number of its year, attaches it to the
+/// e-mail `mail` and puts the number in that e-mail's text, in one statement: the counter's
+/// row lock is then held only from this statement to the commit. Returns the number.
+async fn issue_invoice(
+    tx: &mut Tx<'_>,
+    state: &AppState,
+    p: &Locked,
+    mail: Uuid,
+) -> Result<String, AppError> {
+    let now = Utc::now();
+    let year = now.year();
     let rate = state.config.billing.tax_rate_bp.clamp(0, 10_000);
     // Prices include tax: the total is what was charged, the tax is the part of it owed.
     let tax = tax_included(p.amount, rate);
     let subtotal = p.amount - tax;
-    let line = format!(
-        "{}\t1\t{}\t{}",
-        p.description.replace(['\t', '\n'], " "),
-        subtotal,
-        subtotal
-    );
+    let description = p.description.replace(['\t', '\n'], " ");
+    let line = format!("{description}\t1\t{subtotal}\t{subtotal}");
     let buyer = format!("{}\n{}\n{}", p.payer_org, p.payer_name, p.payer_email);
-    sqlx::query!(
-        "INSERT INTO invoices (id, number, family_id, payment_id, language, currency, lines, subtotal,
-                tax_rate_bp, tax, total, seller, buyer)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    let doc = invoice::InvoiceDoc {
+        number: PENDING_NUMBER.to_string(),
+        family_id: p.family_id,
+        payment_reference: p.reference.clone(),
+        lang: Lang::parse(&p.payer_language).unwrap_or_default(),
+        currency: p.currency.clone(),
+        lines: vec![invoice::InvoiceLine {
+            description,
+            quantity: 1,
+            unit: subtotal,
+            total: subtotal,
+        }],
+        subtotal,
+        tax_rate_bp: rate,
+        tax,
+        total: p.amount,
+        seller: state.config.billing.seller.clone(),
+        buyer,
+        issued_at: now,
+    };
+    let html = invoice::html(&doc);
+    // `format_invoice_number`'s form: the statement adds the six digits.
+    let prefix = invoice_number_prefix(year);
+    sqlx::query_scalar!(
+        r#"WITH counter AS (
+               INSERT INTO reference_counters (kind, year, last_value) VALUES ('INV', $1, 1)
+               ON CONFLICT (kind, year) DO UPDATE SET last_value = reference_counters.last_value + 1
+               RETURNING $2 || lpad(last_value::text, 6, '0') AS number
+           ), invoice AS (
+               INSERT INTO invoices (id, number, family_id, payment_id, language, currency, lines, subtotal,
+                       tax_rate_bp, tax, total, seller, buyer, issued_at)
+               SELECT $3, number, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::text::timestamptz FROM counter
+               RETURNING number
+           ), attached AS (
+               INSERT INTO outbox_attachments (outbox_id, name, content_type, bytes)
+               SELECT $16, number || '.html', 'text/html; charset=utf-8', convert_to(replace($17, $18, number), 'UTF8')
+               FROM invoice
+           ), mail AS (
+               UPDATE outbox SET subject = replace(subject, $18, number), body = replace(body, $18, number)
+               FROM invoice WHERE outbox.id = $16
+           )
+           SELECT number AS "number!" FROM invoice"#,
+        year,
+        prefix,
         Uuid::new_v4(),
-        number,
         p.family_id,
         p.id,
         p.payer_language,
@@ -349,12 +406,15 @@ async fn issue_invoice(tx: &mut Tx<'_>, state: &AppState, p: &Locked) -> Result<
         tax,
         p.amount,
         state.config.billing.seller,
-        buyer
+        doc.buyer,
+        now.to_rfc3339(),
+        mail,
+        html,
+        PENDING_NUMBER,
     )
-    .execute(&mut **tx)
+    .fetch_one(&mut **tx)
     .await
-    .map_err(respond::internal)?;
-    Ok(number)
+    .map_err(respond::internal)
 }
 
 /// An open payment that will not complete: FAILED with its reason, what it held released by

@@ -80,8 +80,9 @@ pub(super) async fn cancel_in(
     } else {
         "order_cancelled"
     };
-    let mail = outbox::enqueue_template(
+    outbox::enqueue_for_order(
         tx,
+        order_id,
         template,
         &o.buyer_email,
         lang,
@@ -94,9 +95,6 @@ pub(super) async fn cancel_in(
     )
     .await
     .map_err(respond::internal)?;
-    outbox::link_order(tx, mail, order_id)
-        .await
-        .map_err(respond::internal)?;
     if o.amount_paid > 0 {
         alerts::raise(
             tx,

@@ -98,12 +98,16 @@ pub(super) async fn ask_owner(
         ("minutes", minutes.as_str()),
     ];
     // Owners are written to in French, the language of the listings.
-    let mail = outbox::enqueue_template(tx, "owner_request", &o.owner_email, Lang::Fr, &args)
-        .await
-        .map_err(respond::internal)?;
-    outbox::link_order(tx, mail, order_id)
-        .await
-        .map_err(respond::internal)?;
+    outbox::enqueue_for_order(
+        tx,
+        order_id,
+        "owner_request",
+        &o.owner_email,
+        Lang::Fr,
+        &args,
+    )
+    .await
+    .map_err(respond::internal)?;
     let text = crate::i18n::tf(Lang::Fr, "whatsapp.owner_request", &args);
     whatsapp::enqueue(
         tx,

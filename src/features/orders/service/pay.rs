@@ -503,12 +503,16 @@ pub async fn issue_tickets(
         ("title", order.title.as_str()),
         ("links", links.as_str()),
     ];
-    let mail = outbox::enqueue_template(tx, "tickets_issued", &order.buyer_email, lang, &args)
-        .await
-        .map_err(respond::internal)?;
-    outbox::link_order(tx, mail, order_id)
-        .await
-        .map_err(respond::internal)?;
+    let mail = outbox::enqueue_for_order(
+        tx,
+        order_id,
+        "tickets_issued",
+        &order.buyer_email,
+        lang,
+        &args,
+    )
+    .await
+    .map_err(respond::internal)?;
     for token in &tokens {
         let v = etickets::find(&mut **tx, config, token).await?;
         let pdf = etickets::pdf(&v, lang);
@@ -536,13 +540,16 @@ pub async fn issue_tickets(
             ("title", order.title.as_str()),
             ("guest", order.buyer_name.as_str()),
         ];
-        let owner_mail =
-            outbox::enqueue_template(tx, "tickets_sent", &order.owner_email, Lang::Fr, &args)
-                .await
-                .map_err(respond::internal)?;
-        outbox::link_order(tx, owner_mail, order_id)
-            .await
-            .map_err(respond::internal)?;
+        outbox::enqueue_for_order(
+            tx,
+            order_id,
+            "tickets_sent",
+            &order.owner_email,
+            Lang::Fr,
+            &args,
+        )
+        .await
+        .map_err(respond::internal)?;
         alerts::raise(
             tx,
             config,

@@ -230,8 +230,9 @@ pub async fn place_order(
     order_event(&mut tx, id, buyer.map(|b| b.id), "CREATED", "").await?;
     let currency = Currency::parse(&event.currency).unwrap_or(Currency::XAF);
     let link = order_link(config, signer, &reference);
-    let mail = outbox::enqueue_template(
+    outbox::enqueue_for_order(
         &mut tx,
+        id,
         "order_created",
         email.as_ref(),
         lang,
@@ -245,9 +246,6 @@ pub async fn place_order(
     )
     .await
     .map_err(respond::internal)?;
-    outbox::link_order(&mut tx, mail, id)
-        .await
-        .map_err(respond::internal)?;
     tx.commit().await.map_err(respond::internal)?;
     let sig = order_signature(signer, &reference);
     Ok((reference, sig))

@@ -44,8 +44,9 @@ async fn refund_step(
     let lang = Lang::parse(&row.language).unwrap_or_default();
     let currency = Currency::parse(&row.currency).unwrap_or(Currency::XAF);
     let amount = Money::new(row.amount, currency).display();
-    let mail = outbox::enqueue_template(
+    outbox::enqueue_for_order(
         tx,
+        row.id,
         step,
         &row.buyer_email,
         lang,
@@ -57,9 +58,6 @@ async fn refund_step(
     )
     .await
     .map_err(respond::internal)?;
-    outbox::link_order(tx, mail, row.id)
-        .await
-        .map_err(respond::internal)?;
     Ok(())
 }
 

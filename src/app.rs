@@ -36,6 +36,7 @@ use crate::{
         },
         payments::{
             admin_pages::AdminPaymentsPage,
+            instructions::AdminPayAccountsPage,
             pages::{PaymentResultPage, SandboxPage},
             verification::VerificationPage,
         },
@@ -69,6 +70,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#0b6e4f"/>
+                <link rel="icon" href="/favicon.ico" sizes="48x48"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="apple-touch-icon" href="/apple-touch-icon.png"/>
                 {scripts}
                 <MetaTags/>
             </head>
@@ -85,8 +90,9 @@ pub fn App() -> impl IntoView {
     provide_context(UiLang(initial_lang()));
     view! {
         <Stylesheet id="leptos" href="/pkg/tessera.css"/>
-        <Title text="Tessera"/>
         <Router>
+            <PageTitle/>
+            <a class="skip-link" href="#main">{tr("nav.skip")}</a>
             <Header/>
             <main id="main">
                 <Routes fallback=NotFound>
@@ -123,11 +129,78 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/refunds") view=AdminRefundsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/commissions") view=AdminCommissionsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/verification") view=VerificationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/pay-accounts") view=AdminPayAccountsPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings/sumup") view=SumUpSettingsPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>
     }
+}
+
+/// The translation key of a page's name, from its address.
+fn title_key(path: &str) -> &'static str {
+    const EXACT: &[(&str, &str)] = &[
+        ("/", "home.title"),
+        ("/register", "register.title"),
+        ("/login", "login.title"),
+        ("/forgot", "forgot.title"),
+        ("/account", "account.title"),
+        ("/family", "family.title"),
+        ("/pay", "pay.title"),
+        ("/tickets", "tickets.title"),
+        ("/events", "events.title"),
+        ("/checkin", "checkin.title"),
+        ("/admin", "admin.title"),
+    ];
+    const PREFIX: &[(&str, &str)] = &[
+        ("/reset/", "reset.title"),
+        ("/billing", "billing.title"),
+        ("/tickets/", "tickets.title"),
+        ("/events/", "events.title"),
+        ("/orders/", "order.title"),
+        ("/t/", "eticket.ticket"),
+        ("/owner/", "order.title"),
+        ("/admin/tickets", "admin.tickets"),
+        ("/admin/orders", "admin.orders"),
+        ("/admin/payments", "admin.payments"),
+        ("/admin/subscriptions", "admin.subscriptions"),
+        ("/admin/events", "admin.events"),
+        ("/admin/refunds", "admin.refunds"),
+        ("/admin/commissions", "admin.commissions"),
+        ("/admin/verification", "admin.verification"),
+        ("/admin/stats", "admin.stats"),
+        ("/admin/pay-accounts", "howto.admin_title"),
+        ("/settings/sumup", "admin.sumup"),
+    ];
+    let path = if path.len() > 1 {
+        path.trim_end_matches('/')
+    } else {
+        path
+    };
+    if let Some((_, k)) = EXACT.iter().find(|(p, _)| *p == path) {
+        return k;
+    }
+    PREFIX
+        .iter()
+        .filter(|(p, _)| path.starts_with(p))
+        .max_by_key(|(p, _)| p.len())
+        .map(|(_, k)| *k)
+        .unwrap_or("app.name")
+}
+
+/// Each page's own `<title>`: its name, then the product's.
+#[component]
+fn PageTitle() -> impl IntoView {
+    let location = use_location();
+    let text = move || {
+        let key = title_key(&location.pathname.get());
+        if key == "app.name" {
+            tr(key).to_string()
+        } else {
+            format!("{} · {}", tr(key), tr("app.name"))
+        }
+    };
+    view! { <Title text=text/> }
 }
 
 #[component]
@@ -162,6 +235,10 @@ fn Header() -> impl IntoView {
     view! {
         <header class="site-header">
             <a class="brand" href="/">{tr("app.name")}</a>
+            // On a phone the menu folds behind one button (a checkbox, so it works without
+            // JavaScript); wider screens show it whole.
+            <input type="checkbox" id="menu-toggle" class="menu-toggle" aria-label=tr("nav.open_menu")/>
+            <label for="menu-toggle" class="menu-button" aria-hidden="true">{tr("nav.menu_button")}</label>
             <nav aria-label=tr("nav.menu")>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {

@@ -36,6 +36,7 @@ mod phone;
 mod proof;
 mod role;
 mod ticket;
+mod ussd;
 
 pub use billing::{
     days_left, format_invoice_number, format_payment_reference, invoice_number_prefix,
@@ -57,3 +58,4 @@ pub use phone::PhoneNumber;
 pub use proof::{clean_filename, ProofKind, MAX_PROOF_BYTES};
 pub use role::Role;
 pub use ticket::{parse_code, TicketReference, TicketStatus, TransactionId};
+pub use ussd::UssdCode;

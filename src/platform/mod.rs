@@ -10,6 +10,7 @@ pub mod config;
 pub mod csrf;
 pub mod csv;
 pub mod db;
+pub mod flash;
 pub mod fulfil;
 pub mod health;
 pub mod http;

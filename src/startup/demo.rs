@@ -119,6 +119,17 @@ pub async fn seed(pool: &PgPool) -> Result<(), StartError> {
     )
     .execute(&mut *tx)
     .await?;
+    // Where the demo's families send mobile money (fictitious numbers).
+    sqlx::query!(
+        "INSERT INTO pay_accounts (id, method, number, holder, ussd, position)
+         VALUES ($1, 'MTN_MOMO', '+237670000001', 'Association Tessera Démo', '*126#', 1),
+                ($2, 'ORANGE_MONEY', '+237690000001', 'Association Tessera Démo', '#150#', 1)
+         ON CONFLICT (method, number) DO NOTHING",
+        Uuid::new_v4(),
+        Uuid::new_v4()
+    )
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     println!("\nDemo accounts (password after the address):");
     for (role, (_, email, password)) in [

@@ -31,6 +31,7 @@ use crate::{
         config::{self, Config},
         csrf,
         db::{connect, migrate, MigrateError},
+        flash,
         fulfil::Fulfilments,
         health, lang, outbox, sealed, signing,
         state::AppState,
@@ -144,6 +145,7 @@ pub fn router(state: AppState) -> Router {
             move || shell(shell_opts.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn(flash::carry))
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
         .layer(session_layer)
         // Pages, JSON and the stylesheet travel gzipped to browsers that accept it; the

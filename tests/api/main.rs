@@ -13,3 +13,4 @@ mod sumup;
 mod ticket_pages;
 mod tickets;
 mod whatsapp;
+mod where_to_pay;

@@ -255,7 +255,12 @@ async fn an_order_holds_places_and_mails_a_signed_link(pool: PgPool) {
     // Without the signature, or with another one, the order does not exist.
     for path in [
         format!("/orders/{reference}"),
-        format!("/orders/{reference}?sig=00{}", &sig[2..]),
+        // Another signature: the first digit changed, whatever it was.
+        format!(
+            "/orders/{reference}?sig={}{}",
+            if sig.starts_with('0') { '1' } else { '0' },
+            &sig[1..]
+        ),
         format!("/orders/{reference}?sig=abc"),
     ] {
         let (code, html) = app.page(&client(), &path).await;
@@ -498,10 +503,10 @@ async fn paid_twice_issues_the_tickets_once(pool: PgPool) {
     let (r3, s3) = order_event(&app, "fest", "1").await;
     let res = send_proof(&app, &r3, &s3, b"MZ not an image".to_vec()).await;
     let location = res.headers()["location"].to_str().unwrap().to_string();
-    assert!(location.contains("error=error.proof_type"), "{location}");
+    // The reason and what was typed come back through the session, not the address.
     assert!(
-        location.contains("transaction_id=MP240101.1234.A"),
-        "typed fields come back"
+        location.contains("__flash=") && !location.contains("MP240101"),
+        "{location}"
     );
     assert_eq!(status_of(&app, &r3).await, "PAYMENT_PENDING");
     // And a forged link cannot upload.

@@ -36,25 +36,6 @@ pub async fn get_event(slug: String) -> Result<EventView, AppError> {
     )
 }
 
-/// Mobile-money methods on offer: (code, English name, French name).
-#[server(prefix = "/fn", endpoint = "payment_methods")]
-pub async fn payment_methods() -> Result<Vec<(String, String, String)>, AppError> {
-    use crate::platform::respond;
-    respond::reply(
-        async {
-            let state = respond::state()?;
-            Ok(sqlx::query!("SELECT code, name_en, name_fr FROM payment_methods WHERE enabled ORDER BY position, code")
-                .fetch_all(&state.pool)
-                .await
-                .map_err(respond::internal)?
-                .into_iter()
-                .map(|m| (m.code, m.name_en, m.name_fr))
-                .collect())
-        }
-        .await,
-    )
-}
-
 /// The signed-in member's details, to fill the order form in.
 #[server(prefix = "/fn", endpoint = "buyer_details")]
 pub async fn buyer_details() -> Result<Option<(String, String, String)>, AppError> {
@@ -145,6 +126,7 @@ pub async fn get_order(
             if !allowed {
                 return Err(AppError::NotFound);
             }
+            let staff = user.as_ref().is_some_and(|u| u.role.is_admin());
             let mut view = view?;
             let awaiting = matches!(
                 view.status.as_str(),
@@ -163,7 +145,7 @@ pub async fn get_order(
                 view.card_open = open.map(|(_, url)| url);
                 view.card_available = service::card_available(&state, view.id).await?;
             }
-            Ok(view)
+            Ok(if staff { view } else { view.for_buyer() })
         }
         .await,
     )

@@ -84,6 +84,31 @@ pub struct OrderEventView {
     pub at: DateTime<Utc>,
 }
 
+impl OrderEventView {
+    /// Steps that only concern the staff: notes, alerts, places held.
+    fn internal(&self) -> bool {
+        matches!(
+            self.kind.as_str(),
+            "PAYMENT_NOTE" | "ADMIN_ALERTED" | "PLACES" | "OWNER_ASKED"
+        )
+    }
+}
+
+impl OrderView {
+    /// What the buyer sees of the history: when each step happened, not who did it or the
+    /// staff's notes and reasons.
+    pub fn for_buyer(mut self) -> Self {
+        self.history.retain(|h| !h.internal());
+        for h in &mut self.history {
+            h.actor = None;
+            if !matches!(h.kind.as_str(), "PROOF_SUBMITTED" | "TICKETS_ISSUED") {
+                h.details.clear();
+            }
+        }
+        self
+    }
+}
+
 /// An e-ticket as listed on its order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketLink {

@@ -8,12 +8,13 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::{
     api::{
         buyer_details, door_counts, door_view, get_eticket, get_event, get_order, get_owner_link,
-        list_events, payment_methods, CheckIn, OwnerAct, PlaceOrder,
+        list_events, CheckIn, OwnerAct, PlaceOrder,
     },
     EventView, OrderView,
 };
 use crate::{
     domain::local_display,
+    features::payments::instructions::{pay_accounts, HowToPay},
     ui::{form_state, lang, tr, Field, FormMessage, LoadError, Notice},
 };
 
@@ -190,7 +191,7 @@ pub fn OrderPage() -> impl IntoView {
                         </section>
                         {o.verifying.then(|| view! { <Processing/> })}
                         {(matches!(o.status.as_str(), "PAYMENT_PENDING" | "PENDING_VERIFICATION") && !o.verifying).then(|| view! {
-                            <PayByCard order=o.clone()/>
+                            {(!o.has_proof).then(|| view! { <PayByCard order=o.clone()/> })}
                             <PayByProof order=o.clone()/>
                         })}
                         <TicketList order=o.clone()/>
@@ -280,7 +281,8 @@ fn PayByCard(order: OrderView) -> impl IntoView {
 #[component]
 fn PayByProof(order: OrderView) -> impl IntoView {
     let query = use_query_map();
-    let methods = Resource::new(|| (), |_| payment_methods());
+    let methods = Resource::new(|| (), |_| crate::features::payments::api::payment_methods());
+    let pay_accounts = Resource::new(|| (), |_| pay_accounts());
     let q = move |k: &str| query.read().get(k).unwrap_or_default();
     let error = move || {
         query
@@ -300,7 +302,19 @@ fn PayByProof(order: OrderView) -> impl IntoView {
     view! {
         <section class="card" id="pay">
             <h2>{tr("order.pay_title")}</h2>
-            <p>{tr("order.pay_intro")} " " <strong>{order.due_now.clone()}</strong></p>
+            <p>{tr("order.pay_intro")}</p>
+            <Suspense fallback=|| ()>
+                {
+                    let (due, reference) = (order.due_now.clone(), order.reference.clone());
+                    move || {
+                        let (due, reference) = (due.clone(), reference.clone());
+                        Suspend::new(async move {
+                            let accounts = pay_accounts.await.unwrap_or_default();
+                            view! { <HowToPay accounts amount=Some(due) reference=Some(reference)/> }
+                        })
+                    }
+                }
+            </Suspense>
             {order.has_proof.then(|| view! { <p class="alert alert-ok" role="status">{tr("order.proof_received")}</p> })}
             <p class="alert alert-error" role="alert" hidden=move || error().is_none() && client_error.get().is_none()>
                 {move || client_error.get().or_else(error)}

@@ -32,6 +32,10 @@ pub struct MethodOption {
 pub struct PayChoices {
     pub plans: Vec<PlanOption>,
     pub methods: Vec<MethodOption>,
+    /// Where to send the money.
+    pub accounts: Vec<crate::features::payments::instructions::PayAccount>,
+    /// The reference the ticket will carry, for the transfer's message.
+    pub reference: String,
 }
 
 /// Plans, their prices per duration, and the enabled payment methods.
@@ -44,7 +48,9 @@ pub async fn pay_options() -> Result<PayChoices, AppError> {
     respond::reply(
         async {
             let state = respond::state()?;
-            auth::require_user().await?;
+            let user = auth::require_user().await?;
+            let reference = super::service::reserve_reference(&state.pool, user.id).await?;
+            let accounts = crate::features::payments::instructions::list(&state.pool).await?;
             let plans = sqlx::query!("SELECT code, name_en, name_fr, currency, min_amount FROM plans WHERE active ORDER BY position, code")
                 .fetch_all(&state.pool)
                 .await
@@ -76,6 +82,8 @@ pub async fn pay_options() -> Result<PayChoices, AppError> {
                     })
                     .collect(),
                 methods: methods.into_iter().map(|m| MethodOption { code: m.code, name: (m.name_en, m.name_fr) }).collect(),
+                accounts,
+                reference,
             })
         }
         .await,

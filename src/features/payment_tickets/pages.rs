@@ -8,6 +8,7 @@ use super::api::{
 };
 use crate::{
     error::AppError,
+    features::payments::instructions::HowToPay,
     ui::{lang, tr, Field, FormMessage, LoadError, Notice},
 };
 
@@ -258,7 +259,7 @@ fn StepDetails(
         <form method="get" action="/pay" class="step-form" novalidate=false>
             <input type="hidden" name="step" value="3"/>
             <Hidden values=values.clone() except=vec!["amount", "payment_method", "phone_number", "transaction_id", "user_notes"]/>
-            {price.map(|p| view! { <p class="muted">{tr("pay.price_is")} " " <strong>{p.display}</strong></p> })}
+            <HowToPay accounts=opts.accounts.clone() amount=price.map(|p| p.display) reference=Some(opts.reference.clone())/>
             <div class="field">
                 <label for="f-payment_method">{tr("pay.method")}</label>
                 <select id="f-payment_method" name="payment_method" required=true>

@@ -163,6 +163,38 @@ async fn event(
     Ok(())
 }
 
+/// The reference the user's next ticket will carry, shown before they send money so the
+/// transfer's message can name it; the same one until a ticket takes it.
+#[tracing::instrument(skip(pool))]
+pub async fn reserve_reference(pool: &PgPool, user_id: Uuid) -> Result<String, AppError> {
+    let held = sqlx::query_scalar!(
+        "SELECT reference FROM reserved_ticket_references WHERE user_id = $1",
+        user_id
+    )
+    .fetch_optional(pool)
+    .await
+    .map_err(respond::internal)?;
+    if let Some(r) = held {
+        return Ok(r);
+    }
+    let mut tx = pool.begin().await.map_err(respond::internal)?;
+    let year = Utc::now().year();
+    let reference = TicketReference::format(year, next_number(&mut tx, "TKT", year).await?);
+    // Two tabs at once: the first one's reservation stands, the second's number is unused.
+    let kept = sqlx::query_scalar!(
+        "INSERT INTO reserved_ticket_references (user_id, reference) VALUES ($1, $2)
+         ON CONFLICT (user_id) DO UPDATE SET user_id = EXCLUDED.user_id
+         RETURNING reference",
+        user_id,
+        reference
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(respond::internal)?;
+    tx.commit().await.map_err(respond::internal)?;
+    Ok(kept)
+}
+
 pub struct Origin {
     pub ip: String,
     pub user_agent: String,
@@ -185,9 +217,21 @@ pub async fn submit(
     let key = storage.put_proof(&proof).await?;
     let result = async {
         let mut tx = pool.begin().await.map_err(respond::internal)?;
-        let year = Utc::now().year();
-        let number = next_number(&mut tx, "TKT", year).await?;
-        let reference = TicketReference::format(year, number);
+        // The reference the family was shown (and may have written in the transfer's message).
+        let reserved = sqlx::query_scalar!(
+            "DELETE FROM reserved_ticket_references WHERE user_id = $1 RETURNING reference",
+            user.id
+        )
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(respond::internal)?;
+        let reference = match reserved {
+            Some(r) => r,
+            None => {
+                let year = Utc::now().year();
+                TicketReference::format(year, next_number(&mut tx, "TKT", year).await?)
+            }
+        };
         let id = Uuid::new_v4();
         sqlx::query!(
             "INSERT INTO payment_tickets (id, reference, family_id, submitter_id, plan_code, duration_days, amount,

@@ -150,3 +150,22 @@ pub async fn admin_refund(
         .await,
     )
 }
+
+/// Mobile-money methods on offer: (code, English name, French name).
+#[server(prefix = "/fn", endpoint = "payment_methods")]
+pub async fn payment_methods() -> Result<Vec<(String, String, String)>, AppError> {
+    use crate::platform::respond;
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            Ok(sqlx::query!("SELECT code, name_en, name_fr FROM payment_methods WHERE enabled ORDER BY position, code")
+                .fetch_all(&state.pool)
+                .await
+                .map_err(respond::internal)?
+                .into_iter()
+                .map(|m| (m.code, m.name_en, m.name_fr))
+                .collect())
+        }
+        .await,
+    )
+}

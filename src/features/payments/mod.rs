@@ -12,6 +12,7 @@ pub mod admin_pages;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod checkout;
+pub mod instructions;
 #[cfg(feature = "ssr")]
 pub mod invoice;
 #[cfg(feature = "ssr")]

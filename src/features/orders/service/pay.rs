@@ -376,6 +376,11 @@ pub async fn card_checkout(
     {
         return Err(AppError::form("error.order_not_payable", vec![], 409));
     }
+    // One road at a time: a proof sent is being checked by a person; a card now would be
+    // a second payment for the same places.
+    if o.has_proof {
+        return Err(AppError::form("error.proof_already_sent", vec![], 409));
+    }
     if let Some((_, url)) = checkout::open_for_order(state, o.id).await? {
         return Ok(url);
     }

@@ -1,7 +1,7 @@
 //! The HTML shell, the router and the layout with its role-aware navigation.
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     hooks::use_location,
@@ -56,12 +56,34 @@ fn static_page() -> bool {
     }
 }
 
+/// The address of a bundle file, versioned by its content on the server.
+fn asset_url(options: &LeptosOptions, file: &str) -> String {
+    use_context::<crate::ui::AssetUrls>()
+        .map(|urls| (urls.0)(file))
+        .unwrap_or_else(|| format!("/{}/{file}", options.site_pkg_dir))
+}
+
+/// Loads the WebAssembly and hydrates the page. Only the script asks for the bundle (no
+/// preload links), so a browser without JavaScript downloads none of it; with JavaScript the
+/// WebAssembly is fetched while the glue script loads.
+#[component]
+fn Hydrate(options: LeptosOptions) -> impl IntoView {
+    let name = options.output_name.to_string();
+    let js = asset_url(&options, &format!("{name}.js"));
+    let wasm = asset_url(&options, &format!("{name}.wasm"));
+    let code = format!(
+        "const w=fetch({wasm:?});import({js:?}).then(m=>m.default({{module_or_path:w}}).then(()=>m.hydrate()));"
+    );
+    view! { <script type="module">{code}</script> }
+}
+
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = initial_lang();
+    let css = asset_url(&options, &format!("{}.css", options.output_name));
     let scripts = (!static_page()).then(|| {
         view! {
             <AutoReload options=options.clone()/>
-            <HydrationScripts options/>
+            <Hydrate options/>
         }
     });
     view! {
@@ -74,6 +96,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.ico" sizes="48x48"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="apple-touch-icon" href="/apple-touch-icon.png"/>
+                <link rel="stylesheet" href=css/>
                 {scripts}
                 <MetaTags/>
             </head>
@@ -89,7 +112,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(UiLang(initial_lang()));
     view! {
-        <Stylesheet id="leptos" href="/pkg/tessera.css"/>
         <Router>
             <PageTitle/>
             <a class="skip-link" href="#main">{tr("nav.skip")}</a>

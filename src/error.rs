@@ -22,6 +22,10 @@ pub enum AppError {
         key: String,
         echo: Echo,
         status: u16,
+        /// The other fields refused by the same submission, `(field, key)`: a form shows
+        /// every refusal at once.
+        #[serde(default)]
+        also: Vec<(String, String)>,
     },
     #[error("login required")]
     Unauthorized,
@@ -44,6 +48,7 @@ impl AppError {
             key: key.into(),
             echo,
             status: 422,
+            also: Vec::new(),
         }
     }
 
@@ -53,6 +58,7 @@ impl AppError {
             key: key.into(),
             echo,
             status,
+            also: Vec::new(),
         }
     }
 
@@ -87,6 +93,10 @@ impl AppError {
                 key,
                 ..
             } if f == name => Some(key),
+            Self::Invalid { also, .. } => also
+                .iter()
+                .find(|(f, _)| f == name)
+                .map(|(_, k)| k.as_str()),
             _ => None,
         }
     }
@@ -106,6 +116,53 @@ impl AppError {
                 .find(|(k, _)| k == name)
                 .map(|(_, v)| v.as_str()),
             _ => None,
+        }
+    }
+}
+
+/// Checks every field of a form before refusing it, so the user sees all that is wrong at once
+/// rather than one field per submission.
+pub struct Checks {
+    refused: Vec<(String, String)>,
+    echo: Echo,
+}
+
+impl Checks {
+    pub fn new(echo: &Echo) -> Self {
+        Self {
+            refused: Vec::new(),
+            echo: echo.clone(),
+        }
+    }
+
+    /// The parsed value, or `None` with the refusal noted against `field`.
+    pub fn field<T>(&mut self, field: &str, parsed: Result<T, &'static str>) -> Option<T> {
+        match parsed {
+            Ok(v) => Some(v),
+            Err(key) => {
+                self.refused.push((field.into(), key.into()));
+                None
+            }
+        }
+    }
+
+    /// Notes a refusal found by other means (a rule between fields, a lookup).
+    pub fn refuse(&mut self, field: &str, key: &str) {
+        self.refused.push((field.into(), key.into()));
+    }
+
+    /// The refusal of the whole form, if any field was refused.
+    pub fn finish(self) -> Result<(), AppError> {
+        let mut refused = self.refused.into_iter();
+        match refused.next() {
+            None => Ok(()),
+            Some((field, key)) => Err(AppError::Invalid {
+                field: Some(field),
+                key,
+                echo: self.echo,
+                status: 422,
+                also: refused.collect(),
+            }),
         }
     }
 }

@@ -107,7 +107,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("error.language_invalid", "Unknown language.", "Langue inconnue."),
     ("error.currency_invalid", "Unknown currency.", "Devise inconnue."),
     ("error.amount_required", "Enter the amount you paid.", "Saisissez le montant payé."),
-    ("error.amount_invalid", "This amount is not valid: digits only, e.g. 15000.", "Ce montant n'est pas valide : des chiffres seulement, ex. 15000."),
+    ("error.amount_invalid", "This amount is not valid: digits only, e.g. 15,000.", "Ce montant n'est pas valide : des chiffres seulement, ex. 15 000."),
     ("error.amount_positive", "The amount must be more than zero.", "Le montant doit être supérieur à zéro."),
     ("error.amount_below_minimum", "This amount is below the minimum for the chosen plan.", "Ce montant est inférieur au minimum de la formule choisie."),
     ("error.status_invalid", "Unknown status.", "Statut inconnu."),
@@ -182,7 +182,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("pay.price_is", "Price for this duration:", "Prix pour cette durée :"),
     ("pay.method", "Payment method", "Moyen de paiement"),
     ("pay.amount", "Amount paid", "Montant payé"),
-    ("pay.amount_hint", "As in the operator's SMS, e.g. 15000.", "Comme dans le SMS de l'opérateur, ex. 15000."),
+    ("pay.amount_hint", "As in the operator's SMS, e.g. 15,000.", "Comme dans le SMS de l'opérateur, ex. 15 000."),
     ("pay.phone", "Phone number used", "Numéro utilisé"),
     ("pay.transaction_id", "Transaction id", "Identifiant de transaction"),
     ("pay.transaction_id_hint", "Printed in the confirmation SMS, e.g. MTN123456789.", "Indiqué dans le SMS de confirmation, ex. MTN123456789."),
@@ -191,6 +191,12 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("pay.proof_hint", "JPEG, PNG, WEBP or PDF, 5 MB at most.", "JPEG, PNG, WEBP ou PDF, 5 Mo au plus."),
     ("pay.preview", "Preview of the proof", "Aperçu de la preuve"),
     ("pay.uploading", "Sending the proof", "Envoi de la preuve"),
+    ("ui.table_scrolls", "Table: scroll sideways to see every column", "Tableau : faites défiler sur le côté pour voir toutes les colonnes"),
+    ("pay.plan_and_duration", "Plan and duration", "Formule et durée"),
+    ("pay.days_count.one", "{count} day", "{count} jour"),
+    ("pay.days_count.other", "{count} days", "{count} jours"),
+    ("pay.preparing", "Preparing the photo…", "Préparation de la photo…"),
+    ("pay.photo_reduced", "Photo reduced from {from} to {to} before sending.", "Photo réduite de {from} à {to} avant l'envoi."),
     ("pay.submit", "Send the payment ticket", "Envoyer le ticket de paiement"),
     ("tickets.title", "My payment tickets", "Mes tickets de paiement"),
     ("tickets.new", "New payment", "Nouveau paiement"),
@@ -219,6 +225,8 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("ticket.replace_proof", "Replace the proof", "Remplacer la preuve"),
     ("ticket.replace_submit", "Send the new proof", "Envoyer la nouvelle preuve"),
     ("ticket.cancel", "Cancel this ticket", "Annuler ce ticket"),
+    ("ticket.cancel_question", "Cancel this payment ticket? It will not be reviewed, and you would send a new one to pay.", "Annuler ce ticket de paiement ? Il ne sera pas examiné, et il faudra en envoyer un nouveau pour payer."),
+    ("ticket.cancel_confirm", "Yes, cancel the ticket", "Oui, annuler le ticket"),
     ("ticket.timeline", "History", "Historique"),
     ("ticket.reason", "Reason", "Motif"),
     ("ticket.subscription_end", "Subscription runs until", "Abonnement valable jusqu'au"),
@@ -237,7 +245,8 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("admin.sort_newest", "Newest first", "Plus récents d'abord"),
     ("admin.sort_oldest", "Oldest first", "Plus anciens d'abord"),
     ("admin.filter", "Filter", "Filtrer"),
-    ("admin.results", "tickets", "tickets"),
+    ("admin.results.one", "{count} ticket", "{count} ticket"),
+    ("admin.results.other", "{count} tickets", "{count} tickets"),
     ("admin.family", "Family", "Famille"),
     ("admin.pages", "Pages", "Pages"),
     ("admin.previous", "Previous", "Précédent"),
@@ -271,7 +280,8 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("admin.stat_last24h", "Last 24 h", "Dernières 24 h"),
     ("admin.stat_overdue", "Overdue", "En retard"),
     ("admin.stat_amount", "Approved amount", "Montant approuvé"),
-    ("mail.digest.subject", "{count} overdue payment tickets", "{count} tickets de paiement en retard"),
+    ("mail.digest.subject.one", "{count} overdue payment ticket", "{count} ticket de paiement en retard"),
+    ("mail.digest.subject.other", "{count} overdue payment tickets", "{count} tickets de paiement en retard"),
     ("mail.digest.body", "Hello {name},\n\nThese payment tickets have waited more than {hours} hours:\n{list}\nReview them at {url}/admin/tickets?tab=overdue\n\n— Tessera", "Bonjour {name},\n\nCes tickets de paiement attendent depuis plus de {hours} heures :\n{list}\nTraitez-les sur {url}/admin/tickets?tab=overdue\n\n— Tessera"),
     ("mail.welcome.subject", "Welcome to Tessera", "Bienvenue sur Tessera"),
     ("mail.welcome.body", "Hello {name},\n\nYour account and the family \"{family}\" are ready. You can log in at {url}/login with {email}.\n\n— Tessera", "Bonjour {name},\n\nVotre compte et la famille « {family} » sont prêts. Connectez-vous sur {url}/login avec {email}.\n\n— Tessera"),
@@ -325,12 +335,46 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("order.no_proof", "No proof of payment yet.", "Pas encore de preuve de paiement."),
     ("order.approve_proof", "Proof checked: mark paid", "Preuve vérifiée : marquer payé"),
     ("order.mark_cash", "Paid in cash", "Payé en espèces"),
+    ("order.mark_cash_question", "Mark this order paid in cash? It is settled at once: tickets are issued and the buyer is told.", "Marquer cette commande payée en espèces ? Elle est réglée aussitôt : les billets sont émis et l'acheteur est prévenu."),
+    ("order.mark_cash_confirm", "Yes, paid in cash", "Oui, payé en espèces"),
     ("order.marked_paid", "Order marked paid.", "Commande marquée payée."),
     ("order.cancel_title", "Cancel the order", "Annuler la commande"),
     ("order.cancel", "Cancel the order", "Annuler la commande"),
     ("order.cancelled", "Order cancelled.", "Commande annulée."),
     ("order.buyer_link", "Buyer's page:", "Page de l'acheteur :"),
     ("order.via.PROOF", "mobile-money proof", "preuve mobile money"),
+    ("method.MTN_MOMO", "MTN Mobile Money", "MTN Mobile Money"),
+    ("method.ORANGE_MONEY", "Orange Money", "Orange Money"),
+    ("method.MOBILE_MONEY", "Mobile money", "Mobile money"),
+    ("method.CARD", "Card", "Carte"),
+    ("method.WALLET", "Wallet", "Portefeuille"),
+    ("method.CASH", "Cash", "Espèces"),
+    ("method.PROOF", "Mobile-money proof", "Preuve mobile money"),
+    ("method.BANK_TRANSFER", "Bank transfer", "Virement bancaire"),
+    ("provider.manual", "Checked by an admin", "Vérifié par un admin"),
+    ("provider.payment_ticket", "Checked by an admin", "Vérifié par un admin"),
+    ("provider.sumup", "SumUp", "SumUp"),
+    ("provider.stripe", "Stripe", "Stripe"),
+    ("provider.paytr", "PayTR", "PayTR"),
+    ("provider.wallet", "Wallet", "Portefeuille"),
+    ("provider.cash", "Cash", "Espèces"),
+    ("notify.channel.email", "E-mail", "E-mail"),
+    ("notify.channel.whatsapp", "WhatsApp", "WhatsApp"),
+    ("notify.kind.order_created", "Order received", "Commande reçue"),
+    ("notify.kind.tickets_issued", "E-tickets", "E-billets"),
+    ("notify.kind.owner_request", "Request to the owner", "Demande au propriétaire"),
+    ("notify.kind.order_cancelled", "Order cancelled", "Commande annulée"),
+    ("notify.kind.order_cancelled_refund", "Cancelled, refund due", "Annulée, remboursement dû"),
+    ("notify.kind.refund_initiated", "Refund started", "Remboursement lancé"),
+    ("notify.kind.refund_completed", "Refund completed", "Remboursement effectué"),
+    ("notify.kind.tickets_sent", "E-ticket sent", "E-billet envoyé"),
+    ("notify.kind.tickets_sent_admin", "E-ticket sent (admins)", "E-billet envoyé (admins)"),
+    ("notify.kind.payment_expired", "Payment expired", "Paiement expiré"),
+    ("notify.kind.payment_stuck", "Payment stuck", "Paiement bloqué"),
+    ("notify.status.PENDING", "Waiting to be sent", "En attente d'envoi"),
+    ("notify.status.SENT", "Sent", "Envoyé"),
+    ("notify.status.FAILED", "Failed", "Échec"),
+    ("notify.status.SKIPPED", "Not sent", "Non envoyé"),
     ("order.via.CASH", "cash", "espèces"),
     ("order.via.CARD", "card", "carte"),
     ("order.status.PAYMENT_PENDING", "Awaiting payment", "En attente de paiement"),
@@ -415,7 +459,8 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("checkin.issued", "Issued", "Émis"),
     ("checkin.camera_error", "The camera could not be opened; type the code instead.", "Impossible d'ouvrir la caméra ; saisissez le code."),
     ("admin.orders", "Orders", "Commandes"),
-    ("admin.order_results", "orders", "commandes"),
+    ("admin.order_results.one", "{count} order", "{count} commande"),
+    ("admin.order_results.other", "{count} orders", "{count} commandes"),
     ("admin.events", "Events and stays", "Événements et séjours"),
     ("admin.refunds", "Refunds", "Remboursements"),
     ("admin.commissions", "Commissions", "Commissions"),
@@ -806,6 +851,21 @@ pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
     s
 }
 
+/// The CLDR plural category of a whole number: English says "1 order", French "0 commande"
+/// and "1 commande"; everything else is "other".
+pub fn plural_one(lang: Lang, n: i64) -> bool {
+    match lang {
+        Lang::En => n == 1,
+        Lang::Fr => n == 0 || n == 1,
+    }
+}
+
+/// `{count} …` from `key.one` or `key.other`, as the language's plural rule picks.
+pub fn count(lang: Lang, key: &str, n: i64) -> String {
+    let form = if plural_one(lang, n) { "one" } else { "other" };
+    tf(lang, &format!("{key}.{form}"), &[("count", &n.to_string())])
+}
+
 pub fn has_key(key: &str) -> bool {
     STRINGS.iter().any(|(k, _, _)| *k == key)
 }
@@ -824,6 +884,16 @@ mod tests {
                 "{k} is empty"
             );
         }
+    }
+
+    #[test]
+    fn counts_follow_each_language_plural_rule() {
+        assert_eq!(count(Lang::En, "admin.order_results", 1), "1 order");
+        assert_eq!(count(Lang::En, "admin.order_results", 0), "0 orders");
+        assert_eq!(count(Lang::En, "admin.order_results", 2), "2 orders");
+        assert_eq!(count(Lang::Fr, "admin.order_results", 1), "1 commande");
+        assert_eq!(count(Lang::Fr, "admin.order_results", 0), "0 commande");
+        assert_eq!(count(Lang::Fr, "admin.results", 12), "12 tickets");
     }
 
     #[test]
@@ -886,7 +956,8 @@ mod tests {
                     && piece
                         .chars()
                         .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
-                if is_key && !has_key(piece) {
+                let plural = has_key(&format!("{piece}.one")) && has_key(&format!("{piece}.other"));
+                if is_key && !has_key(piece) && !plural {
                     missing.push(piece.to_string());
                 }
             }

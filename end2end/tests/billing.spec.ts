@@ -13,7 +13,7 @@ test("a trial family sees its countdown, pays by card in the sandbox and reads i
 
   // The sandbox stands where the gateway's page would: no card field anywhere.
   await expect(page).toHaveURL(/\/billing\/sandbox\/PAY-\d{4}-\d{6}$/);
-  await expect(page.getByText("29.00 USD")).toBeVisible();
+  await expect(page.getByText("$29.00")).toBeVisible();
   await expect(page.locator("input[autocomplete^=cc]")).toHaveCount(0);
   await page.getByRole("button", { name: "Pay successfully" }).click();
 

@@ -82,11 +82,12 @@ test("a stay is confirmed by its owner through the e-mailed link", async ({ page
   await expect(page).toHaveURL(/\/orders\/ORD-/);
   const orderUrl = page.url();
   const reference = orderUrl.match(/ORD-\d{4}-\d{5}/)![0];
-  await expect(page.getByText("90 000 FCFA").first()).toBeVisible();
+  await expect(page.getByText("90,000 FCFA").first()).toBeVisible();
 
   const admin = await asUser(browser, "admin@demo.tessera.cm", "demo-admin-2026", js);
   await admin.goto(`/admin/orders/${reference}`);
-  await admin.getByRole("button", { name: "Paid in cash" }).click();
+  await admin.getByText("Paid in cash", { exact: true }).click();
+  await admin.getByRole("button", { name: "Yes, paid in cash" }).click();
   await expect(admin.getByText("Order marked paid.")).toBeVisible();
 
   const mail = await mailContaining(reference, "/owner/");

@@ -5,8 +5,12 @@ test("a family pays by mobile money in three steps and an admin approves", async
   const txid = `MTN${Date.now()}`;
   await login(page, "paul@demo.tessera.cm", "demo-member-2026");
   await page.goto("/pay");
-  await page.getByLabel(/Gestionnaire Famille/).check();
-  await page.getByLabel("Durée").selectOption("30");
+  // Each plan offers its own durations, each with its price beside it.
+  const family = page.getByRole("group", { name: "Gestionnaire Famille" });
+  await expect(family.getByText("15 000 FCFA")).toBeVisible();
+  await family.getByLabel("30 jours").check();
+  // Business plans in dollars are paid by card on /billing, not by mobile money.
+  await expect(page.getByText("Starter")).toHaveCount(0);
   await page.getByRole("button", { name: "Continuer" }).click();
 
   await expect(page.getByLabel("Montant payé")).toHaveValue("15000");

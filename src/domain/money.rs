@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Lang;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Currency {
     XAF,
@@ -157,6 +159,66 @@ impl Money {
     }
 }
 
+/// A narrow no-break space: French groups thousands with it, and nothing wraps inside a number.
+const NNBSP: char = '\u{202f}';
+/// A no-break space: between an amount and its currency.
+const NBSP: char = '\u{a0}';
+
+impl Currency {
+    /// How the language writes the currency, and whether it goes before the amount.
+    fn mark(self, lang: Lang) -> (&'static str, bool) {
+        match (lang, self) {
+            (_, Self::XAF) => ("FCFA", false),
+            (Lang::Fr, Self::EUR) => ("€", false),
+            (Lang::Fr, Self::USD) => ("$US", false),
+            (Lang::Fr, Self::GBP) => ("£GB", false),
+            (Lang::Fr, Self::INR) => ("₹", false),
+            (Lang::Fr, other) => (other.code(), false),
+            (Lang::En, Self::EUR) => ("€", true),
+            (Lang::En, Self::USD) => ("$", true),
+            (Lang::En, Self::GBP) => ("£", true),
+            (Lang::En, Self::INR) => ("₹", true),
+            (Lang::En, other) => (other.code(), true),
+        }
+    }
+}
+
+impl Money {
+    /// The amount as the language writes it: `12 500 FCFA` and `29,00 $US` in French,
+    /// `12,500 FCFA` and `$29.00` in English; no line break can fall inside it.
+    pub fn format(&self, lang: Lang) -> String {
+        let (group, decimal) = match lang {
+            Lang::Fr => (NNBSP, ','),
+            Lang::En => (',', '.'),
+        };
+        let digits = self.currency.minor_digits();
+        let scale = 10i64.pow(digits);
+        let sign = if self.minor < 0 { "-" } else { "" };
+        let abs = self.minor.unsigned_abs();
+        let whole = (abs / scale as u64).to_string();
+        let mut number = String::from(sign);
+        for (i, c) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i).is_multiple_of(3) {
+                number.push(group);
+            }
+            number.push(c);
+        }
+        if digits > 0 {
+            number.push(decimal);
+            number.push_str(&format!(
+                "{:0width$}",
+                abs % scale as u64,
+                width = digits as usize
+            ));
+        }
+        match self.currency.mark(lang) {
+            (mark, true) if mark.chars().count() == 1 => format!("{mark}{number}"),
+            (mark, true) => format!("{mark}{NBSP}{number}"),
+            (mark, false) => format!("{number}{NBSP}{mark}"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,5 +258,29 @@ mod tests {
         assert_eq!(Money::new(1250, Currency::EUR).display(), "12.50 EUR");
         assert_eq!(Money::new(5, Currency::XAF).display(), "5 FCFA");
         assert_eq!(Currency::parse("fcfa"), Ok(Currency::XAF));
+    }
+
+    #[test]
+    fn each_language_writes_money_its_own_way() {
+        let xaf = Money::new(12500, Currency::XAF);
+        assert_eq!(xaf.format(Lang::Fr), "12\u{202f}500\u{a0}FCFA");
+        assert_eq!(xaf.format(Lang::En), "12,500\u{a0}FCFA");
+        let usd = Money::new(2900, Currency::USD);
+        assert_eq!(usd.format(Lang::Fr), "29,00\u{a0}$US");
+        assert_eq!(usd.format(Lang::En), "$29.00");
+        assert_eq!(
+            Money::new(123456789, Currency::EUR).format(Lang::Fr),
+            "1\u{202f}234\u{202f}567,89\u{a0}€"
+        );
+        assert_eq!(
+            Money::new(-500, Currency::XAF).format(Lang::En),
+            "-500\u{a0}FCFA"
+        );
+        assert_eq!(
+            Money::new(5, Currency::TRY).format(Lang::En),
+            "TRY\u{a0}0.05"
+        );
+        // Nothing a browser may break a line at.
+        assert!(!xaf.format(Lang::Fr).contains(' '));
     }
 }

@@ -282,6 +282,13 @@ pub fn local_display(at: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// A day in site time, as `local_display` writes it.
+pub fn local_date(at: DateTime<Utc>) -> String {
+    at.with_timezone(&site_offset())
+        .format("%d/%m/%Y")
+        .to_string()
+}
+
 /// Site time for a `datetime-local` input.
 pub fn local_input(at: DateTime<Utc>) -> String {
     at.with_timezone(&site_offset())

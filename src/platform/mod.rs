@@ -4,6 +4,7 @@
 
 pub mod alerts;
 pub mod api;
+pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod config;

@@ -4,7 +4,7 @@
 
 use std::io::Cursor;
 
-use image::{ImageFormat, ImageReader, Limits};
+use image::{metadata::Orientation, DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use sha2::{Digest, Sha256};
 
 use crate::domain::{clean_filename, ProofKind, MAX_PROOF_BYTES};
@@ -80,10 +80,16 @@ fn reencode(kind: ProofKind, bytes: &[u8]) -> Result<Vec<u8>, &'static str> {
     limits.max_image_height = Some(12_000);
     limits.max_alloc = Some(256 * 1024 * 1024);
     reader.limits(limits);
-    let image = reader.decode().map_err(|e| match e {
+    let refused = |e: image::ImageError| match e {
         image::ImageError::Limits(_) => "error.proof_too_big_image",
         _ => "error.proof_corrupt",
-    })?;
+    };
+    let mut decoder = reader.into_decoder().map_err(refused)?;
+    // Phones store a photo as the sensor saw it and say in EXIF how to turn it; re-encoding
+    // drops EXIF, so the turn is applied here or a receipt reaches the admin sideways.
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let mut image = DynamicImage::from_decoder(decoder).map_err(refused)?;
+    image.apply_orientation(orientation);
     let mut out = Cursor::new(Vec::new());
     let written = match kind {
         ProofKind::Jpeg => image.to_rgb8().write_to(&mut out, ImageFormat::Jpeg),
@@ -148,6 +154,23 @@ pub mod tests {
         with_exif
     }
 
+    /// A 40 × 30 JPEG whose EXIF says "turn 90° clockwise to view" (orientation 6), as a phone
+    /// held upright writes it.
+    pub fn jpeg_turned() -> Vec<u8> {
+        let img = image::RgbImage::from_fn(40, 30, |x, _| image::Rgb([x as u8 * 5, 10, 200]));
+        let mut out = Cursor::new(Vec::new());
+        img.write_to(&mut out, ImageFormat::Jpeg).unwrap();
+        let jpeg = out.into_inner();
+        let mut payload = b"Exif\0\0MM\0\x2a\0\0\0\x08".to_vec();
+        // One IFD entry: Orientation (0x0112), SHORT, count 1, value 6; then no next IFD.
+        payload.extend_from_slice(&[0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0]);
+        let len = (payload.len() + 2) as u16;
+        let mut turned = vec![0xFF, 0xD8, 0xFF, 0xE1, (len >> 8) as u8, len as u8];
+        turned.extend_from_slice(&payload);
+        turned.extend_from_slice(&jpeg[2..]);
+        turned
+    }
+
     pub fn pdf() -> Vec<u8> {
         b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
             .to_vec()
@@ -162,6 +185,13 @@ pub mod tests {
             "EXIF/GPS data is gone"
         );
         assert!(check("a.png", &png(20, 20)).is_ok());
+    }
+
+    #[test]
+    fn a_photo_is_turned_the_way_its_exif_says() {
+        let checked = check("recu.jpg", &jpeg_turned()).unwrap();
+        let image = image::load_from_memory(&checked.bytes).unwrap();
+        assert_eq!((image.width(), image.height()), (30, 40), "turned upright");
     }
 
     #[test]

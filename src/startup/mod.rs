@@ -28,6 +28,7 @@ use crate::{
     domain::PaymentPurpose,
     features,
     platform::{
+        assets,
         config::{self, Config},
         csrf,
         db::{connect, migrate, MigrateError},
@@ -121,6 +122,15 @@ pub fn router(state: AppState) -> Router {
     let ctx_state = state.clone();
     let fn_state = state.clone();
     let shell_opts = state.leptos_options.clone();
+    let asset_urls = {
+        let (root, pkg) = (
+            state.leptos_options.site_root.to_string(),
+            state.leptos_options.site_pkg_dir.to_string(),
+        );
+        crate::ui::AssetUrls(std::sync::Arc::new(move |file: &str| {
+            assets::versioned(&root, &pkg, file)
+        }))
+    };
     Router::new()
         .route("/health/live", get(health::live))
         .route("/health/ready", get(ready))
@@ -141,11 +151,15 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(ctx_state.clone()),
+            move || {
+                provide_context(ctx_state.clone());
+                provide_context(asset_urls.clone());
+            },
             move || shell(shell_opts.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(flash::carry))
+        .layer(middleware::from_fn(assets::cache_headers))
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
         .layer(session_layer)
         // Pages, JSON and the stylesheet travel gzipped to browsers that accept it; the

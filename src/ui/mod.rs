@@ -20,6 +20,28 @@ pub fn tr(key: &str) -> &'static str {
     i18n::t(lang(), key)
 }
 
+/// The name people read for a code kept in the database (`method.MTN_MOMO` → "MTN Mobile
+/// Money"): the catalogue's entry `{space}.{code}`, else the code written as words, never the
+/// code itself.
+pub fn label(space: &str, code: &str) -> String {
+    let key = format!("{space}.{code}");
+    if i18n::has_key(&key) {
+        i18n::t(lang(), &key).to_string()
+    } else {
+        let words = code.replace(['_', '-'], " ").to_lowercase();
+        let mut chars = words.chars();
+        chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// The address of each file of the browser bundle, versioned by its content: given to the
+/// pages by start-up (the shell has no other way to know the files' hashes).
+#[derive(Clone)]
+pub struct AssetUrls(pub std::sync::Arc<dyn Fn(&str) -> String + Send + Sync>);
+
 /// The language chosen for this request: from the request on the server, from `<html lang>` in
 /// the browser, so both render the same text and hydration matches.
 pub fn initial_lang() -> Lang {
@@ -118,6 +140,22 @@ pub fn Field(
 }
 
 /// A message about the whole form (wrong login, throttled, server trouble).
+/// A destructive action set apart from the main button: the first button only asks, and the
+/// form given as children (its submit button says what will happen) acts. A disclosure, so it
+/// works without JavaScript.
+#[component]
+pub fn Confirm(label: &'static str, question: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <details class="confirm">
+            <summary class="confirm-open">{tr(label)}</summary>
+            <div class="confirm-body">
+                <p>{tr(question)}</p>
+                {children()}
+            </div>
+        </details>
+    }
+}
+
 #[component]
 pub fn FormMessage(state: FormState) -> impl IntoView {
     let msg = move || state.get().and_then(|e| e.general().map(tr));

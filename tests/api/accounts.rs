@@ -141,8 +141,46 @@ async fn without_javascript_a_refused_form_returns_to_its_page_with_the_message_
             || html.contains("Cette adresse e-mail n'est pas valide"),
         "French message shown"
     );
+    assert!(
+        html.contains("Le mot de passe doit contenir au moins 10 caractères."),
+        "every refused field is told at once, not only the first"
+    );
     assert!(html.contains(r#"value="awa@""#), "typed e-mail kept");
     assert!(html.contains(r#"value="677123456""#), "typed phone kept");
+}
+
+#[sqlx::test(migrations = false)]
+async fn every_refused_field_is_reported_in_one_answer(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let form = [
+        ("name", ""),
+        ("email", "not-an-email"),
+        ("phone", "12ab"),
+        ("password", "short"),
+        ("family_name", "Ndiaye"),
+    ];
+    let res = app.post_fn(&client(), "register", &form).await;
+    assert_eq!(res.status(), 422);
+    let body: serde_json::Value = res.json().await.unwrap();
+    let invalid = &body["Invalid"];
+    let mut refused = vec![(
+        invalid["field"].as_str().unwrap_or("").to_string(),
+        invalid["key"].as_str().unwrap_or("").to_string(),
+    )];
+    for pair in invalid["also"].as_array().cloned().unwrap_or_default() {
+        refused.push((
+            pair[0].as_str().unwrap_or("").to_string(),
+            pair[1].as_str().unwrap_or("").to_string(),
+        ));
+    }
+    let fields: Vec<&str> = refused.iter().map(|(f, _)| f.as_str()).collect();
+    assert_eq!(
+        fields,
+        ["name", "email", "phone", "password"],
+        "{refused:?}"
+    );
+    assert!(refused.contains(&("password".into(), "error.password_short".into())));
+    assert_eq!(app.count("users").await, 0);
 }
 
 #[sqlx::test(migrations = false)]

@@ -436,10 +436,10 @@ async fn a_stay_with_a_deposit_is_paid_in_part_and_shows_what_is_due_on_arrival(
         .json()
         .await
         .unwrap();
-    assert_eq!(view["total"], "90 000 FCFA");
-    assert_eq!(view["deposit"], "27 000 FCFA");
-    assert_eq!(view["due_now"], "27 000 FCFA");
-    assert_eq!(view["balance_due"], "63 000 FCFA");
+    assert_eq!(view["total"], "90,000\u{a0}FCFA");
+    assert_eq!(view["deposit"], "27,000\u{a0}FCFA");
+    assert_eq!(view["due_now"], "27,000\u{a0}FCFA");
+    assert_eq!(view["balance_due"], "63,000\u{a0}FCFA");
     let admin = family(&app, "boss@example.cm").await;
     app.make_admin("boss@example.cm").await;
     app.post_fn(
@@ -460,7 +460,7 @@ async fn a_stay_with_a_deposit_is_paid_in_part_and_shows_what_is_due_on_arrival(
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    assert!(body.contains("63 000 FCFA"), "{body}");
+    assert!(body.contains("63\u{202f}000\u{a0}FCFA"), "{body}");
 }
 
 /// PayTR's token, status inquiry and refund APIs; the refund's `paytr_token` is checked as

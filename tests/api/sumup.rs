@@ -637,8 +637,8 @@ async fn the_wrong_amount_goes_to_manual_review_with_one_critical_alert(pool: Pg
         .await
         .unwrap();
     let row = &overview["review"][0];
-    assert_eq!(row["expected"], "50.00 GBP");
-    assert_eq!(row["reported"], "5.00 GBP");
+    assert_eq!(row["expected"], "£50.00");
+    assert_eq!(row["reported"], "£5.00");
     let id = row["id"].as_str().unwrap().to_string();
     let refused = app
         .post_fn(

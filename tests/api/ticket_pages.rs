@@ -50,7 +50,18 @@ async fn the_wizard_works_as_plain_forms_and_keeps_what_was_typed(pool: PgPool) 
 
     let (status, html) = app.page(&c, "/pay").await;
     assert_eq!(status, 200);
-    assert!(html.contains("Family manager") && html.contains(r#"name="plan_type""#));
+    // Each plan offers its own durations, one choice each; plans in dollars are not offered.
+    assert!(
+        html.contains("Family manager")
+            && html.contains(r#"name="offer""#)
+            && html.contains(r#"value="FAMILY_MANAGER:90""#)
+            && !html.contains("Starter")
+    );
+    let (_, html) = app.page(&c, "/pay?step=2&offer=FAMILY_MANAGER:90").await;
+    assert!(
+        html.contains(r#"value="40000""#),
+        "the amount is prefilled with the price"
+    );
     let (_, html) = app
         .page(&c, "/pay?step=2&plan_type=FAMILY_MANAGER&duration_days=90")
         .await;
@@ -104,7 +115,7 @@ async fn the_wizard_works_as_plain_forms_and_keeps_what_was_typed(pool: PgPool) 
     assert_eq!(status, 200);
     assert!(
         html.contains("Your payment ticket was sent.")
-            && html.contains("15 000 FCFA")
+            && html.contains("15,000\u{a0}FCFA")
             && html.contains("Submitted")
     );
 

@@ -109,7 +109,7 @@ async fn admins_list_where_to_pay_and_families_see_it_with_their_reference(pool:
     assert!(html.contains("Where to send the money"), "{html}");
     assert!(html.contains("+237 6 77 00 11 22") && html.contains("Association Tessera"));
     assert!(html.contains("+237 6 99 00 11 22") && html.contains(r#"href="tel:%23150%23""#));
-    assert!(html.contains("15 000 FCFA"));
+    assert!(html.contains("15,000\u{a0}FCFA"));
     let reference = html
         .split("class=\"ref\">")
         .nth(1)
@@ -232,7 +232,9 @@ async fn the_buyer_sees_where_to_pay_not_the_staff_notes_and_one_road_at_a_time(
 
     let (_, html) = app.page(&client(), &page).await;
     assert!(html.contains("Where to send the money") && html.contains("+237 6 77 00 11 22"));
-    assert!(html.contains("10 000 FCFA") && html.contains(&format!("class=\"ref\">{reference}<")));
+    assert!(
+        html.contains("10,000\u{a0}FCFA") && html.contains(&format!("class=\"ref\">{reference}<"))
+    );
     assert!(
         html.contains("pay-card"),
         "a card is offered before any proof"

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use crate::{
     domain::{Email, FamilyName, Lang, Password, PersonName, PhoneNumber},
-    error::{AppError, Echo},
+    error::{AppError, Checks, Echo},
     i18n::{t, tf},
     platform::{
         audit::audit,
@@ -46,11 +46,18 @@ pub async fn register(
         ("phone".into(), input.phone.clone()),
         ("family_name".into(), input.family_name.clone()),
     ];
-    let name = field(PersonName::parse(&input.name), "name", &echo)?;
-    let email = field(Email::parse(&input.email), "email", &echo)?;
-    let phone = field(PhoneNumber::parse(&input.phone), "phone", &echo)?;
-    let password = field(Password::parse(&input.password), "password", &echo)?;
-    let family_name = field(FamilyName::parse(&input.family_name), "family_name", &echo)?;
+    let mut checks = Checks::new(&echo);
+    let name = checks.field("name", PersonName::parse(&input.name));
+    let email = checks.field("email", Email::parse(&input.email));
+    let phone = checks.field("phone", PhoneNumber::parse(&input.phone));
+    let password = checks.field("password", Password::parse(&input.password));
+    let family_name = checks.field("family_name", FamilyName::parse(&input.family_name));
+    checks.finish()?;
+    let (Some(name), Some(email), Some(phone), Some(password), Some(family_name)) =
+        (name, email, phone, password, family_name)
+    else {
+        return Err(AppError::Internal);
+    };
     let hash = auth::hash_password(password.expose().to_string()).await?;
 
     let user_id = Uuid::new_v4();
@@ -85,6 +92,7 @@ pub async fn register(
                 key: "error.email_taken".into(),
                 echo,
                 status: 409,
+                also: Vec::new(),
             }
         } else {
             respond::internal(e)

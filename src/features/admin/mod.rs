@@ -86,14 +86,14 @@ pub fn AdminPage() -> impl IntoView {
                                 <a class="button secondary" href="/settings/sumup">{tr("admin.sumup")}</a>
                             </nav>
                             <h2>{tr("admin.recent_users")}</h2>
-                            <table>
+                            <div class="table-wrap" tabindex="0" role="region" aria-label=tr("ui.table_scrolls")><table>
                                 <thead><tr><th>{tr("field.name")}</th><th>{tr("field.email")}</th><th>{tr("account.role")}</th></tr></thead>
                                 <tbody>
                                     {o.recent.into_iter().map(|u| view! {
                                         <tr><td>{u.name}</td><td>{u.email}</td><td>{tr(&format!("role.{}", u.role))}</td></tr>
                                     }).collect_view()}
                                 </tbody>
-                            </table>
+                            </table></div>
                         </section>
                     }.into_any(),
                     Err(e) => view! { <LoadError error=e/> }.into_any(),

@@ -30,7 +30,7 @@ pub fn AdminSubscriptionsPage() -> impl IntoView {
                     match data.await {
                         Ok((rows, plans)) => view! {
                             <div class="table-scroll">
-                            <table class="table" id="subscriptions">
+                            <div class="table-wrap" tabindex="0" role="region" aria-label=tr("ui.table_scrolls")><table class="table" id="subscriptions">
                                 <thead><tr><th>{tr("admin.family")}</th><th>{tr("billing.status")}</th><th>{tr("billing.period_end")}</th><th>{tr("admin.change")}</th></tr></thead>
                                 <tbody>
                                     {rows.into_iter().map(|r| {
@@ -38,7 +38,7 @@ pub fn AdminSubscriptionsPage() -> impl IntoView {
                                         view! {
                                             <tr data-family=r.family.clone()>
                                                 <td>{r.family.clone()} <br/><span class="muted">{r.manager.clone()}</span></td>
-                                                <td>{r.plan.clone()} " · " {(!r.status.is_empty()).then(|| tr(&format!("billing.status.{}", r.status)))}</td>
+                                                <td>{plans.iter().find(|p| p.code == r.plan).map_or_else(|| r.plan.clone(), |p| pick(&p.name, l).to_string())} " · " {(!r.status.is_empty()).then(|| tr(&format!("billing.status.{}", r.status)))}</td>
                                                 <td>{r.period_end.map(local_display)}</td>
                                                 <td>
                                                     <ActionForm action=action>
@@ -60,7 +60,7 @@ pub fn AdminSubscriptionsPage() -> impl IntoView {
                                         }
                                     }).collect_view()}
                                 </tbody>
-                            </table>
+                            </table></div>
                             </div>
                         }.into_any(),
                         Err(e) => view! { <LoadError error=e/> }.into_any(),

@@ -10,7 +10,7 @@ use super::{
 use crate::features::payments::api::TopUp;
 use crate::{
     domain::local_display,
-    ui::{form_state, lang, tr, FormMessage, LoadError},
+    ui::{form_state, label, lang, tr, FormMessage, LoadError},
 };
 
 fn status_key(status: &str) -> String {
@@ -112,14 +112,14 @@ fn BillingBody(b: BillingView) -> impl IntoView {
                     </ActionForm>
                 })}
                 {(!b.wallet_moves.is_empty()).then(|| view! {
-                    <table class="table">
+                    <div class="table-wrap" tabindex="0" role="region" aria-label=tr("ui.table_scrolls")><table class="table">
                         <thead><tr><th>{tr("billing.date")}</th><th>{tr("billing.what")}</th><th>{tr("billing.amount")}</th></tr></thead>
                         <tbody>
                             {b.wallet_moves.iter().map(|m| view! {
                                 <tr><td>{local_display(m.created_at)}</td><td>{tr(&format!("billing.wallet_kind.{}", m.kind))} " " {m.description.clone()}</td><td>{m.amount.clone()}</td></tr>
                             }).collect_view()}
                         </tbody>
-                    </table>
+                    </table></div>
                 })}
             </section>
             <section class="card">
@@ -128,21 +128,21 @@ fn BillingBody(b: BillingView) -> impl IntoView {
                     view! { <p>{tr("billing.no_payments")}</p> }.into_any()
                 } else {
                     view! {
-                        <table class="table" id="payments">
+                        <div class="table-wrap" tabindex="0" role="region" aria-label=tr("ui.table_scrolls")><table class="table" id="payments">
                             <thead><tr><th>{tr("billing.date")}</th><th>{tr("billing.reference")}</th><th>{tr("billing.what")}</th><th>{tr("billing.amount")}</th><th>{tr("billing.status")}</th><th>{tr("billing.invoice")}</th></tr></thead>
                             <tbody>
                                 {b.payments.iter().map(|p| view! {
                                     <tr data-reference=p.reference.clone()>
                                         <td>{local_display(p.created_at)}</td>
                                         <td>{p.reference.clone()}</td>
-                                        <td>{p.description.clone()} " (" {p.method.clone()} ")"</td>
+                                        <td>{p.description.clone()} " (" {label("method", &p.method)} ")"</td>
                                         <td>{p.amount.clone()}</td>
                                         <td>{tr(&format!("billing.payment_status.{}", p.status))}</td>
                                         <td>{p.invoice_number.clone().map(|n| view! { <a rel="external" href=format!("/billing/invoices/{n}")>{n.clone()}</a> })}</td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>
-                        </table>
+                        </table></div>
                     }.into_any()
                 }}
             </section>

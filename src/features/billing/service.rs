@@ -325,7 +325,7 @@ pub async fn trial_reminders(pool: &PgPool, config: &Config) -> Result<usize, Ap
                 &[
                     ("name", &who.name),
                     ("days", &left),
-                    ("end", &who.end.format("%Y-%m-%d").to_string()),
+                    ("end", &crate::domain::local_date(who.end)),
                     ("url", &config.base_url),
                 ],
             )

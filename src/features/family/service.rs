@@ -104,6 +104,7 @@ pub async fn add_member(
                     key: "error.email_taken".into(),
                     echo,
                     status: 409,
+                    also: Vec::new(),
                 }
             }
             _ => respond::internal(e),

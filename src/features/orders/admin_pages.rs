@@ -14,7 +14,7 @@ use super::{
 };
 use crate::{
     domain::{local_display, local_input, Currency, Money, OrderStatus},
-    ui::{form_state, tr, Field, FormMessage, LoadError, Notice},
+    ui::{form_state, label, lang, tr, Confirm, Field, FormMessage, LoadError, Notice},
 };
 
 fn q(query: leptos_router::params::ParamsMap, k: &str) -> String {
@@ -59,7 +59,7 @@ pub fn AdminOrdersPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match rows.await {
                         Ok((rows, total)) => view! {
-                            <p class="muted">{total} " " {tr("admin.order_results")}</p>
+                            <p class="muted">{crate::i18n::count(lang(), "admin.order_results", total)}</p>
                             <OrderTable rows/>
                         }.into_any(),
                         Err(e) => view! { <LoadError error=e/> }.into_any(),
@@ -73,7 +73,7 @@ pub fn AdminOrdersPage() -> impl IntoView {
 #[component]
 fn OrderTable(rows: Vec<OrderRow>) -> impl IntoView {
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label=tr("ui.table_scrolls")>
             <table class="table">
                 <thead><tr>
                     <th>{tr("order.title")}</th><th>{tr("events.title")}</th><th>{tr("order.buyer")}</th>
@@ -176,12 +176,14 @@ pub fn AdminOrderPage() -> impl IntoView {
                                             <button type="submit">{tr("order.approve_proof")}</button>
                                         </ActionForm>
                                     })}
-                                    <ActionForm action=cash>
-                                        <FormMessage state=cash_state/>
-                                        <input type="hidden" name="reference" value=ref_cash/>
-                                        <input type="hidden" name="via" value="CASH"/>
-                                        <button type="submit" class="button-secondary">{tr("order.mark_cash")}</button>
-                                    </ActionForm>
+                                    <FormMessage state=cash_state/>
+                                    <Confirm label="order.mark_cash" question="order.mark_cash_question">
+                                        <ActionForm action=cash>
+                                            <input type="hidden" name="reference" value=ref_cash.clone()/>
+                                            <input type="hidden" name="via" value="CASH"/>
+                                            <button type="submit" class="button-danger">{tr("order.mark_cash_confirm")}</button>
+                                        </ActionForm>
+                                    </Confirm>
                                 })}
                             </section>
                             {cancellable.then(|| view! {
@@ -210,12 +212,12 @@ pub fn AdminOrderPage() -> impl IntoView {
                                     {move || Suspend::new(async move {
                                         let list = notifications.await.unwrap_or_default();
                                         view! {
-                                            <div class="table-wrap"><table class="table">
+                                            <div class="table-wrap" tabindex="0" role="region" aria-label=tr("ui.table_scrolls")><table class="table">
                                                 <thead><tr><th>{tr("admin.date")}</th><th>{tr("order.channel")}</th><th>{tr("order.message")}</th>
                                                     <th>{tr("order.recipient")}</th><th>{tr("admin.status")}</th><th>{tr("order.attempts")}</th></tr></thead>
                                                 <tbody>{list.into_iter().map(|n| view! {
-                                                    <tr><td>{local_display(n.created_at)}</td><td>{n.channel}</td><td>{n.kind}</td><td>{n.recipient}</td>
-                                                        <td>{n.status}{n.last_error.map(|e| view! { <br/><span class="muted">{e}</span> })}</td><td>{n.attempts}</td></tr>
+                                                    <tr><td>{local_display(n.created_at)}</td><td>{label("notify.channel", &n.channel)}</td><td>{label("notify.kind", &n.kind)}</td><td>{n.recipient}</td>
+                                                        <td>{label("notify.status", &n.status)}{n.last_error.map(|e| view! { <br/><span class="muted">{e}</span> })}</td><td>{n.attempts}</td></tr>
                                                 }).collect_view()}</tbody>
                                             </table></div>
                                         }
@@ -252,13 +254,13 @@ pub fn AdminEventsPage() -> impl IntoView {
                         let kind = editing.as_ref().map(|e| e.kind.clone()).unwrap_or_else(|| "EVENT".into());
                         let price = editing.as_ref().map(|e| {
                             let c = Currency::parse(&e.currency).unwrap_or(Currency::XAF);
-                            Money::new(e.price, c).display().replace(c.symbol(), "").trim().to_string()
+                            Money::new(e.price, c).plain()
                         }).unwrap_or_default();
                         view! {
                             <section class="card">
                                 <Notice show=saved text="admin.event_saved"/>
                                 <h1>{tr("admin.events")}</h1>
-                                <div class="table-wrap"><table class="table">
+                                <div class="table-wrap" tabindex="0" role="region" aria-label=tr("ui.table_scrolls")><table class="table">
                                     <thead><tr><th>{tr("events.title")}</th><th>{tr("events.when")}</th><th>{tr("events.left")}</th><th>{tr("events.price")}</th><th></th></tr></thead>
                                     <tbody>{list.iter().map(|e| view! {
                                         <tr>
@@ -389,7 +391,7 @@ pub fn AdminRefundsPage() -> impl IntoView {
 }
 
 fn xaf(minor: i64) -> String {
-    Money::new(minor, Currency::XAF).display()
+    Money::new(minor, Currency::XAF).format(lang())
 }
 
 /// `/admin/commissions`: summary, what each referrer is owed, the lines by status and dates,
@@ -455,7 +457,7 @@ pub fn AdminCommissionsPage() -> impl IntoView {
                                 <div class="stat"><span class="stat-value">{xaf(s.total_discount)}</span><span>{tr("commission.discounts")}</span></div>
                             </div>
                             <h2>{tr("commission.payable")}</h2>
-                            <div class="table-wrap"><table class="table">
+                            <div class="table-wrap" tabindex="0" role="region" aria-label=tr("ui.table_scrolls")><table class="table">
                                 <thead><tr><th>{tr("commission.code")}</th><th>{tr("commission.referrer")}</th><th>{tr("commission.confirmed_bookings")}</th><th>{tr("commission.payable_amount")}</th><th>{tr("commission.status.PENDING")}</th></tr></thead>
                                 <tbody>{payable.into_iter().map(|p| view! {
                                     <tr><td>{p.referral_code} " " <span class="badge">{p.kind}</span></td><td>{p.holder_name} <br/><span class="muted">{p.holder_phone}</span></td>
@@ -463,7 +465,7 @@ pub fn AdminCommissionsPage() -> impl IntoView {
                                 }).collect_view()}</tbody>
                             </table></div>
                             <h2>{tr("commission.lines")}</h2>
-                            <div class="table-wrap"><table class="table">
+                            <div class="table-wrap" tabindex="0" role="region" aria-label=tr("ui.table_scrolls")><table class="table">
                                 <thead><tr><th>{tr("order.title")}</th><th>{tr("commission.code")}</th><th>{tr("admin.status")}</th><th>{tr("order.total")}</th><th>{tr("commission.referrer_share")}</th><th>{tr("commission.admin_share")}</th><th>{tr("admin.date")}</th></tr></thead>
                                 <tbody>{lines.into_iter().map(|l| view! {
                                     <tr><td><a href=format!("/admin/orders/{}", l.reference)>{l.reference.clone()}</a></td><td>{l.referral_code}</td>

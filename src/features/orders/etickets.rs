@@ -83,13 +83,13 @@ pub fn pdf(v: &ETicketView, lang: Lang) -> Vec<u8> {
     lines.push(line(
         false,
         12,
-        format!("{} {}", t(lang, "eticket.paid"), v.amount_paid),
+        format!("{} {}", t(lang, "eticket.paid"), v.amount_paid.format(lang)),
     ));
     if let Some(due) = &v.balance_due {
         lines.push(line(
             true,
             12,
-            format!("{} {due}", t(lang, "eticket.balance")),
+            format!("{} {}", t(lang, "eticket.balance"), due.format(lang)),
         ));
     }
     if v.status != "VALID" {
@@ -149,9 +149,9 @@ where
         seq: r.seq,
         count: r.count,
         reference: r.reference,
-        amount_paid: Money::new(r.amount_paid, currency).display(),
+        amount_paid: Money::new(r.amount_paid, currency),
         balance_due: (r.total > r.amount_paid)
-            .then(|| Money::new(r.total - r.amount_paid, currency).display()),
+            .then(|| Money::new(r.total - r.amount_paid, currency)),
         checkin_info: r.checkin_info,
         owner_phone: stay.then_some(r.owner_phone).filter(|p| !p.is_empty()),
         status: r.status,

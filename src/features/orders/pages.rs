@@ -295,6 +295,15 @@ fn PayByProof(order: OrderView) -> impl IntoView {
     let l = lang();
     let progress = RwSignal::new(None::<u32>);
     let client_error = RwSignal::new(None::<String>);
+    let (preview, chosen, preparing) = (
+        RwSignal::new(None::<String>),
+        RwSignal::new(None::<String>),
+        RwSignal::new(false),
+    );
+    let on_change = move |_ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        crate::ui::upload::preview(&_ev, preview, chosen, client_error, preparing);
+    };
     let on_submit = move |_ev: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]
         crate::ui::upload::upload(_ev, progress, client_error);
@@ -346,13 +355,18 @@ fn PayByProof(order: OrderView) -> impl IntoView {
                 <div class="field">
                     <label for="o-proof">{tr("pay.proof")}</label>
                     <p class="hint">{tr("pay.proof_hint")}</p>
-                    <input id="o-proof" name="proof" type="file" accept="image/jpeg,image/png,image/webp,application/pdf" required/>
+                    <input id="o-proof" name="proof" type="file" accept="image/jpeg,image/png,image/webp,application/pdf" required on:change=on_change/>
                 </div>
+                <div class="preview" hidden=move || preview.get().is_none() && chosen.get().is_none()>
+                    {move || preview.get().map(|src| view! { <img src=src alt=tr("pay.preview")/> })}
+                    {move || chosen.get().map(|name| view! { <p class="muted">{name}</p> })}
+                </div>
+                <p class="muted" role="status" hidden=move || !preparing.get()>{tr("pay.preparing")}</p>
                 <div class="progress" hidden=move || progress.get().is_none()>
                     <label for="order-upload-progress">{tr("pay.uploading")}</label>
                     <progress id="order-upload-progress" max="100" value=move || progress.get().unwrap_or(0)>{move || progress.get().unwrap_or(0)} "%"</progress>
                 </div>
-                <button type="submit" disabled=move || progress.get().is_some()>{tr("order.send_proof")}</button>
+                <button type="submit" disabled=move || progress.get().is_some() || preparing.get()>{tr("order.send_proof")}</button>
             </form>
         </section>
     }
@@ -431,8 +445,8 @@ pub fn ETicketPage() -> impl IntoView {
                                         {t.check_out.clone().map(|d| view! { <dt>{tr("order.check_out")}</dt><dd>{d} " (" {t.nights} " " {tr("order.nights")} ", " {t.guests} " " {tr("order.guests_short")} ")"</dd> })}
                                         <dt>{tr("eticket.ticket")}</dt><dd>{t.seq} " / " {t.count}</dd>
                                         <dt>{tr("eticket.reference")}</dt><dd>{t.reference.clone()}</dd>
-                                        <dt>{tr("eticket.paid")}</dt><dd>{t.amount_paid.clone()}</dd>
-                                        {t.balance_due.clone().map(|b| view! { <dt>{tr("eticket.balance")}</dt><dd><strong>{b}</strong></dd> })}
+                                        <dt>{tr("eticket.paid")}</dt><dd>{t.amount_paid.format(lang())}</dd>
+                                        {t.balance_due.map(|b| view! { <dt>{tr("eticket.balance")}</dt><dd><strong>{b.format(lang())}</strong></dd> })}
                                         {t.checked_in_at.map(|c| view! { <dt>{tr("eticket.checked_in_at")}</dt><dd>{local_display(c)}</dd> })}
                                     </dl>
                                 </div>
@@ -587,12 +601,12 @@ pub fn CheckinPage() -> impl IntoView {
                         </section>
                         <section class="card">
                             <h2>{tr("checkin.counts")}</h2>
-                            <table class="table">
+                            <div class="table-wrap" tabindex="0" role="region" aria-label=tr("ui.table_scrolls")><table class="table">
                                 <thead><tr><th>{tr("events.title")}</th><th>{tr("checkin.checked_in")}</th><th>{tr("checkin.issued")}</th></tr></thead>
                                 <tbody>
                                     {list.into_iter().map(|c| view! { <tr><td>{c.title}</td><td>{c.checked_in}</td><td>{c.issued}</td></tr> }).collect_view()}
                                 </tbody>
-                            </table>
+                            </table></div>
                         </section>
                     }.into_any(),
                 }

@@ -14,8 +14,10 @@ use crate::{
     platform::{config::Config, db::like_pattern, respond, signing::Signer},
 };
 
+/// As the reader of the page writes money (see `payments::show`).
 fn money(minor: i64, currency: &str) -> String {
-    Money::new(minor, Currency::parse(currency).unwrap_or(Currency::XAF)).display()
+    Money::new(minor, Currency::parse(currency).unwrap_or(Currency::XAF))
+        .format(crate::ui::initial_lang())
 }
 
 /// Events and stays; `all` includes unpublished ones and past events (for admins).

@@ -10,7 +10,8 @@ use super::{
     },
     pages::{status_badge, ProofView, Timeline},
 };
-use crate::ui::{form_state, lang, tr, FormMessage, LoadError, Notice};
+use crate::domain::{Currency, Money};
+use crate::ui::{form_state, label, lang, tr, FormMessage, LoadError, Notice};
 
 fn admin_query(q: &leptos_router::params::ParamsMap) -> AdminQuery {
     let g = |k: &str| q.get(k).unwrap_or_default();
@@ -101,8 +102,8 @@ pub fn AdminTicketsPage() -> impl IntoView {
                                         </select></div>
                                     <button type="submit">{tr("admin.filter")}</button>
                                 </form>
-                                <p class="muted">{l.total} " " {tr("admin.results")}</p>
-                                <table>
+                                <p class="muted">{crate::i18n::count(lang(), "admin.results", l.total)}</p>
+                                <div class="table-wrap" tabindex="0" role="region" aria-label=tr("ui.table_scrolls")><table>
                                     <thead><tr>
                                         <th>{tr("tickets.reference")}</th><th>{tr("admin.family")}</th><th>{tr("pay.amount")}</th>
                                         <th>{tr("pay.method")}</th><th>{tr("tickets.status")}</th><th>{tr("tickets.age")}</th>
@@ -112,15 +113,15 @@ pub fn AdminTicketsPage() -> impl IntoView {
                                             <tr class:overdue=t.is_overdue>
                                                 <td><a href=format!("/admin/tickets/{}", t.reference)>{t.reference.clone()}</a></td>
                                                 <td>{t.family_name.clone()}</td>
-                                                <td>{t.amount_display.clone()}</td>
-                                                <td>{t.payment_method.clone()}</td>
+                                                <td class="num">{t.amount_display.clone()}</td>
+                                                <td>{label("method", &t.payment_method)}</td>
                                                 <td>{status_badge(t.status.clone())}
                                                     {t.is_overdue.then(|| view! { " " <span class="badge badge-error">{tr("tickets.overdue")}</span> })}</td>
                                                 <td>{t.age_hours} " h"</td>
                                             </tr>
                                         }).collect_view()}
                                     </tbody>
-                                </table>
+                                </table></div>
                                 <nav class="pager" aria-label=tr("admin.pages")>
                                     {(q.page > 0).then(|| view! { <a href=link(&q, &q.tab, q.page - 1)>{tr("admin.previous")}</a> })}
                                     <span>{q.page + 1} " / " {pages.max(1)}</span>
@@ -198,7 +199,7 @@ pub fn AdminTicketPage() -> impl IntoView {
                                     <dt>{tr("pay.notes")}</dt><dd>{t.user_notes.clone()}</dd>
                                     <dt>{tr("tickets.age")}</dt><dd>{t.age_hours} " h"</dd>
                                     <dt>{tr("admin.subscription")}</dt><dd>{match d.subscription.clone() {
-                                        Some(s) => format!("{} · {} · {}", s.plan, s.status, s.ends_at.format("%Y-%m-%d")),
+                                        Some(s) => format!("{} · {} · {}", label("plan", &s.plan), label("billing.status", &s.status), crate::domain::local_date(s.ends_at)),
                                         None => tr("admin.no_subscription").to_string(),
                                     }}</dd>
                                     <dt>{tr("admin.ip")}</dt><dd><code>{t.ip_address.clone()}</code></dd>
@@ -269,13 +270,14 @@ pub fn AdminStatsPage() -> impl IntoView {
                         Ok(s) => {
                             let o = &s["overview"];
                             let n = |v: &serde_json::Value| v.as_i64().unwrap_or(0);
+                            let fcfa = |minor: i64| Money::new(minor, Currency::XAF).format(lang());
                             let cards = [
-                                ("admin.stat_pending", n(&o["pendingCount"])),
-                                ("admin.stat_approved", n(&o["approvedCount"])),
-                                ("admin.stat_rejected", n(&o["rejectedCount"])),
-                                ("admin.stat_last24h", n(&o["last24hCount"])),
-                                ("admin.stat_overdue", n(&o["overdueCount"])),
-                                ("admin.stat_amount", n(&o["totalApprovedAmount"])),
+                                ("admin.stat_pending", n(&o["pendingCount"]).to_string()),
+                                ("admin.stat_approved", n(&o["approvedCount"]).to_string()),
+                                ("admin.stat_rejected", n(&o["rejectedCount"]).to_string()),
+                                ("admin.stat_last24h", n(&o["last24hCount"]).to_string()),
+                                ("admin.stat_overdue", n(&o["overdueCount"]).to_string()),
+                                ("admin.stat_amount", fcfa(n(&o["totalApprovedAmount"]))),
                             ];
                             let rows = |arr: &serde_json::Value, key: &str| -> Vec<(String, i64, i64)> {
                                 arr.as_array().map(|a| a.iter().map(|r| (r[key].as_str().unwrap_or("").to_string(), n(&r["count"]), n(&r["totalAmount"]))).collect()).unwrap_or_default()
@@ -284,10 +286,10 @@ pub fn AdminStatsPage() -> impl IntoView {
                             let by_plan = rows(&s["byPlanType"], "planType");
                             let days: Vec<(String, i64)> = s["perDay"].as_array().map(|a| a.iter().map(|d| (d["day"].as_str().unwrap_or("").to_string(), n(&d["count"]))).collect()).unwrap_or_default();
                             let admins = s["byAdmin"].as_array().cloned().unwrap_or_default();
-                            let table = |title: &'static str, rows: Vec<(String, i64, i64)>| view! {
+                            let table = |title: &'static str, space: &'static str, rows: Vec<(String, i64, i64)>| view! {
                                 <h2>{tr(title)}</h2>
-                                <table><thead><tr><th></th><th>{tr("admin.count")}</th><th>{tr("pay.amount")}</th></tr></thead>
-                                <tbody>{rows.into_iter().map(|(k, c, a)| view! { <tr><td>{k}</td><td>{c}</td><td>{a}</td></tr> }).collect_view()}</tbody></table>
+                                <div class="table-wrap" tabindex="0" role="region" aria-label=tr(title)><table><thead><tr><th></th><th>{tr("admin.count")}</th><th>{tr("pay.amount")}</th></tr></thead>
+                                <tbody>{rows.into_iter().map(|(k, c, a)| view! { <tr><td>{label(space, &k)}</td><td>{c}</td><td class="num">{fcfa(a)}</td></tr> }).collect_view()}</tbody></table></div>
                             };
                             view! {
                                 <div class="stats">
@@ -297,14 +299,14 @@ pub fn AdminStatsPage() -> impl IntoView {
                                 </div>
                                 <h2>{tr("admin.per_day")}</h2>
                                 {crate::ui::bar_chart(tr("admin.per_day"), &days)}
-                                {table("admin.by_method", by_method)}
-                                {table("admin.by_plan", by_plan)}
+                                {table("admin.by_method", "method", by_method)}
+                                {table("admin.by_plan", "plan", by_plan)}
                                 <h2>{tr("admin.by_admin")}</h2>
-                                <table><thead><tr><th>{tr("field.name")}</th><th>{tr("admin.count")}</th><th>{tr("admin.approval_rate")}</th><th>{tr("admin.avg_review")}</th></tr></thead>
+                                <div class="table-wrap" tabindex="0" role="region" aria-label=tr("ui.table_scrolls")><table><thead><tr><th>{tr("field.name")}</th><th>{tr("admin.count")}</th><th>{tr("admin.approval_rate")}</th><th>{tr("admin.avg_review")}</th></tr></thead>
                                 <tbody>{admins.into_iter().map(|a| view! {
                                     <tr><td>{a["name"].as_str().unwrap_or("").to_string()}</td><td>{n(&a["reviewedCount"])}</td>
                                         <td>{a["approvalRate"].as_f64().unwrap_or(0.0)} " %"</td><td>{a["averageReviewHours"].as_f64().unwrap_or(0.0)} " h"</td></tr>
-                                }).collect_view()}</tbody></table>
+                                }).collect_view()}</tbody></table></div>
                             }.into_any()
                         }
                         Err(e) => view! { <LoadError error=e/> }.into_any(),

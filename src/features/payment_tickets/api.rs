@@ -17,6 +17,7 @@ pub struct PriceOption {
 pub struct PlanOption {
     pub code: String,
     pub name: (String, String),
+    pub currency: String,
     pub min_amount: i64,
     pub min_display: String,
     pub prices: Vec<PriceOption>,
@@ -64,20 +65,24 @@ pub async fn pay_options() -> Result<PayChoices, AppError> {
                 .await
                 .map_err(respond::internal)?;
             Ok(PayChoices {
+                // Mobile money moves francs CFA: plans billed in other currencies are paid by
+                // card on /billing, not here.
                 plans: plans
                     .into_iter()
+                    .filter(|p| p.currency == "XAF")
                     .map(|p| {
                         let currency = Currency::parse(&p.currency).unwrap_or(Currency::XAF);
                         PlanOption {
                             prices: prices
                                 .iter()
                                 .filter(|x| x.plan_code == p.code)
-                                .map(|x| PriceOption { days: x.duration_days, amount: x.amount, display: Money::new(x.amount, currency).display() })
+                                .map(|x| PriceOption { days: x.duration_days, amount: x.amount, display: Money::new(x.amount, currency).format(crate::ui::initial_lang()) })
                                 .collect(),
                             code: p.code,
                             name: (p.name_en, p.name_fr),
+                            currency: currency.code().to_string(),
                             min_amount: p.min_amount,
-                            min_display: Money::new(p.min_amount, currency).display(),
+                            min_display: Money::new(p.min_amount, currency).format(crate::ui::initial_lang()),
                         }
                     })
                     .collect(),

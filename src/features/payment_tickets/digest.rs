@@ -47,11 +47,10 @@ pub async fn run_if_due(pool: &PgPool, config: &Config) -> Result<usize, AppErro
         .fetch_all(&mut *tx)
         .await
         .map_err(respond::internal)?;
-        let count = overdue.len().to_string();
         let hours = config.overdue_hours.to_string();
         for admin in admins {
             let lang = Lang::parse(&admin.language).unwrap_or_default();
-            let subject = tf(lang, "mail.digest.subject", &[("count", &count)]);
+            let subject = crate::i18n::count(lang, "mail.digest.subject", overdue.len() as i64);
             let body = tf(
                 lang,
                 "mail.digest.body",

@@ -9,7 +9,7 @@ use super::api::{
 use crate::{
     error::AppError,
     features::payments::instructions::HowToPay,
-    ui::{lang, tr, Field, FormMessage, LoadError, Notice},
+    ui::{lang, tr, Confirm, Field, FormMessage, LoadError, Notice},
 };
 
 const FIELDS: [&str; 7] = [
@@ -84,9 +84,19 @@ pub fn PayPage() -> impl IntoView {
     let options = Resource::new(|| (), |_| pay_options());
     let values = move || -> Vec<(String, String)> {
         let q = query.read();
+        // Step 1 sends one choice, `offer=PLAN:DAYS`: a plan with one of its own durations.
+        let offer = q.get("offer").unwrap_or_default();
+        let (plan, days) = offer.split_once(':').unwrap_or_default();
         FIELDS
             .iter()
-            .map(|f| (f.to_string(), q.get(f).unwrap_or_default()))
+            .map(|f| {
+                let value = match *f {
+                    "plan_type" if !plan.is_empty() => plan.to_string(),
+                    "duration_days" if !days.is_empty() => days.to_string(),
+                    _ => q.get(f).unwrap_or_default(),
+                };
+                (f.to_string(), value)
+            })
             .collect()
     };
     let requested = move || {
@@ -139,6 +149,7 @@ pub fn PayPage() -> impl IntoView {
                         key,
                         echo: vec![],
                         status: 422,
+                        also: Vec::new(),
                     });
                     let (step, error) = match checked {
                         Err(e) => {
@@ -193,43 +204,36 @@ fn StepPlan(
     let l = lang();
     let chosen = value_of(&values, "plan_type");
     let days = value_of(&values, "duration_days");
-    let mut durations: Vec<i32> = opts
-        .plans
-        .iter()
-        .flat_map(|p| p.prices.iter().map(|x| x.days))
-        .collect();
-    durations.sort();
-    durations.dedup();
     view! {
         <form method="get" action="/pay" class="step-form">
             <input type="hidden" name="step" value="2"/>
             <Hidden values=values.clone() except=vec!["plan_type", "duration_days"]/>
-            <fieldset class="field">
-                <legend>{tr("pay.plan")}</legend>
+            <fieldset class="field plans">
+                <legend>{tr("pay.plan_and_duration")}</legend>
                 {opts.plans.iter().map(|p| {
-                    let id = format!("plan-{}", p.code);
-                    let for_id = id.clone();
-                    let prices = p.prices.iter().map(|x| format!("{} {} : {}", x.days, tr("pay.days"), x.display)).collect::<Vec<_>>().join(" · ");
+                    let name = if l == crate::domain::Lang::Fr { p.name.1.clone() } else { p.name.0.clone() };
+                    let group = name.clone();
                     view! {
-                        <label class="choice" for=for_id>
-                            <input type="radio" id=id name="plan_type" value=p.code.clone() required=true checked=chosen == p.code/>
-                            <span><strong>{if l == crate::domain::Lang::Fr { p.name.1.clone() } else { p.name.0.clone() }}</strong>
-                            <br/><span class="muted">{prices}</span>
-                            <br/><span class="muted">{tr("pay.minimum")} " " {p.min_display.clone()}</span></span>
-                        </label>
+                        <div class="plan-card" role="group" aria-label=group>
+                            <p class="plan-name"><strong>{name}</strong></p>
+                            {p.prices.iter().map(|x| {
+                                let id = format!("offer-{}-{}", p.code, x.days);
+                                let checked = chosen == p.code && days == x.days.to_string();
+                                let for_id = id.clone();
+                                view! {
+                                    <label class="offer" for=for_id>
+                                        <input type="radio" id=id name="offer" value=format!("{}:{}", p.code, x.days) required=true checked=checked/>
+                                        <span class="offer-days">{crate::i18n::count(l, "pay.days_count", x.days as i64)}</span>
+                                        <span class="amount">{x.display.clone()}</span>
+                                    </label>
+                                }
+                            }).collect_view()}
+                        </div>
                     }
                 }).collect_view()}
                 <FieldError name="plan_type" state/>
-            </fieldset>
-            <div class="field">
-                <label for="f-duration_days">{tr("pay.duration")}</label>
-                <select id="f-duration_days" name="duration_days" required=true>
-                    {durations.into_iter().map(|d| view! {
-                        <option value=d.to_string() selected=days == d.to_string()>{d} " " {tr("pay.days")}</option>
-                    }).collect_view()}
-                </select>
                 <FieldError name="duration_days" state/>
-            </div>
+            </fieldset>
             <button type="submit">{tr("pay.next")}</button>
         </form>
     }
@@ -256,7 +260,7 @@ fn StepDetails(
     let method = value_of(&values, "payment_method");
     let notes = value_of(&values, "user_notes");
     view! {
-        <form method="get" action="/pay" class="step-form" novalidate=false>
+        <form method="get" action="/pay" class="step-form" novalidate=true>
             <input type="hidden" name="step" value="3"/>
             <Hidden values=values.clone() except=vec!["amount", "payment_method", "phone_number", "transaction_id", "user_notes"]/>
             <HowToPay accounts=opts.accounts.clone() amount=price.map(|p| p.display) reference=Some(opts.reference.clone())/>
@@ -291,24 +295,58 @@ fn StepProof(
     values: Vec<(String, String)>,
     state: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let _ = opts;
-    let preview = RwSignal::new(None::<String>);
-    let chosen = RwSignal::new(None::<String>);
-    let progress = RwSignal::new(None::<u32>);
-    let client_error = RwSignal::new(None::<String>);
-    let server_error = move || state.get().map(|e| tr(e.message_key()).to_string());
-    let message = move || client_error.get().or_else(server_error);
-    let summary = [
+    let l = lang();
+    let plan = opts
+        .plans
+        .iter()
+        .find(|p| p.code == value_of(&values, "plan_type"));
+    let shown = |name: &str| -> String {
+        let raw = value_of(&values, name);
+        let pick = |pair: &(String, String)| {
+            if l == crate::domain::Lang::Fr {
+                pair.1.clone()
+            } else {
+                pair.0.clone()
+            }
+        };
+        match name {
+            "plan_type" => plan.map(|p| pick(&p.name)).unwrap_or(raw),
+            "duration_days" => format!("{raw} {}", tr("pay.days")),
+            "amount" => plan
+                .and_then(|p| crate::domain::Currency::parse(&p.currency).ok())
+                .and_then(|c| crate::domain::Money::parse(&raw, c).ok())
+                .map(|m| m.format(lang()))
+                .unwrap_or(raw),
+            "payment_method" => opts
+                .methods
+                .iter()
+                .find(|m| m.code == raw)
+                .map(|m| pick(&m.name))
+                .unwrap_or(raw),
+            _ => raw,
+        }
+    };
+    let summary_rows: Vec<(&'static str, String)> = [
         ("pay.plan", "plan_type"),
         ("pay.duration", "duration_days"),
         ("pay.amount", "amount"),
         ("pay.method", "payment_method"),
         ("pay.phone", "phone_number"),
         ("pay.transaction_id", "transaction_id"),
-    ];
+    ]
+    .into_iter()
+    .map(|(label, name)| (label, shown(name)))
+    .collect();
+    let preview = RwSignal::new(None::<String>);
+    let chosen = RwSignal::new(None::<String>);
+    let progress = RwSignal::new(None::<u32>);
+    let preparing = RwSignal::new(false);
+    let client_error = RwSignal::new(None::<String>);
+    let server_error = move || state.get().map(|e| tr(e.message_key()).to_string());
+    let message = move || client_error.get().or_else(server_error);
     let on_change = move |_ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
-        crate::ui::upload::preview(&_ev, preview, chosen, client_error);
+        crate::ui::upload::preview(&_ev, preview, chosen, client_error, preparing);
     };
     let on_submit = move |_ev: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]
@@ -316,7 +354,7 @@ fn StepProof(
     };
     view! {
         <dl class="facts">
-            {summary.iter().map(|(label, name)| view! { <dt>{tr(label)}</dt><dd>{value_of(&values, name)}</dd> }).collect_view()}
+            {summary_rows.into_iter().map(|(label, value)| view! { <dt>{tr(label)}</dt><dd>{value}</dd> }).collect_view()}
         </dl>
         <form method="post" action="/pay/submit" enctype="multipart/form-data" class="step-form" on:submit=on_submit>
             <Hidden values=values.clone()/>
@@ -332,13 +370,14 @@ fn StepProof(
                 {move || preview.get().map(|src| view! { <img src=src alt=tr("pay.preview")/> })}
                 {move || chosen.get().map(|name| view! { <p class="muted">{name}</p> })}
             </div>
+            <p class="muted" role="status" hidden=move || !preparing.get()>{tr("pay.preparing")}</p>
             <div class="progress" hidden=move || progress.get().is_none()>
                 <label for="upload-progress">{tr("pay.uploading")}</label>
                 <progress id="upload-progress" max="100" value=move || progress.get().unwrap_or(0)>{move || progress.get().unwrap_or(0)} "%"</progress>
             </div>
             <div class="actions">
                 <a class="button secondary" href=wizard_link(2, &values)>{tr("pay.back")}</a>
-                <button type="submit" disabled=move || progress.get().is_some()>{tr("pay.submit")}</button>
+                <button type="submit" disabled=move || progress.get().is_some() || preparing.get()>{tr("pay.submit")}</button>
             </div>
         </form>
     }
@@ -370,7 +409,7 @@ pub fn TicketsPage() -> impl IntoView {
                     match tickets.await {
                         Ok(list) if list.is_empty() => view! { <p class="muted">{tr("tickets.none")}</p> }.into_any(),
                         Ok(list) => view! {
-                            <table>
+                            <div class="table-wrap" tabindex="0" role="region" aria-label=tr("ui.table_scrolls")><table>
                                 <thead><tr>
                                     <th>{tr("tickets.reference")}</th><th>{tr("pay.amount")}</th><th>{tr("tickets.status")}</th>
                                     <th>{tr("tickets.age")}</th><th>{tr("tickets.submitted_by")}</th>
@@ -387,7 +426,7 @@ pub fn TicketsPage() -> impl IntoView {
                                         </tr>
                                     }).collect_view()}
                                 </tbody>
-                            </table>
+                            </table></div>
                         }.into_any(),
                         Err(e) => view! { <LoadError error=e/> }.into_any(),
                     }
@@ -405,7 +444,7 @@ pub fn Timeline(events: Vec<super::api::EventView>) -> impl IntoView {
                 let key = format!("event.{}", e.kind);
                 view! {
                     <li>
-                        <strong>{tr(&key)}</strong> " — " {e.at.format("%Y-%m-%d %H:%M UTC").to_string()}
+                        <strong>{tr(&key)}</strong> " — " {crate::domain::local_display(e.at)}
                         {e.actor.map(|a| view! { " · " {a} })}
                         {(!e.details.is_empty()).then(|| view! { <br/><span class="muted">{e.details.clone()}</span> })}
                     </li>
@@ -471,7 +510,7 @@ pub fn TicketPage() -> impl IntoView {
                                     <dt>{tr("pay.transaction_id")}</dt><dd>{t.transaction_id.clone()}</dd>
                                     <dt>{tr("tickets.age")}</dt><dd>{t.age_hours} " h"</dd>
                                     {t.rejection_reason.clone().map(|r| view! { <dt>{tr("ticket.reason")}</dt><dd>{r}</dd> })}
-                                    {d.subscription.clone().map(|s| view! { <dt>{tr("ticket.subscription_end")}</dt><dd>{s.ends_at.format("%Y-%m-%d").to_string()}</dd> })}
+                                    {d.subscription.clone().map(|s| view! { <dt>{tr("ticket.subscription_end")}</dt><dd>{crate::domain::local_date(s.ends_at)}</dd> })}
                                 </dl>
                             </section>
                             <section class="card">
@@ -486,11 +525,13 @@ pub fn TicketPage() -> impl IntoView {
                                         </div>
                                         <button type="submit" class="secondary-button">{tr("ticket.replace_submit")}</button>
                                     </form>
-                                    <ActionForm action=cancel>
-                                        <input type="hidden" name="reference" value=t.reference.clone()/>
-                                        <FormMessage state=cancel_state/>
-                                        <button type="submit" class="danger">{tr("ticket.cancel")}</button>
-                                    </ActionForm>
+                                    <FormMessage state=cancel_state/>
+                                    <Confirm label="ticket.cancel" question="ticket.cancel_question">
+                                        <ActionForm action=cancel>
+                                            <input type="hidden" name="reference" value=t.reference.clone()/>
+                                            <button type="submit" class="danger">{tr("ticket.cancel_confirm")}</button>
+                                        </ActionForm>
+                                    </Confirm>
                                 })}
                             </section>
                             <section class="card">

@@ -97,7 +97,7 @@ pub async fn list(
                 reference: r.reference,
                 amount: r.amount,
                 currency: currency.symbol().to_string(),
-                amount_display: Money::new(r.amount, currency).display(),
+                amount_display: Money::new(r.amount, currency).format(crate::ui::initial_lang()),
                 plan_type: r.plan_code,
                 plan_label: (r.plan_en, r.plan_fr),
                 duration_days: r.duration_days,

@@ -10,7 +10,7 @@ use crate::{
         parse_code, Currency, Lang, Money, PaymentPurpose, PhoneNumber, TicketReference,
         TicketStatus, TransactionId,
     },
-    error::{AppError, Echo},
+    error::{AppError, Checks, Echo},
     features::payments::{
         ledger::{self, NewPayment, Payer},
         settle::{self, Outcome, SettleError, Settled, Source},
@@ -76,62 +76,94 @@ pub struct NewTicket {
 #[tracing::instrument(skip_all)]
 pub async fn parse_form(pool: &PgPool, form: &TicketForm) -> Result<NewTicket, AppError> {
     let echo = form.echo();
-    let bad = |field: &str, key: &str| AppError::field(field, key, echo.clone());
-    let plan_code =
-        parse_code(&form.plan_type, "error.plan_invalid").map_err(|k| bad("plan_type", k))?;
-    let plan = sqlx::query!(
-        "SELECT currency, min_amount FROM plans WHERE code = $1 AND active",
-        plan_code
-    )
-    .fetch_optional(pool)
-    .await
-    .map_err(respond::internal)?
-    .ok_or_else(|| bad("plan_type", "error.plan_invalid"))?;
-    let duration_days: i32 = form
-        .duration_days
-        .trim()
-        .parse()
-        .map_err(|_| bad("duration_days", "error.duration_invalid"))?;
-    let offered = sqlx::query_scalar!(
-        "SELECT amount FROM plan_prices WHERE plan_code = $1 AND duration_days = $2",
-        plan_code,
-        duration_days
-    )
-    .fetch_optional(pool)
-    .await
-    .map_err(respond::internal)?;
-    if offered.is_none() {
-        return Err(bad("duration_days", "error.duration_invalid"));
+    // Every field is checked, so the family sees all that is wrong at once.
+    let mut checks = Checks::new(&echo);
+    let plan_code = checks.field(
+        "plan_type",
+        parse_code(&form.plan_type, "error.plan_invalid"),
+    );
+    let plan = match &plan_code {
+        Some(code) => sqlx::query!(
+            "SELECT currency, min_amount FROM plans WHERE code = $1 AND active",
+            code
+        )
+        .fetch_optional(pool)
+        .await
+        .map_err(respond::internal)?,
+        None => None,
+    };
+    if plan_code.is_some() && plan.is_none() {
+        checks.refuse("plan_type", "error.plan_invalid");
     }
-    let currency = Currency::parse(&plan.currency).map_err(|_| AppError::Internal)?;
-    let amount = Money::parse(&form.amount, currency).map_err(|k| bad("amount", k))?;
-    if amount.minor < plan.min_amount {
-        return Err(AppError::Invalid {
-            field: Some("amount".into()),
-            key: "error.amount_below_minimum".into(),
-            echo,
-            status: 422,
-        });
+    let duration_days: Option<i32> = checks.field(
+        "duration_days",
+        form.duration_days
+            .trim()
+            .parse()
+            .map_err(|_| "error.duration_invalid"),
+    );
+    if let (Some(code), Some(days), Some(_)) = (&plan_code, duration_days, &plan) {
+        let offered = sqlx::query_scalar!(
+            "SELECT amount FROM plan_prices WHERE plan_code = $1 AND duration_days = $2",
+            code,
+            days
+        )
+        .fetch_optional(pool)
+        .await
+        .map_err(respond::internal)?;
+        if offered.is_none() {
+            checks.refuse("duration_days", "error.duration_invalid");
+        }
     }
-    let payment_method = parse_code(&form.payment_method, "error.method_invalid")
-        .map_err(|k| bad("payment_method", k))?;
-    let enabled = sqlx::query_scalar!(
-        "SELECT enabled FROM payment_methods WHERE code = $1",
-        payment_method
-    )
-    .fetch_optional(pool)
-    .await
-    .map_err(respond::internal)?;
-    if enabled != Some(true) {
-        return Err(bad("payment_method", "error.method_invalid"));
+    let currency = match &plan {
+        Some(p) => Currency::parse(&p.currency).map_err(|_| AppError::Internal)?,
+        None => Currency::XAF,
+    };
+    let amount = checks.field("amount", Money::parse(&form.amount, currency));
+    if let (Some(a), Some(p)) = (&amount, &plan) {
+        if a.minor < p.min_amount {
+            checks.refuse("amount", "error.amount_below_minimum");
+        }
     }
-    let phone = PhoneNumber::parse(&form.phone_number).map_err(|k| bad("phone_number", k))?;
-    let transaction_id =
-        TransactionId::parse(&form.transaction_id).map_err(|k| bad("transaction_id", k))?;
+    let payment_method = checks.field(
+        "payment_method",
+        parse_code(&form.payment_method, "error.method_invalid"),
+    );
+    if let Some(code) = &payment_method {
+        let enabled =
+            sqlx::query_scalar!("SELECT enabled FROM payment_methods WHERE code = $1", code)
+                .fetch_optional(pool)
+                .await
+                .map_err(respond::internal)?;
+        if enabled != Some(true) {
+            checks.refuse("payment_method", "error.method_invalid");
+        }
+    }
+    let phone = checks.field("phone_number", PhoneNumber::parse(&form.phone_number));
+    let transaction_id = checks.field("transaction_id", TransactionId::parse(&form.transaction_id));
     let user_notes = form.user_notes.trim().to_string();
     if user_notes.chars().count() > 1000 {
-        return Err(bad("user_notes", "error.notes_too_long"));
+        checks.refuse("user_notes", "error.notes_too_long");
     }
+    checks.finish()?;
+    let (
+        Some(plan_code),
+        Some(duration_days),
+        Some(amount),
+        Some(payment_method),
+        Some(phone),
+        Some(transaction_id),
+    ) = (
+        plan_code,
+        duration_days,
+        amount,
+        payment_method,
+        phone,
+        transaction_id,
+    )
+    else {
+        return Err(AppError::Internal);
+    };
     Ok(NewTicket {
         plan_code,
         duration_days,
@@ -265,7 +297,7 @@ pub async fn submit(
         open_payment(&mut tx, id).await?;
         event(&mut tx, id, Some(user.id), "SUBMITTED", "").await?;
         let lang = user.language;
-        outbox::enqueue_template(&mut tx, "ticket_submitted", &user.email, lang, &[("name", &user.name), ("reference", &reference), ("amount", &ticket.amount.display()), ("url", &config.base_url)])
+        outbox::enqueue_template(&mut tx, "ticket_submitted", &user.email, lang, &[("name", &user.name), ("reference", &reference), ("amount", &ticket.amount.format(lang)), ("url", &config.base_url)])
             .await
             .map_err(respond::internal)?;
         audit(&mut tx, Some(user.id), "ticket.submitted", "payment_ticket", id).await?;

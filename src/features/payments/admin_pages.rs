@@ -9,7 +9,7 @@ use super::{
 };
 use crate::{
     domain::{local_display, PaymentStatus},
-    ui::{bar_chart, form_state, tr, FormMessage, LoadError, Notice},
+    ui::{bar_chart, form_state, label, tr, FormMessage, LoadError, Notice},
 };
 
 #[component]
@@ -155,12 +155,12 @@ fn AnalyticsCard(a: Analytics) -> impl IntoView {
                 }).collect_view()}
             </div>
             {bar_chart(&title, &counts)}
-            <table class="table">
+            <div class="table-wrap" tabindex="0" role="region" aria-label=tr("ui.table_scrolls")><table class="table">
                 <thead><tr><th>{tr("admin.period")}</th><th>{tr("admin.count")}</th><th>{tr("billing.payment_status.COMPLETED")}</th><th>{tr("billing.payment_status.FAILED")}</th></tr></thead>
                 <tbody>
                     {a.series.into_iter().map(|p| view! { <tr><td>{p.period}</td><td>{p.count}</td><td>{p.completed}</td><td>{p.failed}</td></tr> }).collect_view()}
                 </tbody>
-            </table>
+            </table></div>
         </section>
     }
 }
@@ -175,7 +175,7 @@ fn LedgerTable(rows: Vec<LedgerRow>, refund: ServerAction<AdminRefund>) -> impl 
             } else {
                 view! {
                     <div class="table-scroll">
-                    <table class="table" id="ledger">
+                    <div class="table-wrap" tabindex="0" role="region" aria-label=tr("ui.table_scrolls")><table class="table" id="ledger">
                         <thead><tr><th>{tr("billing.date")}</th><th>{tr("billing.reference")}</th><th>{tr("admin.family")}</th><th>{tr("billing.what")}</th><th>{tr("billing.amount")}</th><th>{tr("billing.status")}</th><th></th></tr></thead>
                         <tbody>
                             {rows.into_iter().map(|r| {
@@ -189,7 +189,7 @@ fn LedgerTable(rows: Vec<LedgerRow>, refund: ServerAction<AdminRefund>) -> impl 
                                         <td>{local_display(r.created_at)}</td>
                                         <td>{r.reference.clone()} {r.invoice.clone().map(|n| view! { <br/><a rel="external" href=format!("/billing/invoices/{n}")>{n.clone()}</a> })}</td>
                                         <td>{r.family.clone()}</td>
-                                        <td>{r.description.clone()} " · " {r.provider.clone()} " / " {r.method.clone()}</td>
+                                        <td>{r.description.clone()} " · " {label("provider", &r.provider)} " / " {label("method", &r.method)}</td>
                                         <td>{r.amount.clone()} {(r.refunded_minor > 0).then(|| view! { <br/><span class="muted">{tr("admin.refunded")} " " {r.refunded.clone()}</span> })}</td>
                                         <td>
                                             {tr(&format!("billing.payment_status.{}", r.status))}
@@ -221,7 +221,7 @@ fn LedgerTable(rows: Vec<LedgerRow>, refund: ServerAction<AdminRefund>) -> impl 
                                 }
                             }).collect_view()}
                         </tbody>
-                    </table>
+                    </table></div>
                     </div>
                 }.into_any()
             }}

@@ -40,7 +40,7 @@ pub struct InvoiceDoc {
 impl InvoiceDoc {
     fn money(&self, minor: i64) -> String {
         match Currency::parse(&self.currency) {
-            Ok(c) => Money::new(minor, c).display(),
+            Ok(c) => Money::new(minor, c).format(self.lang),
             Err(_) => format!("{minor} {}", self.currency),
         }
     }
@@ -151,7 +151,7 @@ table{{width:100%;border-collapse:collapse;margin:1.5rem 0}}td,th{{padding:.4rem
         title = t(l, "invoice.title"),
         number = esc(&doc.number),
         issued_label = t(l, "invoice.issued"),
-        issued = doc.issued_at.format("%Y-%m-%d"),
+        issued = crate::domain::local_date(doc.issued_at),
         payment_label = t(l, "invoice.payment"),
         payment = esc(&doc.payment_reference),
         seller_label = t(l, "invoice.seller"),
@@ -186,7 +186,7 @@ pub fn pdf(doc: &InvoiceDoc) -> Vec<u8> {
             format!(
                 "{}: {}   {}: {}",
                 t(l, "invoice.issued"),
-                doc.issued_at.format("%Y-%m-%d"),
+                crate::domain::local_date(doc.issued_at),
                 t(l, "invoice.payment"),
                 doc.payment_reference
             ),

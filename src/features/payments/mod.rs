@@ -39,12 +39,18 @@ pub mod web;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Currency, Money};
+use crate::domain::{Currency, Lang, Money};
 
-/// An amount in minor units as the reader expects it (`12 500 FCFA`, `29.00 USD`).
+/// An amount in minor units as the reader of this page writes it (`12 500 FCFA` and
+/// `29,00 $US` in French, `12,500 FCFA` and `$29.00` in English).
 pub fn show(minor: i64, currency: &str) -> String {
+    show_in(crate::ui::initial_lang(), minor, currency)
+}
+
+/// An amount as `lang` writes it, for what is not a page (an e-mail to someone else).
+pub fn show_in(lang: Lang, minor: i64, currency: &str) -> String {
     match Currency::parse(currency) {
-        Ok(c) => Money::new(minor, c).display(),
+        Ok(c) => Money::new(minor, c).format(lang),
         Err(_) => format!("{minor} {currency}"),
     }
 }

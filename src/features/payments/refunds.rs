@@ -218,6 +218,7 @@ pub async fn refund(
             key: "error.refund_refused".into(),
             echo: vec![("why".into(), why)],
             status: 502,
+            also: Vec::new(),
         }),
     }
 }

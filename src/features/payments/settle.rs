@@ -305,7 +305,7 @@ async fn complete(
         None => {
             let lang = Lang::parse(&p.payer_language).unwrap_or_default();
             let end = period_end
-                .map(|e| e.format("%Y-%m-%d").to_string())
+                .map(crate::domain::local_date)
                 .unwrap_or_else(|| "—".into());
             outbox::enqueue_template(
                 tx,
@@ -315,7 +315,7 @@ async fn complete(
                 &[
                     ("name", &p.payer_name),
                     ("reference", &p.reference),
-                    ("amount", &super::show(p.amount, &p.currency)),
+                    ("amount", &super::show_in(lang, p.amount, &p.currency)),
                     ("description", &p.description),
                     ("invoice", PENDING_NUMBER),
                     ("end", &end),
@@ -453,7 +453,14 @@ pub async fn fail(
         &[
             ("name", &p.payer_name),
             ("reference", &p.reference),
-            ("amount", &super::show(p.amount, &p.currency)),
+            (
+                "amount",
+                &super::show_in(
+                    Lang::parse(&p.payer_language).unwrap_or_default(),
+                    p.amount,
+                    &p.currency,
+                ),
+            ),
             ("reason", reason),
             ("url", &state.config.base_url),
         ],

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     domain::local_display,
     error::AppError,
-    ui::{form_state, tr, FormMessage, LoadError, Notice},
+    ui::{form_state, label, tr, FormMessage, LoadError, Notice},
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -422,7 +422,7 @@ fn Body(
                         let id = r.id.to_string();
                         view! {
                             <li class="card">
-                                <p><strong>{r.reference.clone()}</strong> " · " {r.description.clone()} " · " {r.provider.clone()}</p>
+                                <p><strong>{r.reference.clone()}</strong> " · " {r.description.clone()} " · " {label("provider", &r.provider)}</p>
                                 <dl class="facts">
                                     <dt>{tr("verification.expected")}</dt><dd>{r.expected.clone()}</dd>
                                     <dt>{tr("verification.reported")}</dt><dd class="reported">{r.reported.clone().unwrap_or_else(|| "—".into())}</dd>
@@ -451,7 +451,7 @@ fn Body(
         } else {
             view! {
                 <div class="table-scroll">
-                <table class="table" id="waiting">
+                <div class="table-wrap" tabindex="0" role="region" aria-label=tr("ui.table_scrolls")><table class="table" id="waiting">
                     <thead><tr>
                         <th>{tr("billing.reference")}</th><th>{tr("billing.what")}</th><th>{tr("admin.provider")}</th>
                         <th>{tr("billing.amount")}</th><th>{tr("verification.age")}</th><th>{tr("verification.checks")}</th>
@@ -459,20 +459,20 @@ fn Body(
                     <tbody>
                         {o.waiting.into_iter().map(|w| view! {
                             <tr>
-                                <td>{w.reference}</td><td>{w.description}</td><td>{w.provider}</td><td>{w.amount}</td>
+                                <td>{w.reference}</td><td>{w.description}</td><td>{label("provider", &w.provider)}</td><td>{w.amount}</td>
                                 <td>{format!("{} min", w.age_minutes)}</td>
                                 <td>{w.checks} {w.last_error.map(|e| view! { <br/><span class="muted">{e}</span> })}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
-                </table>
+                </table></div>
                 </div>
             }.into_any()
         }}
 
         <h2>{tr("verification.cycles_title")}</h2>
         <div class="table-scroll">
-        <table class="table" id="cycles">
+        <div class="table-wrap" tabindex="0" role="region" aria-label=tr("ui.table_scrolls")><table class="table" id="cycles">
             <thead><tr>
                 <th>{tr("verification.when")}</th><th>{tr("verification.checked")}</th><th>{tr("verification.settled")}</th>
                 <th>{tr("verification.failed")}</th><th>{tr("verification.expired")}</th><th>{tr("verification.review")}</th>
@@ -487,7 +487,7 @@ fn Body(
                     </tr>
                 }).collect_view()}
             </tbody>
-        </table>
+        </table></div>
         </div>
     }
 }

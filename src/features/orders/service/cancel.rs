@@ -90,7 +90,7 @@ pub(super) async fn cancel_in(
             ("name", &o.buyer_name),
             ("reference", &o.reference),
             ("title", &o.title),
-            ("amount", &Money::new(o.amount_paid, currency).display()),
+            ("amount", &Money::new(o.amount_paid, currency).format(lang)),
         ],
     )
     .await

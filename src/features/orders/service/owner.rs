@@ -74,12 +74,12 @@ pub(super) async fn ask_owner(
         o.check_out.to_string(),
     );
     let (total, minutes) = (
-        Money::new(o.total, currency).display(),
+        Money::new(o.total, currency).format(Lang::Fr),
         config.owner_link_minutes.to_string(),
     );
     let (paid, balance) = (
-        Money::new(o.amount_paid, currency).display(),
-        Money::new(o.total - o.amount_paid, currency).display(),
+        Money::new(o.amount_paid, currency).format(Lang::Fr),
+        Money::new(o.total - o.amount_paid, currency).format(Lang::Fr),
     );
     let args = [
         ("owner", o.owner_name.as_str()),

@@ -11,7 +11,7 @@ use crate::{
         sales_check, share, Currency, Deposit, Email, EventKind, Lang, Money, OrderStatus,
         PersonName, PhoneNumber, Quantity, StayDates,
     },
-    error::{AppError, Echo},
+    error::{AppError, Checks, Echo},
     features::orders::OrderFields,
     platform::{
         auth::AuthUser, config::Config, outbox, references::next_number, respond, signing::Signer,
@@ -61,48 +61,63 @@ pub async fn place_order(
     let now = Utc::now();
     sales_check(now, event.sales_start, event.sales_end)
         .map_err(|k| AppError::form(k, echo.clone(), 409))?;
-    let name = PersonName::parse(&form.name).map_err(|k| bad("name", k))?;
-    let email = Email::parse(&form.email).map_err(|k| bad("email", k))?;
-    let phone = PhoneNumber::parse(&form.phone).map_err(|k| bad("phone", k))?;
+    if kind == EventKind::Event && event.starts_at.is_some_and(|s| s <= now) {
+        return Err(AppError::form("error.event_started", echo, 409));
+    }
+    // Every field is checked, so the buyer sees all that is wrong at once.
+    let mut checks = Checks::new(&echo);
+    let name = checks.field("name", PersonName::parse(&form.name));
+    let email = checks.field("email", Email::parse(&form.email));
+    let phone = checks.field("phone", PhoneNumber::parse(&form.phone));
     let (quantity, dates) = match kind {
-        EventKind::Event => {
-            if event.starts_at.is_some_and(|s| s <= now) {
-                return Err(AppError::form("error.event_started", echo, 409));
-            }
-            let q = Quantity::parse(&form.quantity, event.max_per_order)
-                .map_err(|k| bad("quantity", k))?;
-            (q, None)
-        }
+        EventKind::Event => (
+            checks.field(
+                "quantity",
+                Quantity::parse(&form.quantity, event.max_per_order),
+            ),
+            None,
+        ),
         EventKind::Stay => {
-            let dates = StayDates::parse(&form.check_in, &form.check_out, now.date_naive())
-                .map_err(|k| {
+            let dates = match StayDates::parse(&form.check_in, &form.check_out, now.date_naive()) {
+                Ok(d) => Some(d),
+                Err(k) => {
                     let field = if k == "error.dates_reversed" {
                         "check_out"
                     } else {
                         "check_in"
                     };
-                    bad(field, k)
-                })?;
-            let guests =
-                Quantity::parse(&form.quantity, event.capacity).map_err(|k| bad("quantity", k))?;
-            (guests, Some(dates))
+                    checks.refuse(field, k);
+                    None
+                }
+            };
+            let guests = checks.field("quantity", Quantity::parse(&form.quantity, event.capacity));
+            (guests, dates)
         }
     };
     let code = form.referral_code.trim().to_ascii_uppercase();
     let referral = if code.is_empty() {
         None
     } else {
-        Some(
-            sqlx::query!(
-                "SELECT id, discount_bps, referrer_bps, admin_bps FROM referral_codes WHERE code = $1 AND active",
-                code
-            )
-            .fetch_optional(pool)
-            .await
-            .map_err(respond::internal)?
-            .ok_or_else(|| bad("referral_code", "error.referral_invalid"))?,
+        let found = sqlx::query!(
+            "SELECT id, discount_bps, referrer_bps, admin_bps FROM referral_codes WHERE code = $1 AND active",
+            code
         )
+        .fetch_optional(pool)
+        .await
+        .map_err(respond::internal)?;
+        if found.is_none() {
+            checks.refuse("referral_code", "error.referral_invalid");
+        }
+        found
     };
+    checks.finish()?;
+    let (Some(name), Some(email), Some(phone), Some(quantity)) = (name, email, phone, quantity)
+    else {
+        return Err(AppError::Internal);
+    };
+    if kind == EventKind::Stay && dates.is_none() {
+        return Err(AppError::Internal);
+    }
     let nights = dates.map_or(1, StayDates::nights);
     let units = match kind {
         EventKind::Event => i64::from(quantity.get()),
@@ -163,6 +178,7 @@ pub async fn place_order(
                     key: key.into(),
                     echo,
                     status: 409,
+                    also: Vec::new(),
                 });
             }
         }
@@ -240,7 +256,7 @@ pub async fn place_order(
             ("name", name.as_ref()),
             ("reference", &reference),
             ("title", &event.title),
-            ("total", &Money::new(total, currency).display()),
+            ("total", &Money::new(total, currency).format(lang)),
             ("link", &link),
         ],
     )

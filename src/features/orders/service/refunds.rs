@@ -43,7 +43,7 @@ async fn refund_step(
     audit(tx, actor, &format!("refunds.{step}"), "order", row.id).await?;
     let lang = Lang::parse(&row.language).unwrap_or_default();
     let currency = Currency::parse(&row.currency).unwrap_or(Currency::XAF);
-    let amount = Money::new(row.amount, currency).display();
+    let amount = Money::new(row.amount, currency).format(lang);
     outbox::enqueue_for_order(
         tx,
         row.id,

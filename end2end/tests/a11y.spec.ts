@@ -1,0 +1,91 @@
+import { test, expect, Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { login } from "./helpers";
+
+// Every page of the public contract, read by axe-core on a desktop and on a 390 px phone, with
+// JavaScript on and off (the two projects): no serious or critical finding, and on the phone
+// nothing wider than the screen.
+
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 900 };
+
+const PUBLIC = ["/", "/login", "/register", "/forgot", "/events", "/events/festival-yaounde", "/events/villa-kribi"];
+const MEMBER = ["/account", "/family", "/pay", "/pay?step=2&plan_type=FAMILY_MANAGER&duration_days=30", "/tickets", "/billing", "/billing/subscribe/FAMILY_MANAGER", "/billing/payment/success", "/billing/payment/fail"];
+const ADMIN = [
+  "/admin", "/admin/tickets", "/admin/stats", "/admin/orders", "/admin/payments", "/admin/refunds", "/admin/commissions",
+  "/admin/verification", "/admin/subscriptions", "/admin/events", "/admin/pay-accounts", "/checkin",
+];
+
+// axe is a script: with JavaScript off it reads the page in a second tab of a context where
+// scripts run but the app's own bundle is refused, so what it reads is the page as served.
+async function audit(page: Page, path: string, phone: boolean, found: string[], noJs: Page | null) {
+  await page.goto(path);
+  await page.waitForLoadState("networkidle");
+  let target = page;
+  if (noJs) {
+    await noJs.context().addCookies(await page.context().cookies());
+    await noJs.goto(path);
+    await noJs.waitForLoadState("networkidle");
+    target = noJs;
+  }
+  const result = await new AxeBuilder({ page: target }).analyze();
+  for (const v of result.violations) {
+    if (v.impact === "serious" || v.impact === "critical") {
+      const where = v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ");
+      found.push(`${path}${phone ? " (phone)" : ""}: ${v.id} (${v.impact}) at ${where}`);
+    }
+  }
+  if (phone) {
+    const width = await target.evaluate(() => document.documentElement.scrollWidth);
+    if (width > PHONE.width) found.push(`${path}: ${width}px wide on a ${PHONE.width}px phone`);
+  }
+}
+
+// The detail pages reached from the lists: a ticket, an order, an e-ticket.
+async function firstLink(page: Page, list: string, prefix: string): Promise<string | null> {
+  await page.goto(list);
+  return page.locator(`a[href^="${prefix}"]`).first().getAttribute("href", { timeout: 2_000 }).catch(() => null);
+}
+
+for (const [name, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as const) {
+  test.describe(`axe on ${name}`, () => {
+    test.use({ viewport });
+
+    test(`no serious or critical accessibility finding on any page (${name})`, async ({ page, context, browser, javaScriptEnabled }) => {
+      test.setTimeout(300_000);
+      const found: string[] = [];
+      const phone = name === "phone";
+      let noJs: Page | null = null;
+      if (!javaScriptEnabled) {
+        const reader = await browser.newContext({ javaScriptEnabled: true, viewport, locale: "en-US" });
+        await reader.route(/\/pkg\/[^?]+\.(wasm|js)(\?|$)/, (route) => route.abort());
+        noJs = await reader.newPage();
+      }
+      const audit_ = (path: string) => audit(page, path, phone, found, noJs);
+      for (const path of PUBLIC) await audit_(path);
+
+      await login(page, "awa@demo.tessera.cm", "demo-family-2026");
+      const pages = [...MEMBER];
+      const own = await firstLink(page, "/tickets", "/tickets/TKT-");
+      if (own) pages.push(own);
+      for (const path of pages) await audit_(path);
+
+      await context.clearCookies();
+      await login(page, "admin@demo.tessera.cm", "demo-admin-2026");
+      const admin = [...ADMIN];
+      for (const [list, prefix] of [["/admin/tickets", "/admin/tickets/TKT-"], ["/admin/orders", "/admin/orders/ORD-"]]) {
+        const detail = await firstLink(page, list, prefix);
+        if (detail) admin.push(detail);
+      }
+      for (const path of admin) await audit_(path);
+      const order = admin.find((p) => p.startsWith("/admin/orders/ORD-"));
+      if (order) {
+        await page.goto(order);
+        const eticket = await page.locator('a[href^="/t/"]').first().getAttribute("href", { timeout: 2_000 }).catch(() => null);
+        const buyer = await page.locator('a[href^="/orders/ORD-"]').first().getAttribute("href", { timeout: 2_000 }).catch(() => null);
+        for (const path of [eticket, buyer]) if (path) await audit_(path);
+      }
+      expect(found, found.join("\n")).toEqual([]);
+    });
+  });
+}

@@ -43,6 +43,9 @@ export async function login(page: Page, email: string, password: string) {
   await page.getByLabel(/^(Password|Mot de passe)$/).fill(password);
   await page.getByRole("button", { name: /Log in|Se connecter/ }).click();
   await expect(page).not.toHaveURL(/\/login/);
+  // With JavaScript the router may still be on its way to the landing page: let it arrive, so
+  // the test's next navigation is not interrupted by it.
+  await page.waitForLoadState("networkidle");
 }
 
 export const unique = (p: string) => `${p}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.cm`;
@@ -124,3 +127,18 @@ export async function mailContaining(text: string, also: string): Promise<string
   }
   throw new Error(`no e-mail with ${text} and ${also}`);
 }
+
+// Posts the payment wizard's step 2 as its form does (the payer's number and transaction id go
+// to the session) and returns the step-3 address it leads to.
+export async function payDetails(page: Page, fields: Record<string, string>): Promise<string> {
+  const res = await page.request.post("/pay/details", { form: fields, maxRedirects: 0 });
+  expect(res.status()).toBe(303);
+  const location = res.headers()["location"];
+  expect(location).not.toContain(fields.transaction_id);
+  return location;
+}
+
+export const FAMILY_STEP2 = {
+  plan_type: "FAMILY_MANAGER", duration_days: "30", amount: "15000", payment_method: "MTN_MOMO",
+  phone_number: "677123456", transaction_id: "MTN1", user_notes: "",
+};

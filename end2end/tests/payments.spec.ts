@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { login, png } from "./helpers";
+import { login, payDetails, png } from "./helpers";
 
 test("a family pays by mobile money in three steps and an admin approves", async ({ page }) => {
   const txid = `MTN${Date.now()}`;
@@ -23,6 +23,10 @@ test("a family pays by mobile money in three steps and an admin approves", async
   await expect(page.getByLabel("Identifiant de transaction")).toHaveValue(txid);
   await page.getByLabel("Montant payé").fill("15000");
   await page.getByRole("button", { name: "Continuer" }).click();
+  // The summary shows the number and the transaction id; the address carries neither.
+  await expect(page.locator("dl.facts")).toContainText(txid);
+  expect(page.url()).not.toContain(txid);
+  expect(page.url()).not.toContain("677");
 
   // With JavaScript, let the page finish hydrating so the preview handler is there.
   if (test.info().project.name === "js") await page.waitForLoadState("networkidle");
@@ -63,7 +67,10 @@ test("an admin sees the statistics with a chart", async ({ page }) => {
 test("a rejected ticket tells the family why, and another family's ticket is refused", async ({ page, browser }) => {
   const txid = `OM${Date.now()}`;
   await login(page, "awa@demo.tessera.cm", "demo-family-2026");
-  await page.goto(`/pay?step=3&plan_type=INDIVIDUAL_STUDENT&duration_days=30&amount=5000&payment_method=ORANGE_MONEY&phone_number=699000000&transaction_id=${txid}`);
+  await page.goto(await payDetails(page, {
+    plan_type: "INDIVIDUAL_STUDENT", duration_days: "30", amount: "5000", payment_method: "ORANGE_MONEY",
+    phone_number: "699000000", transaction_id: txid, user_notes: "",
+  }));
   await page.getByLabel("Capture d'écran ou PDF du paiement").setInputFiles({ name: "recu.png", mimeType: "image/png", buffer: png() });
   await page.getByRole("button", { name: "Envoyer le ticket de paiement" }).click();
   await expect(page).toHaveURL(/\/tickets\/TKT-/);

@@ -1,6 +1,6 @@
 import { test, expect, Page } from "@playwright/test";
 import { statSync } from "node:fs";
-import { login } from "./helpers";
+import { login, FAMILY_STEP2, payDetails } from "./helpers";
 
 // Checks for a family on a cheap phone: what the bundle costs, and pages that fit the screen.
 const SITE = process.env.SITE_DIR ?? "../target/site";
@@ -67,14 +67,13 @@ test.describe("on a 390 px phone", () => {
     await login(page, "awa@demo.tessera.cm", "demo-family-2026");
     for (const path of [
       "/family", "/billing", "/pay", "/pay?step=2&plan_type=FAMILY_MANAGER&duration_days=30",
-      "/pay?step=3&plan_type=FAMILY_MANAGER&duration_days=30&amount=15000&payment_method=MTN_MOMO&phone_number=677123456&transaction_id=MTN1",
-      "/tickets", "/account",
+            "/tickets", "/account",
     ]) {
       await fits(page, path);
     }
     // The summary before sending speaks the family's language, not the database's.
     const summary = page.locator("dl.facts");
-    await page.goto("/pay?step=3&plan_type=FAMILY_MANAGER&duration_days=30&amount=15000&payment_method=MTN_MOMO&phone_number=677123456&transaction_id=MTN1");
+    await fits(page, await payDetails(page, FAMILY_STEP2));
     await expect(summary).toContainText("Gestionnaire Famille");
     await expect(summary).toContainText("15 000 FCFA");
     await expect(summary).toContainText("MTN Mobile Money");
@@ -104,7 +103,7 @@ test.describe("on a 390 px phone", () => {
 test("a phone photo over 5 MB is shrunk and turned upright in the browser, then sent", async ({ page, javaScriptEnabled }) => {
   test.skip(!javaScriptEnabled, "the browser does the shrinking; without JavaScript the 5 MB limit applies");
   await login(page, "awa@demo.tessera.cm", "demo-family-2026");
-  await page.goto("/pay?step=3&plan_type=FAMILY_MANAGER&duration_days=30&amount=15000&payment_method=MTN_MOMO&phone_number=677123456&transaction_id=MTN-SHRINK-1");
+  await page.goto(await payDetails(page, { ...FAMILY_STEP2, transaction_id: "MTN-SHRINK-1" }));
   await page.waitForLoadState("networkidle");
   // A 4000 × 3000 photo of noise (JPEG barely compresses it) that a phone held upright
   // stored sideways: EXIF orientation 6 says "turn 90° clockwise to view".

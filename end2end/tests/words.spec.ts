@@ -1,5 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-import { login } from "./helpers";
+import { login, FAMILY_STEP2, payDetails } from "./helpers";
 
 // Pages speak the reader's language, never the database's: no codes such as MTN_MOMO,
 // FAMILY_MANAGER, PROOF or order_created, no amount without its thousands grouped, and the
@@ -51,7 +51,7 @@ for (const lang of ["en", "fr"] as const) {
     // Signing in brings back the account's language: ask for the one under test again.
     await context.addCookies([{ name: "lang", value: lang, url: baseURL! }]);
     for (const path of MEMBER_PAGES) await check(page, path, lang);
-    await page.goto("/pay?step=3&plan_type=FAMILY_MANAGER&duration_days=30&amount=15000&payment_method=MTN_MOMO&phone_number=677123456&transaction_id=MTN1");
+    await page.goto(await payDetails(page, FAMILY_STEP2));
     await expect(page.locator("dl.facts")).toContainText(lang === "fr" ? "15 000 FCFA" : "15,000 FCFA");
     await check(page, page.url().replace(baseURL!, ""), lang);
     await page.goto("/tickets");

@@ -77,32 +77,75 @@ async fn the_wizard_works_as_plain_forms_and_keeps_what_was_typed(pool: PgPool) 
         html.contains("Choose one of the plans on offer."),
         "step 1 again, with the reason"
     );
-    let (_, html) = app.page(&c, "/pay?step=3&plan_type=FAMILY_MANAGER&duration_days=30&amount=100&payment_method=MTN_MOMO&phone_number=677123456&transaction_id=MTN1").await;
-    assert!(html.contains("This amount is below the minimum for the chosen plan."));
-    assert!(
-        html.contains(r#"value="677123456""#),
-        "typed values kept on the step shown again"
-    );
-
-    // The last step refused: back to step 2 with everything typed.
-    let res = post_wizard(&app, &c, wizard_form("1000", "OM12345"), false).await;
+    // Step 2 posts its details: the personal ones stay in the session, never in an address.
+    let details = |amount: &'static str, txid: &'static str| {
+        [
+            ("plan_type", "FAMILY_MANAGER"),
+            ("duration_days", "30"),
+            ("amount", amount),
+            ("payment_method", "MTN_MOMO"),
+            ("phone_number", "677123456"),
+            ("transaction_id", txid),
+            ("user_notes", ""),
+        ]
+    };
+    let post_details = |form: [(&'static str, &'static str); 7]| {
+        c.post(format!("{}/pay/details", app.addr))
+            .header("origin", &app.addr)
+            .form(&form)
+            .send()
+    };
+    let res = post_details(details("100", "MTN1")).await.unwrap();
     assert_eq!(res.status(), 303);
     let location = res.headers()["location"].to_str().unwrap().to_string();
-    // What was typed travels in the session, not in the address (history, logs, referrers).
     assert!(
-        location.starts_with("/pay?step=2")
-            && location.contains("__flash=")
-            && !location.contains("OM12345")
-            && !location.contains("699"),
+        location.starts_with("/pay?step=3")
+            && location.contains("amount=100")
+            && !location.contains("677123456")
+            && !location.contains("MTN1"),
         "{location}"
     );
     let (_, html) = app.page(&c, &location).await;
+    assert!(html.contains("This amount is below the minimum for the chosen plan."));
     assert!(
-        html.contains("This amount is below the minimum") && html.contains(r#"value="OM12345""#)
+        html.contains(r#"value="677123456""#) && html.contains(r#"value="MTN1""#),
+        "typed values kept on the step shown again"
     );
-    // Once: a stranger given the address sees an empty form.
-    let (_, html) = app.page(&client(), &location).await;
-    assert!(!html.contains("OM12345"));
+    // Another visitor given the address never sees them.
+    let other = client();
+    app.register(&other, "other@example.cm").await;
+    let (_, html) = app.page(&other, &location).await;
+    assert!(!html.contains("677123456"));
+
+    // Accepted: step 3 sums the payment up, and the proof is all its form has to send.
+    let res = post_details(details("15000", "MTN2")).await.unwrap();
+    let location = res.headers()["location"].to_str().unwrap().to_string();
+    let (_, html) = app.page(&c, &location).await;
+    assert!(
+        html.contains(r#"name="proof""#) && html.contains("677123456") && html.contains("MTN2"),
+        "step 3 with the summary"
+    );
+    assert!(
+        !html.contains(r#"name="phone_number""#),
+        "no personal field in the form"
+    );
+    let form = Form::new()
+        .text("plan_type", "FAMILY_MANAGER")
+        .text("duration_days", "30")
+        .text("amount", "15000")
+        .text("payment_method", "MTN_MOMO")
+        .part("proof", Part::bytes(png()).file_name("capture.png"));
+    let res = post_wizard(&app, &c, form, false).await;
+    assert_eq!(res.status(), 303);
+    let location = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(location.starts_with("/tickets/TKT-"), "{location}");
+    let (_, html) = app.page(&c, &location).await;
+    assert!(html.contains("MTN2"), "the ticket has the kept details");
+    // Submitted: the session forgets them.
+    let (_, html) = app
+        .page(&c, "/pay?step=2&plan_type=FAMILY_MANAGER&duration_days=30")
+        .await;
+    assert!(!html.contains("MTN2"));
 
     let res = post_wizard(&app, &c, wizard_form("15000", "OM12345"), false).await;
     assert_eq!(res.status(), 303);
@@ -132,8 +175,8 @@ async fn the_wizard_works_as_plain_forms_and_keeps_what_was_typed(pool: PgPool) 
     assert_eq!(body["field"], "transaction_id");
 
     let (_, html) = app.page(&c, "/tickets").await;
-    assert_eq!(html.matches("/tickets/TKT-").count(), 2);
-    assert_eq!(app.count("payment_tickets").await, 2);
+    assert_eq!(html.matches("/tickets/TKT-").count(), 3);
+    assert_eq!(app.count("payment_tickets").await, 3);
 }
 
 #[sqlx::test(migrations = false)]

@@ -107,7 +107,31 @@ pub struct PayFields {
     pub user_notes: String,
 }
 
-/// Checks the fields of the wizard's steps 1 and 2 on the server, as the final submission will.
+/// Step 2's personal fields as the session keeps them (see `draft`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PayDraft {
+    pub phone_number: String,
+    pub transaction_id: String,
+    pub user_notes: String,
+}
+
+impl PayFields {
+    /// The personal fields a form did not carry, taken from the draft.
+    pub fn fill_from(&mut self, draft: &PayDraft) {
+        for (field, kept) in [
+            (&mut self.phone_number, &draft.phone_number),
+            (&mut self.transaction_id, &draft.transaction_id),
+            (&mut self.user_notes, &draft.user_notes),
+        ] {
+            if field.is_empty() {
+                field.clone_from(kept);
+            }
+        }
+    }
+}
+
+/// Checks the fields of the wizard's steps 1 and 2 on the server, as the final submission will;
+/// step 2's personal fields come from the session when the address does not carry them.
 #[server(prefix = "/fn", endpoint = "check_pay_step")]
 pub async fn check_pay_step(step: u8, fields: PayFields) -> Result<(), AppError> {
     use super::service::parse_form;
@@ -115,7 +139,10 @@ pub async fn check_pay_step(step: u8, fields: PayFields) -> Result<(), AppError>
     respond::reply(
         async {
             let state = respond::state()?;
-            auth::require_user().await?;
+            let user = auth::require_user().await?;
+            let mut fields = fields;
+            let session = respond::session().await?;
+            fields.fill_from(&super::draft::load(&session, user.id).await);
             match parse_form(&state.pool, &fields).await {
                 Ok(_) => Ok(()),
                 // Step 1 only answers for the plan and the duration.
@@ -127,6 +154,20 @@ pub async fn check_pay_step(step: u8, fields: PayFields) -> Result<(), AppError>
                 }
                 Err(e) => Err(e),
             }
+        }
+        .await,
+    )
+}
+
+/// What the caller typed at step 2 in this session, to show it again.
+#[server(prefix = "/fn", endpoint = "pay_draft")]
+pub async fn kept_pay_details() -> Result<PayDraft, AppError> {
+    use crate::platform::{auth, respond};
+    respond::reply(
+        async {
+            let user = auth::require_user().await?;
+            let session = respond::session().await?;
+            Ok(super::draft::load(&session, user.id).await)
         }
         .await,
     )

@@ -5,6 +5,8 @@ pub mod admin_pages;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod digest;
+#[cfg(feature = "ssr")]
+pub mod draft;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod queries;

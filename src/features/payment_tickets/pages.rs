@@ -4,7 +4,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{
-    check_pay_step, my_tickets, pay_options, ticket_detail, CancelTicket, PayChoices, PayFields,
+    check_pay_step, kept_pay_details, my_tickets, pay_options, ticket_detail, CancelTicket,
+    PayChoices, PayDraft, PayFields,
 };
 use crate::{
     error::AppError,
@@ -12,15 +13,9 @@ use crate::{
     ui::{lang, tr, Confirm, Field, FormMessage, LoadError, Notice},
 };
 
-const FIELDS: [&str; 7] = [
-    "plan_type",
-    "duration_days",
-    "amount",
-    "payment_method",
-    "phone_number",
-    "transaction_id",
-    "user_notes",
-];
+/// The fields an address may carry: they name the payment. The personal ones (the payer's
+/// number, the transaction id, the note) are posted and kept in the session (`kept_pay_details`).
+const FIELDS: [&str; 4] = ["plan_type", "duration_days", "amount", "payment_method"];
 
 /// A query string carrying the wizard's fields to `step`.
 fn wizard_link(step: u8, values: &[(String, String)]) -> String {
@@ -75,13 +70,15 @@ fn Steps(current: u8) -> impl IntoView {
     }
 }
 
-/// `/pay`: three steps. Steps 1 and 2 are GET forms that carry what was typed; step 3 posts
-/// everything with the proof to `/pay/submit`, with a preview and a progress bar when
-/// JavaScript runs.
+/// `/pay`: three steps. Step 1 is a GET form that names the plan; step 2 posts the payment's
+/// details to `/pay/details`, which keeps the personal ones in the session and sends the
+/// browser to step 3; step 3 posts the proof to `/pay/submit`, with a preview and a progress
+/// bar when JavaScript runs. No address ever carries the payer's number or transaction id.
 #[component]
 pub fn PayPage() -> impl IntoView {
     let query = use_query_map();
     let options = Resource::new(|| (), |_| pay_options());
+    let draft = Resource::new(|| (), |_| kept_pay_details());
     let values = move || -> Vec<(String, String)> {
         let q = query.read();
         // Step 1 sends one choice, `offer=PLAN:DAYS`: a plan with one of its own durations.
@@ -142,6 +139,7 @@ pub fn PayPage() -> impl IntoView {
                         Err(e) => return view! { <LoadError error=e/> }.into_any(),
                     };
                     let checked = check.await;
+                    let kept = draft.await.unwrap_or_default();
                     let q = query.get();
                     // An error sent back by /pay/submit, or found by the check above.
                     let redirect_error = q.get("error").filter(|k| crate::i18n::has_key(k)).map(|key| AppError::Invalid {
@@ -171,8 +169,8 @@ pub fn PayPage() -> impl IntoView {
                         <Steps current=step/>
                         {match step {
                             1 => view! { <StepPlan opts=opts.clone() values=v state/> }.into_any(),
-                            2 => view! { <StepDetails opts=opts.clone() values=v state/> }.into_any(),
-                            _ => view! { <StepProof opts=opts.clone() values=v state/> }.into_any(),
+                            2 => view! { <StepDetails opts=opts.clone() values=v kept state/> }.into_any(),
+                            _ => view! { <StepProof opts=opts.clone() values=v kept state/> }.into_any(),
                         }}
                     }.into_any()
                 })}
@@ -243,6 +241,7 @@ fn StepPlan(
 fn StepDetails(
     opts: PayChoices,
     values: Vec<(String, String)>,
+    kept: PayDraft,
     state: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let l = lang();
@@ -258,11 +257,10 @@ fn StepDetails(
         .filter(|a| !a.is_empty())
         .or(price.as_ref().map(|p| p.amount.to_string()));
     let method = value_of(&values, "payment_method");
-    let notes = value_of(&values, "user_notes");
+    let notes = kept.user_notes.clone();
     view! {
-        <form method="get" action="/pay" class="step-form" novalidate=true>
-            <input type="hidden" name="step" value="3"/>
-            <Hidden values=values.clone() except=vec!["amount", "payment_method", "phone_number", "transaction_id", "user_notes"]/>
+        <form method="post" action="/pay/details" class="step-form" novalidate=true>
+            <Hidden values=values.clone() except=vec!["amount", "payment_method"]/>
             <HowToPay accounts=opts.accounts.clone() amount=price.map(|p| p.display) reference=Some(opts.reference.clone())/>
             <div class="field">
                 <label for="f-payment_method">{tr("pay.method")}</label>
@@ -274,8 +272,8 @@ fn StepDetails(
                 <FieldError name="payment_method" state/>
             </div>
             <Field name="amount" label="pay.amount" hint="pay.amount_hint" value=amount.unwrap_or_default() state/>
-            <Field name="phone_number" label="pay.phone" kind="tel" hint="field.phone_hint" value=value_of(&values, "phone_number") state/>
-            <Field name="transaction_id" label="pay.transaction_id" hint="pay.transaction_id_hint" value=value_of(&values, "transaction_id") state/>
+            <Field name="phone_number" label="pay.phone" kind="tel" hint="field.phone_hint" value=kept.phone_number.clone() state/>
+            <Field name="transaction_id" label="pay.transaction_id" hint="pay.transaction_id_hint" value=kept.transaction_id.clone() state/>
             <div class="field">
                 <label for="f-user_notes">{tr("pay.notes")}</label>
                 <textarea id="f-user_notes" name="user_notes" maxlength="1000" rows="3">{notes}</textarea>
@@ -293,6 +291,7 @@ fn StepDetails(
 fn StepProof(
     opts: PayChoices,
     values: Vec<(String, String)>,
+    kept: PayDraft,
     state: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let l = lang();
@@ -323,6 +322,8 @@ fn StepProof(
                 .find(|m| m.code == raw)
                 .map(|m| pick(&m.name))
                 .unwrap_or(raw),
+            "phone_number" => kept.phone_number.clone(),
+            "transaction_id" => kept.transaction_id.clone(),
             _ => raw,
         }
     };

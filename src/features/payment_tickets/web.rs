@@ -3,7 +3,7 @@
 //! uploads with a progress bar, asks for JSON.
 
 use axum::{
-    extract::{ConnectInfo, DefaultBodyLimit, Multipart, Path, State},
+    extract::{ConnectInfo, DefaultBodyLimit, Form, Multipart, Path, State},
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
@@ -12,7 +12,10 @@ use axum::{
 use serde_json::json;
 use tower_sessions::Session;
 
-use super::service::{self, TicketForm};
+use super::{
+    draft,
+    service::{self, TicketForm},
+};
 use crate::{
     domain::{Lang, MAX_PROOF_BYTES},
     error::AppError,
@@ -28,6 +31,7 @@ use crate::{
 pub fn routes() -> Router<AppState> {
     let limit = DefaultBodyLimit::max(MAX_PROOF_BYTES + 64 * 1024);
     Router::new()
+        .route("/pay/details", post(pay_details))
         .route("/pay/submit", post(pay_submit).layer(limit))
         .route(
             "/tickets/{reference}/proof",
@@ -35,28 +39,49 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-/// Where a refused step sends a browser without JavaScript: back to the step concerned, with
-/// what was typed and the reason in the query string.
-fn back_to_wizard(form: &service::TicketForm, field: Option<&str>, key: &str) -> String {
-    let step = match field {
-        Some("plan_type" | "duration_days") => 1,
-        Some("proof") | None => 3,
-        _ => 2,
-    };
-    let pairs = [
+/// A wizard address: the step and the fields that name the payment (plan, duration, amount,
+/// method), never the personal ones, which the session keeps (see `draft`).
+fn wizard_address(form: &TicketForm, step: u8, error: Option<(Option<&str>, &str)>) -> String {
+    let mut pairs = vec![
         ("step", step.to_string()),
         ("plan_type", form.plan_type.clone()),
         ("duration_days", form.duration_days.clone()),
         ("amount", form.amount.clone()),
         ("payment_method", form.payment_method.clone()),
-        ("phone_number", form.phone_number.clone()),
-        ("transaction_id", form.transaction_id.clone()),
-        ("user_notes", form.user_notes.clone()),
-        ("error_field", field.unwrap_or("").to_string()),
-        ("error", key.to_string()),
     ];
+    if let Some((field, key)) = error {
+        pairs.push(("error_field", field.unwrap_or("").to_string()));
+        pairs.push(("error", key.to_string()));
+    }
     let query = serde_urlencoded::to_string(pairs).unwrap_or_default();
     format!("/pay?{query}")
+}
+
+/// Where a refused step sends a browser without JavaScript: back to the step concerned, with
+/// the reason in the query string.
+fn back_to_wizard(form: &TicketForm, field: Option<&str>, key: &str) -> String {
+    let step = match field {
+        Some("plan_type" | "duration_days") => 1,
+        Some("proof") | None => 3,
+        _ => 2,
+    };
+    wizard_address(form, step, Some((field, key)))
+}
+
+/// The wizard's step 2, posted: the payer's number, the transaction id and the note go to the
+/// session and the browser to step 3, whose page checks everything and comes back to step 2
+/// with every refused field when something is wrong.
+async fn pay_details(
+    State(state): State<AppState>,
+    session: Session,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let Some(user) = session_user(&state, &session).await else {
+        return Redirect::to("/login").into_response();
+    };
+    let form = TicketForm::from_fields(&fields);
+    draft::save(&session, user.id, &form).await;
+    Redirect::to(&wizard_address(&form, 3, None)).into_response()
 }
 
 fn refusal(
@@ -98,7 +123,7 @@ async fn pay_submit(
             Redirect::to("/login").into_response()
         };
     };
-    let (form, file) = match read_multipart(mp, lang).await {
+    let (mut form, file) = match read_multipart(mp, lang).await {
         Ok((fields, file)) => (TicketForm::from_fields(&fields), file),
         Err(e) => {
             let key = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -116,6 +141,8 @@ async fn pay_submit(
             );
         }
     };
+    form.fill_from(&draft::load(&session, user.id).await);
+    draft::save(&session, user.id, &form).await;
     let ticket = match service::parse_form(&state.pool, &form).await {
         Ok(t) => t,
         Err(e) => {
@@ -162,6 +189,7 @@ async fn pay_submit(
     };
     match service::submit(&state, &user, ticket, checked, origin).await {
         Ok((_, reference)) => {
+            draft::clear(&session).await;
             let next = format!("/tickets/{reference}?submitted=1");
             if wants_json(&headers) {
                 Json(json!({ "success": true, "reference": reference, "redirect": next }))

@@ -305,13 +305,26 @@ mod tests {
                 }
             }
         }
+        // Order history kinds, written as `order_event(tx, id, actor, "KIND", …)`.
+        for src in &sources {
+            for call in src.split("order_event(").skip(1) {
+                let args = call.split(';').next().unwrap_or_default();
+                let kind = args.split('"').nth(1).unwrap_or_default();
+                let literal = !kind.is_empty()
+                    && kind != "KIND"
+                    && kind.chars().all(|c| c.is_ascii_uppercase() || c == '_');
+                if literal && !has_key(&format!("order.event.{kind}")) {
+                    missing.push(format!("order.event.{kind}"));
+                }
+            }
+        }
         missing.sort();
         missing.dedup();
         assert!(missing.is_empty(), "untranslated keys: {missing:?}");
         // Keys built from enumerations.
         use crate::domain::{CommissionStatus, ETicketStatus, OrderStatus, RefundStatus};
         for s in OrderStatus::ALL {
-            for prefix in ["order.status.", "order.explain."] {
+            for prefix in ["order.status.", "order.explain.", "order.event."] {
                 assert!(has_key(&format!("{prefix}{}", s.as_str())), "{prefix}{s:?}");
             }
         }

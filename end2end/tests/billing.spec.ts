@@ -1,8 +1,16 @@
 import { test, expect } from "@playwright/test";
 import { login, register, unique } from "./helpers";
 
-test("a trial family sees its countdown, pays by card in the sandbox and reads its invoice", async ({ page }) => {
-  await register(page, unique("billing"));
+test("a family is offered the family plans, not the business ones", async ({ page }) => {
+  await register(page, unique("famplans"));
+  await page.goto("/billing");
+  await expect(page.locator('article[data-plan="FAMILY_MANAGER"]')).toBeVisible();
+  await expect(page.locator('article[data-plan="STARTER"]')).toHaveCount(0);
+  await expect(page.getByText("workspaces")).toHaveCount(0);
+});
+
+test("a trial organisation sees its countdown, pays by card in the sandbox and reads its invoice", async ({ page }) => {
+  await register(page, unique("billing"), "organisation");
   await page.goto("/billing");
   await expect(page.getByText("Trial: 14 days left")).toBeVisible();
   await expect(page.getByRole("progressbar", { name: "Trial days used" })).toBeVisible();
@@ -32,7 +40,7 @@ test("a trial family sees its countdown, pays by card in the sandbox and reads i
 });
 
 test("a declined card ends on the fail page and the trial is unchanged", async ({ page }) => {
-  await register(page, unique("declined"));
+  await register(page, unique("declined"), "organisation");
   await page.goto("/billing/subscribe/team");
   await page.getByRole("button", { name: "Continue" }).click();
   await expect(page).toHaveURL(/\/billing\/sandbox\/PAY-/);

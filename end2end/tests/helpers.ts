@@ -50,13 +50,14 @@ export async function login(page: Page, email: string, password: string) {
 
 export const unique = (p: string) => `${p}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.cm`;
 
-export async function register(page: Page, email: string) {
+export async function register(page: Page, email: string, kind: "family" | "organisation" = "family") {
   await page.goto("/register");
   await page.getByLabel("Full name").fill("Awa Ndiaye");
   await page.getByLabel("E-mail address").fill(email);
   await page.getByLabel("Phone number").fill("+237 677 12 34 56");
   await page.getByLabel("Password").fill("correct horse battery");
   await page.getByLabel("Family name").fill("Famille Ndiaye");
+  if (kind === "organisation") await page.getByLabel(/My organisation/).check();
   await page.getByRole("button", { name: "Create my account" }).click();
   await expect(page).toHaveURL(/\/family/);
 }

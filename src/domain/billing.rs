@@ -117,6 +117,32 @@ impl SubscriptionStatus {
     }
 }
 
+/// Who an account is for, which decides the plans it is offered: a family the family plans (in
+/// francs), an organisation the business plans (in dollars, by card).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AccountKind {
+    Family,
+    Organisation,
+}
+
+impl AccountKind {
+    /// A registration form's choice; no choice is a family.
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "" | "family" => Ok(Self::Family),
+            "organisation" => Ok(Self::Organisation),
+            _ => Err("error.account_kind_invalid"),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Family => "family",
+            Self::Organisation => "organisation",
+        }
+    }
+}
+
 /// How a family pays at checkout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PayWith {

@@ -41,7 +41,7 @@ mod ussd;
 pub use billing::{
     days_left, format_invoice_number, format_payment_reference, invoice_number_prefix,
     parse_invoice_number, parse_payment_reference, parse_reason, refund_allowed, tax_included,
-    PayWith, PaymentStatus, SubscriptionStatus,
+    AccountKind, PayWith, PaymentStatus, SubscriptionStatus,
 };
 pub use email::Email;
 pub use lang::Lang;

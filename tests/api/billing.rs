@@ -37,8 +37,20 @@ pub async fn next(app: &TestApp, c: &Client, name: &str, form: &[(&str, &str)]) 
     )
 }
 
-/// Subscribes to `plan` for 30 days paying with `pay_with`; answers the next address.
+/// Subscribes to `plan` for 30 days paying with `pay_with`; answers the next address. Plans are
+/// offered to one kind of account: the account is first made the kind the plan is for (when
+/// the plan exists), as if it had been registered as one.
 pub async fn subscribe(app: &TestApp, c: &Client, plan: &str, pay_with: &str) -> (u16, String) {
+    let email = app.me(c).await.expect("signed in");
+    sqlx::query(
+        "UPDATE families SET kind = p.audience FROM plans p
+          WHERE p.code = $2 AND families.id = (SELECT family_id FROM users WHERE email = $1)",
+    )
+    .bind(email)
+    .bind(plan)
+    .execute(&app.pool)
+    .await
+    .unwrap();
     let form = [
         ("plan", plan),
         ("duration_days", "30"),
@@ -106,10 +118,12 @@ async fn a_new_family_is_on_a_trial_counted_down_on_the_billing_page(pool: PgPoo
     assert_eq!(code, 200);
     assert!(html.contains(r#"data-status="TRIALING""#), "{html}");
     assert!(html.contains("Trial: 14 days left"), "{html}");
-    for plan in ["STARTER", "TEAM", "ENTERPRISE", "FAMILY_MANAGER"] {
-        assert!(html.contains(&format!(r#"data-plan="{plan}""#)), "{plan}");
+    // A family is offered the family plans, not the business ones.
+    assert!(html.contains(r#"data-plan="FAMILY_MANAGER""#));
+    for plan in ["STARTER", "TEAM", "ENTERPRISE"] {
+        assert!(!html.contains(&format!(r#"data-plan="{plan}""#)), "{plan}");
     }
-    assert!(html.contains("$29.00") && html.contains("15,000\u{a0}FCFA"));
+    assert!(!html.contains("$29.00") && html.contains("15,000\u{a0}FCFA"));
     // Anonymous visitors are sent to log in.
     let (code, _) = app.page(&client(), "/billing").await;
     assert_eq!(code, 401);
@@ -1150,4 +1164,95 @@ async fn a_lost_webhook_is_made_up_for_by_polling_stripe(pool: PgPool) {
         200
     );
     assert_eq!(app.count("invoices").await, 1);
+}
+
+#[sqlx::test]
+async fn families_are_offered_family_plans_and_organisations_business_plans(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let fam = family(&app, "fam@example.cm").await;
+    let (status, body) = next(
+        &app,
+        &fam,
+        "billing_subscribe",
+        &[
+            ("plan", "STARTER"),
+            ("duration_days", "30"),
+            ("pay_with", "card"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(body.contains("plan_not_for_account"), "{body}");
+    let (_, html) = app.page(&fam, "/billing/subscribe/starter").await;
+    assert!(
+        !html.contains("Starter"),
+        "no business plan page for a family"
+    );
+
+    let org = client();
+    let res = app
+        .post_fn(
+            &org,
+            "register",
+            &[
+                ("name", "Ada Mbeki"),
+                ("email", "org@example.cm"),
+                ("phone", "+237 677 12 34 57"),
+                ("password", "correct horse battery"),
+                ("family_name", "Mbeki Consulting"),
+                ("account_kind", "organisation"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let (_, html) = app.page(&org, "/billing").await;
+    assert!(html.contains(r#"data-plan="STARTER""#) && html.contains("$29.00"));
+    assert!(!html.contains(r#"data-plan="FAMILY_MANAGER""#));
+    let (status, to) = next(
+        &app,
+        &org,
+        "billing_subscribe",
+        &[
+            ("plan", "STARTER"),
+            ("duration_days", "30"),
+            ("pay_with", "card"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{to}");
+    let (status, _) = next(
+        &app,
+        &org,
+        "billing_subscribe",
+        &[
+            ("plan", "FAMILY_MANAGER"),
+            ("duration_days", "30"),
+            ("pay_with", "card"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422);
+
+    // An unknown kind is refused, with the rest of the form kept.
+    let res = app
+        .post_fn(
+            &client(),
+            "register",
+            &[
+                ("name", "Bad Kind"),
+                ("email", "bad@example.cm"),
+                ("phone", "+237 677 12 34 58"),
+                ("password", "correct horse battery"),
+                ("family_name", "Bad"),
+                ("account_kind", "government"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let count: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM users WHERE email = 'bad@example.cm'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(count, 0);
 }

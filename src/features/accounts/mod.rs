@@ -63,6 +63,7 @@ pub async fn register(
     phone: String,
     password: String,
     family_name: String,
+    #[server(default)] account_kind: String,
 ) -> Result<(), AppError> {
     use crate::platform::respond;
     respond::reply(
@@ -75,6 +76,7 @@ pub async fn register(
                 phone,
                 password,
                 family_name,
+                account_kind,
             };
             let user = service::register(&state.pool, &state.config, input, lang).await?;
             start_session(&user).await?;

@@ -10,6 +10,12 @@ use crate::ui::{form_state, tr, Field, FormMessage, Notice};
 pub fn RegisterPage() -> impl IntoView {
     let action = ServerAction::<Register>::new();
     let state = form_state(action);
+    let organisation = move || {
+        state
+            .get()
+            .and_then(|e| e.echoed("account_kind").map(|k| k == "organisation"))
+            .unwrap_or(false)
+    };
     view! {
         <section class="card narrow">
             <h1>{tr("register.title")}</h1>
@@ -19,7 +25,18 @@ pub fn RegisterPage() -> impl IntoView {
                 <Field name="email" label="field.email" kind="email" autocomplete="email" state/>
                 <Field name="phone" label="field.phone" kind="tel" autocomplete="tel" hint="field.phone_hint" state/>
                 <Field name="password" label="field.password" kind="password" autocomplete="new-password" hint="field.password_hint" state/>
-                <Field name="family_name" label="field.family_name" autocomplete="family-name" state/>
+                <Field name="family_name" label="field.family_name" hint="field.family_name_hint" autocomplete="family-name" state/>
+                <fieldset class="field">
+                    <legend>{tr("field.account_kind")}</legend>
+                    <label class="offer">
+                        <input type="radio" name="account_kind" value="family" checked=move || !organisation()/>
+                        <span>{tr("field.account_kind.family")}</span>
+                    </label>
+                    <label class="offer">
+                        <input type="radio" name="account_kind" value="organisation" checked=organisation/>
+                        <span>{tr("field.account_kind.organisation")}</span>
+                    </label>
+                </fieldset>
                 <button type="submit" disabled=move || action.pending().get()>{tr("register.submit")}</button>
             </ActionForm>
             <p>{tr("register.have_account")} " " <a href="/login">{tr("nav.login")}</a></p>

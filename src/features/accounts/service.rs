@@ -4,7 +4,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::{
-    domain::{Email, FamilyName, Lang, Password, PersonName, PhoneNumber},
+    domain::{AccountKind, Email, FamilyName, Lang, Password, PersonName, PhoneNumber},
     error::{AppError, Checks, Echo},
     i18n::{t, tf},
     platform::{
@@ -21,6 +21,8 @@ pub struct NewAccount {
     pub phone: String,
     pub password: String,
     pub family_name: String,
+    /// `family` (or empty) or `organisation`.
+    pub account_kind: String,
 }
 
 fn field<T>(r: Result<T, &'static str>, name: &str, echo: &Echo) -> Result<T, AppError> {
@@ -45,6 +47,7 @@ pub async fn register(
         ("email".into(), input.email.clone()),
         ("phone".into(), input.phone.clone()),
         ("family_name".into(), input.family_name.clone()),
+        ("account_kind".into(), input.account_kind.clone()),
     ];
     let mut checks = Checks::new(&echo);
     let name = checks.field("name", PersonName::parse(&input.name));
@@ -52,9 +55,10 @@ pub async fn register(
     let phone = checks.field("phone", PhoneNumber::parse(&input.phone));
     let password = checks.field("password", Password::parse(&input.password));
     let family_name = checks.field("family_name", FamilyName::parse(&input.family_name));
+    let kind = checks.field("account_kind", AccountKind::parse(&input.account_kind));
     checks.finish()?;
-    let (Some(name), Some(email), Some(phone), Some(password), Some(family_name)) =
-        (name, email, phone, password, family_name)
+    let (Some(name), Some(email), Some(phone), Some(password), Some(family_name), Some(kind)) =
+        (name, email, phone, password, family_name, kind)
     else {
         return Err(AppError::Internal);
     };
@@ -64,10 +68,11 @@ pub async fn register(
     let family_id = Uuid::new_v4();
     let mut tx = pool.begin().await.map_err(respond::internal)?;
     sqlx::query!(
-        "INSERT INTO families (id, name, manager_id) VALUES ($1, $2, $3)",
+        "INSERT INTO families (id, name, manager_id, kind) VALUES ($1, $2, $3, $4)",
         family_id,
         family_name.as_ref(),
-        user_id
+        user_id,
+        kind.as_str()
     )
     .execute(&mut *tx)
     .await

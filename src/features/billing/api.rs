@@ -28,9 +28,13 @@ pub async fn get_plan(code: String) -> Result<(PlanOffer, bool), AppError> {
     respond::reply(
         async {
             let state = respond::state()?;
-            auth::require_user().await?;
+            let user = auth::require_user().await?;
+            let family_id = user
+                .family_id
+                .ok_or_else(|| AppError::form("error.no_family", vec![], 409))?;
+            let kind = super::service::account_kind(&state.pool, family_id).await?;
             let code = code.trim().to_ascii_uppercase();
-            let plan = super::service::plans(&state.pool)
+            let plan = super::service::plans(&state.pool, Some(kind))
                 .await?
                 .into_iter()
                 .find(|p| p.code == code)
@@ -80,7 +84,7 @@ pub async fn admin_subscriptions() -> Result<(Vec<super::SubscriptionRow>, Vec<P
             auth::require_admin().await?;
             Ok((
                 super::service::subscriptions(&state.pool).await?,
-                super::service::plans(&state.pool).await?,
+                super::service::plans(&state.pool, None).await?,
             ))
         }
         .await,

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::{BillingView, PlanOffer, PriceOffer, SubscriptionRow};
 use crate::{
-    domain::{days_left, parse_code, parse_reason, Lang, PayWith, PaymentPurpose},
+    domain::{days_left, parse_code, parse_reason, AccountKind, Lang, PayWith, PaymentPurpose},
     error::AppError,
     features::payments::{
         self,
@@ -67,11 +67,18 @@ pub async fn extend(
     .map_err(respond::internal)
 }
 
-pub async fn plans(pool: &PgPool) -> Result<Vec<PlanOffer>, AppError> {
+/// The plans on offer: to one kind of account (`family`, `organisation`), or all of them
+/// (for admins).
+pub async fn plans(
+    pool: &PgPool,
+    audience: Option<AccountKind>,
+) -> Result<Vec<PlanOffer>, AppError> {
     let rows = sqlx::query!(
         "SELECT p.code, p.name_en, p.name_fr, p.limits_en, p.limits_fr, p.currency, pp.duration_days, pp.amount
          FROM plans p JOIN plan_prices pp ON pp.plan_code = p.code
-         WHERE p.active ORDER BY p.position, p.code, pp.duration_days"
+         WHERE p.active AND ($1::text IS NULL OR p.audience = $1)
+         ORDER BY p.position, p.code, pp.duration_days",
+        audience.map(AccountKind::as_str)
     )
     .fetch_all(pool)
     .await
@@ -95,6 +102,16 @@ pub async fn plans(pool: &PgPool) -> Result<Vec<PlanOffer>, AppError> {
         }
     }
     Ok(out)
+}
+
+/// Who `family_id`'s account is for.
+pub async fn account_kind(pool: &PgPool, family_id: Uuid) -> Result<AccountKind, AppError> {
+    let kind = sqlx::query_scalar!("SELECT kind FROM families WHERE id = $1", family_id)
+        .fetch_optional(pool)
+        .await
+        .map_err(respond::internal)?
+        .ok_or(AppError::NotFound)?;
+    AccountKind::parse(&kind).map_err(respond::internal)
 }
 
 /// Everything `/billing` shows. Members see the plan; payments, invoices and the wallet are
@@ -127,7 +144,7 @@ pub async fn overview(state: &AppState, user: &AuthUser) -> Result<BillingView, 
         period_end: end,
         days_left: days_left(now, end),
         trial_days: config.billing.trial_days,
-        plans: plans(pool).await?,
+        plans: plans(pool, Some(account_kind(pool, family_id).await?)).await?,
         payments: vec![],
         invoices: vec![],
         wallet: vec![],
@@ -180,16 +197,25 @@ pub async fn subscribe(
             AppError::field("duration_days", "error.duration_invalid", echo.clone())
         })?;
     let price = sqlx::query!(
-        "SELECT p.name_en, p.name_fr, p.currency, pp.amount FROM plans p
-         JOIN plan_prices pp ON pp.plan_code = p.code
+        "SELECT p.name_en, p.name_fr, p.currency, pp.amount, p.audience = f.kind AS \"offered!\"
+         FROM plans p JOIN plan_prices pp ON pp.plan_code = p.code
+         JOIN families f ON f.id = $3
          WHERE p.code = $1 AND p.active AND pp.duration_days = $2",
         plan_code,
-        duration
+        duration,
+        family_id
     )
     .fetch_optional(&state.pool)
     .await
     .map_err(respond::internal)?
     .ok_or_else(|| AppError::field("duration_days", "error.duration_invalid", echo.clone()))?;
+    if !price.offered {
+        return Err(AppError::field(
+            "plan",
+            "error.plan_not_for_account",
+            echo.clone(),
+        ));
+    }
     let pay_with =
         PayWith::parse(&form.pay_with).map_err(|k| AppError::field("pay_with", k, echo.clone()))?;
     let plan_name = match user.language {
@@ -427,6 +453,16 @@ pub async fn change_subscription(
                 "INSERT INTO subscriptions (family_id, plan_code, status, current_period_end)
                  VALUES ($1, $2, 'ACTIVE', now())
                  ON CONFLICT (family_id) DO UPDATE SET plan_code = $2, updated_at = now()",
+                family_id,
+                plan
+            )
+            .execute(&mut *tx)
+            .await
+            .map_err(respond::internal)?
+            .rows_affected();
+            // The account becomes the kind the plan is for, so /billing offers it its plans.
+            sqlx::query!(
+                "UPDATE families SET kind = (SELECT audience FROM plans WHERE code = $2) WHERE id = $1",
                 family_id,
                 plan
             )

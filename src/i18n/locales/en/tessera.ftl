@@ -39,6 +39,10 @@ field-password_hint = At least 10 characters, not only digits.
 field-current_password = Current password
 field-new_password = New password
 field-family_name = Family name
+field-family_name_hint = Or your organisation's name.
+field-account_kind = This account is for
+field-account_kind-family = My family
+field-account_kind-organisation = My organisation: business plans, paid by card in dollars
 field-language = Preferred language
 
 ## register
@@ -153,6 +157,8 @@ error-reference_invalid = This ticket reference is not valid.
 error-transaction_id_required = Enter the transaction id from the operator's SMS.
 error-transaction_id_invalid = The transaction id has 4 to 64 letters or digits, without spaces.
 error-plan_invalid = Choose one of the plans on offer.
+error-plan_not_for_account = This plan is not offered to this kind of account.
+error-account_kind_invalid = Choose a family or an organisation account.
 error-duration_invalid = Choose one of the durations on offer for this plan.
 error-ussd_invalid = A USSD code is stars, hashes and digits ending with #, e.g. *126#.
 error-pay_account_exists = This number is already listed for this method.
@@ -559,6 +565,13 @@ order-event-EXPIRED = Expired unpaid
 order-event-ADMIN_ALERTED = Admins alerted: payment pending
 order-event-REFUND_INITIATED = Refund initiated
 order-event-REFUND_COMPLETED = Refund completed
+order-event-PENDING_VERIFICATION = Back from the card payment: being verified
+order-event-REQUIRES_MANUAL_REVIEW = Payment to be checked by hand
+order-event-PAYMENT_NOTE = Payment note
+order-event-PLACES = Places
+order-event-PAYMENT_PENDING = Waiting for payment
+order-event-FAILED = Payment failed
+order-event-REFUND_REQUIRED = Refund to be made
 
 ## eticket
 

@@ -39,6 +39,10 @@ field-password_hint = Au moins 10 caractères, pas seulement des chiffres.
 field-current_password = Mot de passe actuel
 field-new_password = Nouveau mot de passe
 field-family_name = Nom de la famille
+field-family_name_hint = Ou le nom de votre organisation.
+field-account_kind = Ce compte est pour
+field-account_kind-family = Ma famille
+field-account_kind-organisation = Mon organisation : formules entreprise, payées par carte en dollars
 field-language = Langue préférée
 
 ## register
@@ -153,6 +157,8 @@ error-reference_invalid = Cette référence de ticket n'est pas valide.
 error-transaction_id_required = Saisissez l'identifiant de transaction reçu par SMS.
 error-transaction_id_invalid = L'identifiant de transaction compte 4 à 64 lettres ou chiffres, sans espace.
 error-plan_invalid = Choisissez l'une des formules proposées.
+error-plan_not_for_account = Cette formule n'est pas proposée à ce type de compte.
+error-account_kind_invalid = Choisissez un compte famille ou organisation.
 error-duration_invalid = Choisissez l'une des durées proposées pour cette formule.
 error-ussd_invalid = Un code USSD se compose d'étoiles, de dièses et de chiffres et finit par #, ex. *126#.
 error-pay_account_exists = Ce numéro figure déjà pour ce moyen de paiement.
@@ -559,6 +565,13 @@ order-event-EXPIRED = Expirée sans paiement
 order-event-ADMIN_ALERTED = Administrateurs alertés : paiement en attente
 order-event-REFUND_INITIATED = Remboursement lancé
 order-event-REFUND_COMPLETED = Remboursement effectué
+order-event-PENDING_VERIFICATION = Retour du paiement par carte : en cours de vérification
+order-event-REQUIRES_MANUAL_REVIEW = Paiement à vérifier à la main
+order-event-PAYMENT_NOTE = Note sur le paiement
+order-event-PLACES = Places
+order-event-PAYMENT_PENDING = En attente de paiement
+order-event-FAILED = Paiement échoué
+order-event-REFUND_REQUIRED = Remboursement à effectuer
 
 ## eticket
 

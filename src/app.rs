@@ -63,16 +63,22 @@ fn asset_url(options: &LeptosOptions, file: &str) -> String {
         .unwrap_or_else(|| format!("/{}/{file}", options.site_pkg_dir))
 }
 
-/// Loads the WebAssembly and hydrates the page. Only the script asks for the bundle (no
-/// preload links), so a browser without JavaScript downloads none of it; with JavaScript the
-/// WebAssembly is fetched while the glue script loads.
+/// Loads the WebAssembly and brings the page's islands to life: the uploads, the copy buttons,
+/// the door's camera. A page without islands (most pages) fetches nothing; neither does a
+/// browser without JavaScript, as only the script asks for the bundle (no preload links).
 #[component]
 fn Hydrate(options: LeptosOptions) -> impl IntoView {
+    // Islands mode: the page around the islands is plain HTML, with no hydration markers.
+    if let Some(sc) = Owner::current_shared_context() {
+        sc.set_is_hydrating(false);
+    }
     let name = options.output_name.to_string();
     let js = asset_url(&options, &format!("{name}.js"));
     let wasm = asset_url(&options, &format!("{name}.wasm"));
     let code = format!(
-        "const w=fetch({wasm:?});import({js:?}).then(m=>m.default({{module_or_path:w}}).then(()=>m.hydrate()));"
+        "const i=document.querySelectorAll('leptos-island');\
+         if(i.length){{const w=fetch({wasm:?});import({js:?}).then(m=>m.default({{module_or_path:w}}).then(()=>{{\
+         m.hydrate();for(const e of i){{const f=m[e.dataset.component];if(f)f(e);}}}}));}}"
     );
     view! { <script type="module">{code}</script> }
 }

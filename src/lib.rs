@@ -17,5 +17,6 @@ pub mod ui;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Only islands come alive in the browser: the rest of each page is the server's HTML.
+    leptos::mount::hydrate_islands();
 }

@@ -1,8 +1,11 @@
 //! Small building blocks shared by every page: the current language, labelled fields with
 //! their errors, and form-level messages.
 
+mod proof_input;
 #[cfg(feature = "hydrate")]
 pub mod upload;
+
+pub use proof_input::{ProofField, ProofInput};
 
 use leptos::prelude::*;
 
@@ -12,8 +15,12 @@ use crate::{domain::Lang, error::AppError, i18n};
 #[derive(Clone, Copy)]
 pub struct UiLang(pub Lang);
 
+/// The page's language: from the shell on the server; in an island in the browser (which has
+/// no context from the page around it), from `<html lang>`.
 pub fn lang() -> Lang {
-    use_context::<UiLang>().map(|l| l.0).unwrap_or_default()
+    use_context::<UiLang>()
+        .map(|l| l.0)
+        .unwrap_or_else(initial_lang)
 }
 
 pub fn tr(key: &str) -> &'static str {

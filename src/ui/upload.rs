@@ -17,6 +17,24 @@ const LONG_SIDE: u32 = 2000;
 /// Photos smaller than this with a long side within [`LONG_SIDE`] are sent as they are.
 const SMALL_ENOUGH: f64 = 1_000_000.0;
 
+/// Sends the form around the file input `id` with [`upload`] from now on.
+pub fn take_over_form(id: &str, progress: RwSignal<Option<u32>>, error: RwSignal<Option<String>>) {
+    let Some(form) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+        .and_then(|i| i.form())
+    else {
+        return;
+    };
+    let on_submit = Closure::<dyn FnMut(web_sys::SubmitEvent)>::new(move |ev| {
+        upload(ev, progress, error);
+    });
+    let _ = form.add_event_listener_with_callback("submit", on_submit.as_ref().unchecked_ref());
+    // The form lives as long as the page; so must its handler.
+    on_submit.forget();
+}
+
 /// What the file input's change shows: a refusal, or the chosen file (a photo redrawn smaller
 /// and upright first, with the size saved) and its preview.
 pub fn preview(

@@ -196,7 +196,9 @@ async fn the_owner_gets_buttons_on_whatsapp_with_retries_and_a_delivery_log(pool
         .await;
     assert_eq!(code, 200);
     assert!(
-        html.contains("owner_request") && html.contains("237699000002"),
+        html.contains("Request to the owner")
+            && html.contains("WhatsApp")
+            && html.contains("237699000002"),
         "delivery log"
     );
 

@@ -48,15 +48,6 @@ pub fn RegisterPage() -> impl IntoView {
 pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<Login>::new();
     let state = form_state(action);
-    // The user's saved language may differ from this page's: load the next page in full.
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        if let Some(Ok(target)) = action.value().get() {
-            if let Some(window) = web_sys::window() {
-                let _ = window.location().assign(&target);
-            }
-        }
-    });
     let query = use_query_map();
     let reset_done = Signal::derive(move || query.read().get("reset").is_some());
     view! {

@@ -15,7 +15,7 @@ use super::{
 use crate::{
     domain::local_display,
     features::payments::instructions::{pay_accounts, HowToPay},
-    ui::{form_state, lang, tr, Field, FormMessage, LoadError, Notice},
+    ui::{form_state, lang, tr, Field, FormMessage, LoadError, Notice, ProofField, ProofInput},
 };
 
 fn when(e: &EventView) -> String {
@@ -152,28 +152,6 @@ pub fn OrderPage() -> impl IntoView {
         },
         |(r, s, c)| get_order(r, s, c),
     );
-    // While the payment is verified, the page asks again every few seconds (without
-    // JavaScript, the page refreshes itself instead).
-    #[cfg(feature = "hydrate")]
-    {
-        use leptos::leptos_dom::helpers::set_interval_with_handle;
-        let verifying = move || {
-            order
-                .get_untracked()
-                .and_then(|r| r.ok())
-                .is_some_and(|o| o.verifying)
-        };
-        if let Ok(h) = set_interval_with_handle(
-            move || {
-                if verifying() {
-                    order.refetch();
-                }
-            },
-            std::time::Duration::from_secs(3),
-        ) {
-            on_cleanup(move || h.clear());
-        }
-    }
     let proof_sent = Signal::derive(move || query.read().get("proof").is_some());
     let card_failed = Signal::derive(move || query.read().get("card").is_some_and(|c| c == "0"));
     view! {
@@ -209,7 +187,8 @@ pub fn OrderPage() -> impl IntoView {
 fn Processing() -> impl IntoView {
     view! {
         <section class="card processing" id="processing" role="status" aria-live="polite">
-            <noscript><meta http-equiv="refresh" content="5"/></noscript>
+            // The page asks again by itself every few seconds (pages run no script of their own).
+            <meta http-equiv="refresh" content="5"/>
             <h2><span class="spinner" aria-hidden="true"></span> {tr("order.processing_title")}</h2>
             <p>{tr("order.processing_text")}</p>
             <p class="muted">{tr("order.processing_refresh")}</p>
@@ -293,21 +272,6 @@ fn PayByProof(order: OrderView) -> impl IntoView {
     };
     let action = format!("/orders/{}/proof?sig={}", order.reference, order.sig);
     let l = lang();
-    let progress = RwSignal::new(None::<u32>);
-    let client_error = RwSignal::new(None::<String>);
-    let (preview, chosen, preparing) = (
-        RwSignal::new(None::<String>),
-        RwSignal::new(None::<String>),
-        RwSignal::new(false),
-    );
-    let on_change = move |_ev: leptos::ev::Event| {
-        #[cfg(feature = "hydrate")]
-        crate::ui::upload::preview(&_ev, preview, chosen, client_error, preparing);
-    };
-    let on_submit = move |_ev: leptos::ev::SubmitEvent| {
-        #[cfg(feature = "hydrate")]
-        crate::ui::upload::upload(_ev, progress, client_error);
-    };
     view! {
         <section class="card" id="pay">
             <h2>{tr("order.pay_title")}</h2>
@@ -325,10 +289,8 @@ fn PayByProof(order: OrderView) -> impl IntoView {
                 }
             </Suspense>
             {order.has_proof.then(|| view! { <p class="alert alert-ok" role="status">{tr("order.proof_received")}</p> })}
-            <p class="alert alert-error" role="alert" hidden=move || error().is_none() && client_error.get().is_none()>
-                {move || client_error.get().or_else(error)}
-            </p>
-            <form method="post" action=action enctype="multipart/form-data" on:submit=on_submit>
+            {error().map(|e| view! { <p class="alert alert-error" role="alert">{e}</p> })}
+            <form method="post" action=action enctype="multipart/form-data">
                 <div class="field">
                     <label for="o-method">{tr("pay.method")}</label>
                     <select id="o-method" name="payment_method" required>
@@ -352,21 +314,12 @@ fn PayByProof(order: OrderView) -> impl IntoView {
                     <label for="o-txid">{tr("pay.transaction_id")}</label>
                     <input id="o-txid" name="transaction_id" required value=move || q("transaction_id")/>
                 </div>
-                <div class="field">
-                    <label for="o-proof">{tr("pay.proof")}</label>
-                    <p class="hint">{tr("pay.proof_hint")}</p>
-                    <input id="o-proof" name="proof" type="file" accept="image/jpeg,image/png,image/webp,application/pdf" required on:change=on_change/>
-                </div>
-                <div class="preview" hidden=move || preview.get().is_none() && chosen.get().is_none()>
-                    {move || preview.get().map(|src| view! { <img src=src alt=tr("pay.preview")/> })}
-                    {move || chosen.get().map(|name| view! { <p class="muted">{name}</p> })}
-                </div>
-                <p class="muted" role="status" hidden=move || !preparing.get()>{tr("pay.preparing")}</p>
-                <div class="progress" hidden=move || progress.get().is_none()>
-                    <label for="order-upload-progress">{tr("pay.uploading")}</label>
-                    <progress id="order-upload-progress" max="100" value=move || progress.get().unwrap_or(0)>{move || progress.get().unwrap_or(0)} "%"</progress>
-                </div>
-                <button type="submit" disabled=move || progress.get().is_some() || preparing.get()>{tr("order.send_proof")}</button>
+                <ProofInput field=ProofField {
+                    id: "o-proof".into(),
+                    error: None,
+                    submit: "order.send_proof".into(),
+                    back: None,
+                }/>
             </form>
         </section>
     }
@@ -527,6 +480,20 @@ pub fn OwnerPage() -> impl IntoView {
     }
 }
 
+/// The door's camera: a video and the button that opens it, both hidden until the island runs
+/// in a browser that can read QR codes (see `scanner`).
+#[island]
+fn DoorCamera() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| super::scanner::install());
+    view! {
+        <div id="scanner" class="scanner" hidden>
+            <video id="scanner-video" muted playsinline></video>
+        </div>
+        <button type="button" id="scan-start" class="button button-secondary" hidden>{tr("checkin.scan")}</button>
+    }
+}
+
 /// `/checkin`: staff scan a QR code (camera where the browser can read barcodes) or type the
 /// code, and see at once whether the guest may enter.
 #[component]
@@ -547,13 +514,6 @@ pub fn CheckinPage() -> impl IntoView {
         },
         |(code, outcome)| door_view(code, outcome),
     );
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        // Once the page (and its button) is on screen.
-        if counts.get().is_some() {
-            super::scanner::install();
-        }
-    });
     view! {
         <Suspense fallback=|| view! { <p>{tr("page.loading")}</p> }>
             {move || Suspend::new(async move {
@@ -562,10 +522,7 @@ pub fn CheckinPage() -> impl IntoView {
                     Ok(list) => view! {
                         <section class="card checkin">
                             <h1>{tr("checkin.title")}</h1>
-                            <div id="scanner" class="scanner" hidden>
-                                <video id="scanner-video" muted playsinline></video>
-                            </div>
-                            <button type="button" id="scan-start" class="button button-secondary" hidden>{tr("checkin.scan")}</button>
+                            <DoorCamera/>
                             <ActionForm action=action attr:id="checkin-form">
                                 <div class="field">
                                     <label for="f-code">{tr("checkin.code")}</label>

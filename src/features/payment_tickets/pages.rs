@@ -10,7 +10,7 @@ use super::api::{
 use crate::{
     error::AppError,
     features::payments::instructions::HowToPay,
-    ui::{lang, tr, Confirm, Field, FormMessage, LoadError, Notice},
+    ui::{lang, tr, Confirm, Field, FormMessage, LoadError, Notice, ProofField, ProofInput},
 };
 
 /// The fields an address may carry: they name the payment. The personal ones (the payer's
@@ -338,48 +338,21 @@ fn StepProof(
     .into_iter()
     .map(|(label, name)| (label, shown(name)))
     .collect();
-    let preview = RwSignal::new(None::<String>);
-    let chosen = RwSignal::new(None::<String>);
-    let progress = RwSignal::new(None::<u32>);
-    let preparing = RwSignal::new(false);
-    let client_error = RwSignal::new(None::<String>);
-    let server_error = move || state.get().map(|e| tr(e.message_key()).to_string());
-    let message = move || client_error.get().or_else(server_error);
-    let on_change = move |_ev: leptos::ev::Event| {
-        #[cfg(feature = "hydrate")]
-        crate::ui::upload::preview(&_ev, preview, chosen, client_error, preparing);
-    };
-    let on_submit = move |_ev: leptos::ev::SubmitEvent| {
-        #[cfg(feature = "hydrate")]
-        crate::ui::upload::upload(_ev, progress, client_error);
+    let proof = ProofField {
+        id: "f-proof".into(),
+        error: state
+            .get_untracked()
+            .map(|e| tr(e.message_key()).to_string()),
+        submit: "pay.submit".into(),
+        back: Some(wizard_link(2, &values)),
     };
     view! {
         <dl class="facts">
             {summary_rows.into_iter().map(|(label, value)| view! { <dt>{tr(label)}</dt><dd>{value}</dd> }).collect_view()}
         </dl>
-        <form method="post" action="/pay/submit" enctype="multipart/form-data" class="step-form" on:submit=on_submit>
+        <form method="post" action="/pay/submit" enctype="multipart/form-data" class="step-form">
             <Hidden values=values.clone()/>
-            <div class="field" class:field-invalid=move || message().is_some()>
-                <label for="f-proof">{tr("pay.proof")}</label>
-                <p class="hint" id="f-proof-hint">{tr("pay.proof_hint")}</p>
-                <input id="f-proof" name="proof" type="file" required=true
-                    accept=".jpg,.jpeg,.png,.webp,.pdf,image/jpeg,image/png,image/webp,application/pdf"
-                    aria-describedby="f-proof-hint f-proof-error" on:change=on_change/>
-                <p class="field-error" id="f-proof-error" role="alert" hidden=move || message().is_none()>{message}</p>
-            </div>
-            <div class="preview" hidden=move || preview.get().is_none() && chosen.get().is_none()>
-                {move || preview.get().map(|src| view! { <img src=src alt=tr("pay.preview")/> })}
-                {move || chosen.get().map(|name| view! { <p class="muted">{name}</p> })}
-            </div>
-            <p class="muted" role="status" hidden=move || !preparing.get()>{tr("pay.preparing")}</p>
-            <div class="progress" hidden=move || progress.get().is_none()>
-                <label for="upload-progress">{tr("pay.uploading")}</label>
-                <progress id="upload-progress" max="100" value=move || progress.get().unwrap_or(0)>{move || progress.get().unwrap_or(0)} "%"</progress>
-            </div>
-            <div class="actions">
-                <a class="button secondary" href=wizard_link(2, &values)>{tr("pay.back")}</a>
-                <button type="submit" disabled=move || progress.get().is_some() || preparing.get()>{tr("pay.submit")}</button>
-            </div>
+            <ProofInput field=proof/>
         </form>
     }
 }

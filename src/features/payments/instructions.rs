@@ -245,10 +245,10 @@ mod store {
     }
 }
 
-/// A button that copies `text` to the clipboard; shown only once the page is interactive
-/// (without JavaScript there is nothing it could do).
-#[component]
-pub fn CopyButton(text: String, label: &'static str) -> impl IntoView {
+/// A button that copies `text` to the clipboard; an island, shown only once it runs in the
+/// browser (without JavaScript there is nothing it could do).
+#[island]
+pub fn CopyButton(text: String, label: String) -> impl IntoView {
     let live = RwSignal::new(false);
     let copied = RwSignal::new(false);
     Effect::new(move |_| live.set(true));
@@ -262,7 +262,7 @@ pub fn CopyButton(text: String, label: &'static str) -> impl IntoView {
         let _ = &text;
     };
     view! {
-        <button type="button" class="button secondary copy" hidden=move || !live.get() on:click=on_click aria-label=tr(label)>
+        <button type="button" class="button secondary copy" hidden=move || !live.get() on:click=on_click aria-label=tr(&label)>
             {move || tr(if copied.get() { "howto.copied" } else { "howto.copy" })}
         </button>
     }
@@ -307,7 +307,7 @@ pub fn HowToPay(
                                 view! {
                                     <li class="pay-account">
                                         <span class="pay-number">{a.number_display()}</span>
-                                        " " <CopyButton text=a.number_to_type() label="howto.copy_number"/>
+                                        " " <CopyButton text=a.number_to_type() label="howto.copy_number".to_string()/>
                                         <br/><span class="muted">{tr("howto.holder")} " " {a.holder.clone()}</span>
                                         {dial.map(|href| view! {
                                             <br/><span class="muted">{tr("howto.dial")} " "</span>
@@ -322,7 +322,7 @@ pub fn HowToPay(
             }).collect_view()}
             {reference.map(|r| view! {
                 <p class="howto-reference">{tr("howto.reference")} " " <strong class="ref">{r.clone()}</strong>
-                " " <CopyButton text=r label="howto.copy_reference"/></p>
+                " " <CopyButton text=r label="howto.copy_reference".to_string()/></p>
             })}
         </section>
     }

@@ -18,6 +18,7 @@ pub mod http;
 pub mod lang;
 pub mod outbox;
 pub mod pdf;
+pub mod proof_pdf;
 pub mod references;
 pub mod respond;
 pub mod sealed;

@@ -1,6 +1,7 @@
 //! Checking an uploaded proof before anything is stored: type by magic bytes, images decoded
-//! within limits and re-encoded (which drops EXIF and GPS data), PDFs checked for a whole file
-//! with no script, and nothing trailing that could make the file a polyglot.
+//! within limits and re-encoded (which drops EXIF and GPS data), PDFs parsed and refused when
+//! they hold active content (see `proof_pdf`), and nothing trailing that could make the file a
+//! polyglot.
 
 use std::io::Cursor;
 
@@ -101,30 +102,27 @@ fn reencode(kind: ProofKind, bytes: &[u8]) -> Result<Vec<u8>, &'static str> {
     Ok(out.into_inner())
 }
 
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle))
-}
-
 fn check_pdf(bytes: &[u8]) -> Result<Vec<u8>, &'static str> {
     if !ends_cleanly(ProofKind::Pdf, bytes) {
         return Err("error.proof_corrupt");
     }
-    // Active content has no place in a payment receipt, and HTML makes a polyglot.
-    for needle in [
-        &b"/JavaScript"[..],
-        b"/JS",
-        b"/Launch",
-        b"/EmbeddedFile",
-        b"<html",
-        b"<script",
-    ] {
-        if contains(bytes, needle) {
-            return Err("error.proof_active_content");
-        }
-    }
+    super::proof_pdf::inspect(bytes)?;
     Ok(bytes.to_vec())
+}
+
+/// At most this many proofs are decoded at once; the others wait their turn.
+static CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
+/// [`check`] on a blocking thread, a few at a time: decoding a photo or parsing a PDF takes
+/// CPU and memory that the async threads serving pages must not wait for.
+pub async fn check_off_thread(
+    filename: String,
+    bytes: Vec<u8>,
+) -> Result<CheckedProof, &'static str> {
+    let _permit = CHECKS.acquire().await.map_err(|_| "error.proof_corrupt")?;
+    tokio::task::spawn_blocking(move || check(&filename, &bytes))
+        .await
+        .unwrap_or(Err("error.proof_corrupt"))
 }
 
 #[cfg(test)]
@@ -172,8 +170,11 @@ pub mod tests {
     }
 
     pub fn pdf() -> Vec<u8> {
-        b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-            .to_vec()
+        crate::platform::proof_pdf::tests::plain_pdf()
+    }
+
+    fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+        haystack.windows(needle.len()).any(|w| w == needle)
     }
 
     #[test]
@@ -259,8 +260,11 @@ pub mod tests {
             check("r.pdf", b"%PDF-1.4\n1 0 obj").err(),
             Some("error.proof_corrupt")
         );
-        let js =
-            b"%PDF-1.4\n<< /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>\n%%EOF".to_vec();
+        let js = crate::platform::proof_pdf::tests::handmade(&[
+            "<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        ]);
         assert_eq!(
             check("r.pdf", &js).err(),
             Some("error.proof_active_content")

@@ -163,6 +163,21 @@ fn png() -> Vec<u8> {
 }
 
 async fn send_proof(app: &TestApp, reference: &str, sig: &str, file: Vec<u8>) -> reqwest::Response {
+    send_file(app, reference, sig, file, "recu.png").await
+}
+
+async fn send_file(
+    app: &TestApp,
+    reference: &str,
+    sig: &str,
+    file: Vec<u8>,
+    name: &str,
+) -> reqwest::Response {
+    let mime = if name.ends_with(".pdf") {
+        "application/pdf"
+    } else {
+        "image/png"
+    };
     let form = Form::new()
         .text("payment_method", "MTN_MOMO")
         .text("phone_number", "677123456")
@@ -170,8 +185,8 @@ async fn send_proof(app: &TestApp, reference: &str, sig: &str, file: Vec<u8>) ->
         .part(
             "proof",
             Part::bytes(file)
-                .file_name("recu.png")
-                .mime_str("image/png")
+                .file_name(name.to_string())
+                .mime_str(mime)
                 .unwrap(),
         );
     client()
@@ -509,6 +524,101 @@ async fn paid_twice_issues_the_tickets_once(pool: PgPool) {
     // And a forged link cannot upload.
     let res = send_proof(&app, &r3, "deadbeef", png()).await;
     assert_eq!(res.status().as_u16(), 404);
+}
+
+/// A PDF written object by object with a correct cross-reference table.
+fn handmade_pdf(objects: &[&[u8]]) -> Vec<u8> {
+    let mut out = b"%PDF-1.7\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend_from_slice(body);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for offset in offsets {
+        out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_scanned_pdf_goes_through_and_a_scripted_one_is_refused_with_its_reason(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    event(&app, "fest", 50, 10).await;
+    // A scan: its image bytes happen to hold "/JS" and "/JavaScript", as compressed data does.
+    let mut image = vec![0x5Au8; 200_000];
+    image[1000..1003].copy_from_slice(b"/JS");
+    image[5000..5011].copy_from_slice(b"/JavaScript");
+    let mut stream = format!(
+        "<< /Type /XObject /Subtype /Image /Width 400 /Height 500 /ColorSpace /DeviceGray \
+         /BitsPerComponent 8 /Filter /DCTDecode /Length {} >>\nstream\n",
+        image.len()
+    )
+    .into_bytes();
+    stream.extend_from_slice(&image);
+    stream.extend_from_slice(b"\nendstream");
+    let scan = handmade_pdf(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im1 4 0 R >> >> >>",
+        &stream,
+    ]);
+    let (reference, sig) = order_event(&app, "fest", "1").await;
+    let res = send_file(&app, &reference, &sig, scan, "releve.pdf").await;
+    assert_eq!(res.status().as_u16(), 303);
+    assert!(res.headers()["location"]
+        .to_str()
+        .unwrap()
+        .contains("proof=1"));
+    assert_eq!(status_of(&app, &reference).await, "PENDING_VERIFICATION");
+
+    // A script behind an escaped name (/J#61vaScript is /JavaScript) is refused, with why.
+    let scripted = handmade_pdf(&[
+        b"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /J#61vaScript /J#53 (app.alert(1)) >> >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+    ]);
+    let (r2, s2) = order_event(&app, "fest", "1").await;
+    let browser = client();
+    let form = Form::new()
+        .text("payment_method", "MTN_MOMO")
+        .text("phone_number", "677123456")
+        .text("transaction_id", "MP240101.9999.B")
+        .part(
+            "proof",
+            Part::bytes(scripted)
+                .file_name("recu.pdf")
+                .mime_str("application/pdf")
+                .unwrap(),
+        );
+    let res = browser
+        .post(format!("{}/orders/{r2}/proof?sig={s2}", app.addr))
+        .header("origin", &app.addr)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 303);
+    let location = res.headers()["location"].to_str().unwrap().to_string();
+    let (_, html) = app.page(&browser, &location).await;
+    assert!(
+        html.contains("PDF files with scripts or attachments are not accepted."),
+        "the reason is shown"
+    );
+    assert!(html.contains("MP240101.9999.B"), "what was typed is kept");
+    assert_eq!(status_of(&app, &r2).await, "PAYMENT_PENDING");
 }
 
 #[sqlx::test(migrations = false)]

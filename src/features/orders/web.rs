@@ -96,7 +96,7 @@ async fn upload_proof(
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return back(&fields, "proof", "error.proof_required");
     };
-    let checked = match uploads::check(&name, &bytes) {
+    let checked = match uploads::check_off_thread(name, bytes).await {
         Ok(p) => p,
         Err(key) => return back(&fields, "proof", key),
     };

@@ -112,14 +112,17 @@ fn list_json(views: &[TicketView], total: i64, lang: Lang, admin: bool) -> Value
     json!({ "tickets": views.iter().map(|v| ticket_json(v, lang, admin)).collect::<Vec<_>>(), "total": total })
 }
 
-fn checked_proof(file: Option<(String, Vec<u8>)>, lang: Lang) -> Result<CheckedProof, ApiError> {
+async fn checked_proof(
+    file: Option<(String, Vec<u8>)>,
+    lang: Lang,
+) -> Result<CheckedProof, ApiError> {
     let (name, bytes) = file.ok_or_else(|| {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             t(lang, "error.proof_required"),
         )
     })?;
-    uploads::check(&name, &bytes).map_err(|key| {
+    uploads::check_off_thread(name, bytes).await.map_err(|key| {
         let status = if key == "error.proof_too_large" {
             StatusCode::PAYLOAD_TOO_LARGE
         } else {
@@ -152,7 +155,7 @@ async fn submit(
     let ticket = service::parse_form(&state.pool, &TicketForm::from_fields(&fields))
         .await
         .map_err(fail(lang))?;
-    let proof = checked_proof(file, lang)?;
+    let proof = checked_proof(file, lang).await?;
     let (id, _) = service::submit(&state, &user, ticket, proof, origin(&headers, peer))
         .await
         .map_err(fail(lang))?;
@@ -176,7 +179,7 @@ async fn upload_proof(
 ) -> Result<Response, ApiError> {
     let lang = request_lang(&headers);
     let (_, file) = read_multipart(mp, lang).await?;
-    let proof = checked_proof(file, lang)?;
+    let proof = checked_proof(file, lang).await?;
     service::replace_proof(&state.pool, &state.storage, &user, &ticket_id, proof)
         .await
         .map_err(fail(lang))?;

@@ -166,7 +166,7 @@ async fn pay_submit(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     };
-    let checked = match uploads::check(&name, &bytes) {
+    let checked = match uploads::check_off_thread(name, bytes).await {
         Ok(p) => p,
         Err(key) => {
             return refusal(
@@ -259,7 +259,7 @@ async fn replace_proof(
         }
         Err(_) => return back("error.bad_request"),
     };
-    let checked = match uploads::check(&file.0, &file.1) {
+    let checked = match uploads::check_off_thread(file.0, file.1).await {
         Ok(p) => p,
         Err(key) => return back(key),
     };

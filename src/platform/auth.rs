@@ -59,8 +59,13 @@ impl AuthUser {
     }
 }
 
+/// Argon2 runs that may be under way at once: each takes 19 MiB and a core, so a burst of
+/// logins waits its turn instead of exhausting memory.
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
 /// Argon2id with the crate's default (OWASP-recommended) parameters, off the async threads.
 pub async fn hash_password(password: String) -> Result<String, AppError> {
+    let _turn = HASHING.acquire().await.map_err(respond::internal)?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
@@ -73,6 +78,9 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
 }
 
 pub async fn verify_password(password: String, hash: String) -> bool {
+    let Ok(_turn) = HASHING.acquire().await else {
+        return false;
+    };
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash).is_ok_and(|parsed| {
             Argon2::default()

@@ -37,6 +37,21 @@ pub struct SmtpConfig {
     pub security: SmtpSecurity,
 }
 
+/// Requests one client (one address) may make per window; 0 turns a limit off. Mobile
+/// networks put many families behind one address, hence generous defaults.
+#[derive(Debug, Clone, Default)]
+pub struct RateLimits {
+    /// Reset e-mails per hour for one address typed in the form; four times as many per client.
+    pub forgot_per_hour: i32,
+    pub register_per_hour: i32,
+    /// `POST /api/auth/token` per minute.
+    pub tokens_per_minute: i32,
+    /// Proof uploads (payment tickets and orders, pages and REST) per hour.
+    pub uploads_per_hour: i32,
+    /// Orders placed per hour.
+    pub orders_per_hour: i32,
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub database_url: Secret,
@@ -54,6 +69,7 @@ pub struct Config {
     pub login_window_secs: i64,
     /// Read the client address from X-Forwarded-For (only behind a proxy you control).
     pub trust_proxy: bool,
+    pub rate: RateLimits,
     pub instance: String,
     /// Pending tickets older than this many hours are overdue.
     pub overdue_hours: i32,
@@ -414,6 +430,13 @@ impl Config {
             login_max_failures: parsed("LOGIN_MAX_FAILURES", 5)?,
             login_window_secs: parsed("LOGIN_WINDOW_SECS", 900)?,
             trust_proxy: flag("TESSERA_TRUST_PROXY", false)?,
+            rate: RateLimits {
+                forgot_per_hour: parsed("RATE_FORGOT_PER_HOUR", 5)?,
+                register_per_hour: parsed("RATE_REGISTER_PER_HOUR", 30)?,
+                tokens_per_minute: parsed("RATE_TOKENS_PER_MINUTE", 30)?,
+                uploads_per_hour: parsed("RATE_UPLOADS_PER_HOUR", 60)?,
+                orders_per_hour: parsed("RATE_ORDERS_PER_HOUR", 300)?,
+            },
             instance: var("TESSERA_INSTANCE")
                 .unwrap_or_else(|| format!("pid-{}", std::process::id())),
             overdue_hours: parsed("TICKET_OVERDUE_HOURS", 24)?,
@@ -484,6 +507,9 @@ impl Config {
             login_max_failures: 5,
             login_window_secs: 900,
             trust_proxy: false,
+            // Off in tests, which place hundreds of orders from one address; the rate-limit
+            // tests turn them on.
+            rate: RateLimits::default(),
             instance: "test".into(),
             overdue_hours: 24,
             s3_bucket: None,

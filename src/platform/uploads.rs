@@ -110,6 +110,27 @@ fn check_pdf(bytes: &[u8]) -> Result<Vec<u8>, &'static str> {
     Ok(bytes.to_vec())
 }
 
+/// [`check_off_thread`] once the client is within its hourly upload limit
+/// (`RATE_UPLOADS_PER_HOUR`); past it, the refusal says to wait.
+pub async fn check_for(
+    state: &super::state::AppState,
+    client: &str,
+    filename: String,
+    bytes: Vec<u8>,
+) -> Result<CheckedProof, &'static str> {
+    let per_hour = state.config.rate.uploads_per_hour;
+    match super::throttle::allow(&state.pool, &format!("upload:{client}"), per_hour, 3600).await {
+        Ok(true) => {}
+        Ok(false) => {
+            tracing::warn!(client, "upload rate limit reached");
+            return Err("error.rate_limited");
+        }
+        // The upload itself will meet the same database; let it report.
+        Err(e) => tracing::error!(error = %e, "upload rate limit unavailable"),
+    }
+    check_off_thread(filename, bytes).await
+}
+
 /// At most this many proofs are decoded at once; the others wait their turn.
 static CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
 

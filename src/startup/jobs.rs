@@ -73,6 +73,9 @@ pub async fn run_once(state: &AppState, mailer: &outbox::Mailer) {
     if let Err(e) = payments::accounts::purge_states(state).await {
         tracing::warn!(error = %e, "could not purge old OAuth states");
     }
+    if let Err(e) = crate::platform::throttle::purge(&state.pool).await {
+        tracing::warn!(error = %e, "could not purge old rate-limit windows");
+    }
     // The session table belongs to tower-sessions and is created at start-up, hence unchecked.
     if let Err(e) = sqlx::query("DELETE FROM tower_sessions.session WHERE expiry_date < now()")
         .execute(&state.pool)

@@ -7,6 +7,7 @@ mod ledger;
 mod mail;
 mod orders;
 mod payments_core;
+mod rate_limits;
 mod security;
 mod storage;
 mod sumup;

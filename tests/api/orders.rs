@@ -163,13 +163,14 @@ fn png() -> Vec<u8> {
 }
 
 async fn send_proof(app: &TestApp, reference: &str, sig: &str, file: Vec<u8>) -> reqwest::Response {
-    send_file(app, reference, sig, file, "recu.png").await
+    send_file(app, &client(), (reference, sig), file, "recu.png").await
 }
 
+/// Posts a proof to the order page from `browser`, with the transaction id `MP240101.1234.A`.
 async fn send_file(
     app: &TestApp,
-    reference: &str,
-    sig: &str,
+    browser: &Client,
+    (reference, sig): (&str, &str),
     file: Vec<u8>,
     name: &str,
 ) -> reqwest::Response {
@@ -189,7 +190,7 @@ async fn send_file(
                 .mime_str(mime)
                 .unwrap(),
         );
-    client()
+    browser
         .post(format!("{}/orders/{reference}/proof?sig={sig}", app.addr))
         .header("origin", &app.addr)
         .multipart(form)
@@ -576,7 +577,7 @@ async fn a_scanned_pdf_goes_through_and_a_scripted_one_is_refused_with_its_reaso
         &stream,
     ]);
     let (reference, sig) = order_event(&app, "fest", "1").await;
-    let res = send_file(&app, &reference, &sig, scan, "releve.pdf").await;
+    let res = send_file(&app, &client(), (&reference, &sig), scan, "releve.pdf").await;
     assert_eq!(res.status().as_u16(), 303);
     assert!(res.headers()["location"]
         .to_str()
@@ -592,24 +593,7 @@ async fn a_scanned_pdf_goes_through_and_a_scripted_one_is_refused_with_its_reaso
     ]);
     let (r2, s2) = order_event(&app, "fest", "1").await;
     let browser = client();
-    let form = Form::new()
-        .text("payment_method", "MTN_MOMO")
-        .text("phone_number", "677123456")
-        .text("transaction_id", "MP240101.9999.B")
-        .part(
-            "proof",
-            Part::bytes(scripted)
-                .file_name("recu.pdf")
-                .mime_str("application/pdf")
-                .unwrap(),
-        );
-    let res = browser
-        .post(format!("{}/orders/{r2}/proof?sig={s2}", app.addr))
-        .header("origin", &app.addr)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let res = send_file(&app, &browser, (&r2, &s2), scripted, "recu.pdf").await;
     assert_eq!(res.status().as_u16(), 303);
     let location = res.headers()["location"].to_str().unwrap().to_string();
     let (_, html) = app.page(&browser, &location).await;
@@ -617,7 +601,7 @@ async fn a_scanned_pdf_goes_through_and_a_scripted_one_is_refused_with_its_reaso
         html.contains("PDF files with scripts or attachments are not accepted."),
         "the reason is shown"
     );
-    assert!(html.contains("MP240101.9999.B"), "what was typed is kept");
+    assert!(html.contains("MP240101.1234.A"), "what was typed is kept");
     assert_eq!(status_of(&app, &r2).await, "PAYMENT_PENDING");
 }
 
@@ -1329,4 +1313,57 @@ async fn admins_create_and_edit_events_with_checked_fields(pool: PgPool) {
     assert_eq!(res.status().as_u16(), 403);
     let (code, _) = app.page(&member, "/admin/orders").await;
     assert_eq!(code, 403);
+}
+
+#[sqlx::test(migrations = false)]
+async fn orders_and_proof_uploads_are_limited_per_client(pool: PgPool) {
+    let app = spawn_with(pool, |c| {
+        c.rate.orders_per_hour = 3;
+        c.rate.uploads_per_hour = 1;
+    })
+    .await;
+    event(&app, "fest", 100, 10).await;
+    // Six buyers at once from one address: three orders, three refusals, no half-written order.
+    let placed = join_all((0..6).map(|_| {
+        let app = &app;
+        async move { place(app, &client(), &[("slug", "fest"), ("quantity", "1")]).await }
+    }))
+    .await;
+    let mut statuses: Vec<u16> = placed.iter().map(|(s, ..)| *s).collect();
+    statuses.sort();
+    assert_eq!(statuses, [200, 200, 200, 429, 429, 429]);
+    let refused = placed.iter().find(|(s, ..)| *s == 429).unwrap();
+    assert!(refused.2.contains("error.rate_limited"), "{}", refused.2);
+    assert!(
+        refused.2.contains("Awa Ndiaye"),
+        "what was typed comes back"
+    );
+    assert_eq!(app.count("orders").await, 3);
+    let sold: i64 = sqlx::query_scalar("SELECT sold::bigint FROM events WHERE slug = 'fest'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(sold, 3, "refused orders hold no places");
+
+    // One proof per hour from this address: the second is refused with the reason.
+    let (r1, s1) = placed[..].iter().find_map(|(_, p, _)| p.clone()).unwrap();
+    let res = send_proof(&app, &r1, &s1, png()).await;
+    assert!(res.headers()["location"]
+        .to_str()
+        .unwrap()
+        .contains("proof=1"));
+    let (r2, s2) = placed
+        .iter()
+        .filter_map(|(_, p, _)| p.clone())
+        .nth(1)
+        .unwrap();
+    let browser = client();
+    let res = send_file(&app, &browser, (&r2, &s2), png(), "recu.png").await;
+    let location = res.headers()["location"].to_str().unwrap().to_string();
+    let (_, html) = app.page(&browser, &location).await;
+    assert!(
+        html.contains("Too many requests from your connection."),
+        "reason shown"
+    );
+    assert_eq!(status_of(&app, &r2).await, "PAYMENT_PENDING");
 }

@@ -65,11 +65,21 @@ pub async fn register(
     family_name: String,
     #[server(default)] account_kind: String,
 ) -> Result<(), AppError> {
-    use crate::platform::respond;
+    use crate::platform::{respond, throttle};
     respond::reply(
         async {
             let state = respond::state()?;
             let lang = crate::ui::initial_lang();
+            let ip = respond::client_ip(state.config.trust_proxy).await;
+            let echo = vec![
+                ("name".into(), name.clone()),
+                ("email".into(), email.clone()),
+                ("phone".into(), phone.clone()),
+                ("family_name".into(), family_name.clone()),
+                ("account_kind".into(), account_kind.clone()),
+            ];
+            let per_hour = state.config.rate.register_per_hour;
+            throttle::limit(&state.pool, "register", &ip, per_hour, 3600, echo).await?;
             let input = service::NewAccount {
                 name,
                 email,
@@ -144,10 +154,14 @@ pub async fn change_password(
 
 #[server(prefix = "/fn", endpoint = "forgot_password")]
 pub async fn forgot_password(email: String) -> Result<(), AppError> {
-    use crate::platform::respond;
+    use crate::platform::{respond, throttle};
     respond::reply(
         async {
             let state = respond::state()?;
+            let ip = respond::client_ip(state.config.trust_proxy).await;
+            let per_client = state.config.rate.forgot_per_hour.saturating_mul(4);
+            let echo = vec![("email".into(), email.clone())];
+            throttle::limit(&state.pool, "forgot", &ip, per_client, 3600, echo).await?;
             service::request_reset(&state.pool, &state.config, &email).await?;
             leptos_axum::redirect("/forgot?sent=1");
             Ok(())

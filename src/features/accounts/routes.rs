@@ -19,6 +19,7 @@ use crate::{
         auth::BearerUser,
         lang::request_lang,
         state::AppState,
+        throttle,
     },
 };
 
@@ -46,15 +47,11 @@ async fn create_token(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let lang = request_lang(&headers);
-    let forwarded = headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map(|s| s.trim().to_string());
-    let ip = match forwarded {
-        Some(f) if state.config.trust_proxy && !f.is_empty() => f,
-        _ => peer.ip().to_string(),
-    };
+    let ip = throttle::client_of(&headers, peer, state.config.trust_proxy);
+    let per_minute = state.config.rate.tokens_per_minute;
+    throttle::limit(&state.pool, "token", &ip, per_minute, 60, Vec::new())
+        .await
+        .map_err(|e| ApiError::from_app(lang, &e))?;
     let creds: Credentials = parse_body(&headers, &body, lang)?;
     let user = service::authenticate(
         &state.pool,

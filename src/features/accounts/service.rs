@@ -271,6 +271,17 @@ pub async fn request_reset(pool: &PgPool, config: &Config, email: &str) -> Resul
             vec![("email".into(), email.into())],
         ));
     };
+    // Past the limit for this address, the form answers as usual but sends nothing more: the
+    // answer must not tell whether the account exists, nor let anyone flood its owner.
+    let key = format!("forgot:email:{}", email.as_ref());
+    let per_hour = config.rate.forgot_per_hour;
+    if !throttle::allow(pool, &key, per_hour, 3600)
+        .await
+        .map_err(respond::internal)?
+    {
+        tracing::warn!("reset e-mails for one address limited");
+        return Ok(());
+    }
     let Some(user) = sqlx::query!(
         "SELECT id, name, language FROM users WHERE email = $1",
         email.as_ref()

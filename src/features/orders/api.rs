@@ -67,7 +67,7 @@ pub async fn place_order(
     phone: String,
     #[server(default)] referral_code: String,
 ) -> Result<String, AppError> {
-    use crate::platform::{auth, respond};
+    use crate::platform::{auth, respond, throttle};
     respond::reply(
         async {
             let state = respond::state()?;
@@ -83,6 +83,9 @@ pub async fn place_order(
                 phone,
                 referral_code,
             };
+            let ip = respond::client_ip(state.config.trust_proxy).await;
+            let per_hour = state.config.rate.orders_per_hour;
+            throttle::limit(&state.pool, "order", &ip, per_hour, 3600, form.echo()).await?;
             let (reference, sig) = service::place_order(
                 &state.pool,
                 &state.config,

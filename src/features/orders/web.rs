@@ -2,7 +2,7 @@
 //! admins, an e-ticket as PDF, and the commission CSV.
 
 use axum::{
-    extract::{DefaultBodyLimit, Multipart, Path, Query, State},
+    extract::{ConnectInfo, DefaultBodyLimit, Multipart, Path, Query, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Redirect, Response},
     routing::get,
@@ -21,7 +21,7 @@ use crate::{
         http::{field, file_response, read_multipart, session_user, wants_json},
         lang::request_lang,
         state::AppState,
-        uploads,
+        throttle, uploads,
     },
 };
 
@@ -46,10 +46,12 @@ async fn upload_proof(
     State(state): State<AppState>,
     Path(reference): Path<String>,
     Query(q): Query<Sig>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
     mp: Multipart,
 ) -> Response {
     let lang = request_lang(&headers);
+    let client = throttle::client_of(&headers, peer, state.config.trust_proxy);
     let Some(reference) = parse_order_reference(&reference) else {
         return (StatusCode::NOT_FOUND, t(lang, "error.not_found")).into_response();
     };
@@ -96,7 +98,7 @@ async fn upload_proof(
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return back(&fields, "proof", "error.proof_required");
     };
-    let checked = match uploads::check_off_thread(name, bytes).await {
+    let checked = match uploads::check_for(&state, &client, name, bytes).await {
         Ok(p) => p,
         Err(key) => return back(&fields, "proof", key),
     };

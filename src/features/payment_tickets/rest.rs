@@ -28,6 +28,7 @@ use crate::{
         http::{file_response, read_multipart},
         lang::request_lang,
         state::AppState,
+        throttle,
         uploads::{self, CheckedProof},
     },
 };
@@ -113,6 +114,8 @@ fn list_json(views: &[TicketView], total: i64, lang: Lang, admin: bool) -> Value
 }
 
 async fn checked_proof(
+    state: &AppState,
+    client: &str,
     file: Option<(String, Vec<u8>)>,
     lang: Lang,
 ) -> Result<CheckedProof, ApiError> {
@@ -122,14 +125,18 @@ async fn checked_proof(
             t(lang, "error.proof_required"),
         )
     })?;
-    uploads::check_off_thread(name, bytes).await.map_err(|key| {
-        let status = if key == "error.proof_too_large" {
-            StatusCode::PAYLOAD_TOO_LARGE
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
-        ApiError::new(status, t(lang, key))
-    })
+    uploads::check_for(state, client, name, bytes)
+        .await
+        .map_err(|key| {
+            let status = if key == "error.proof_too_large" {
+                StatusCode::PAYLOAD_TOO_LARGE
+            } else if key == "error.rate_limited" {
+                StatusCode::TOO_MANY_REQUESTS
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            ApiError::new(status, t(lang, key))
+        })
 }
 
 fn origin(headers: &HeaderMap, peer: std::net::SocketAddr) -> Origin {
@@ -155,7 +162,8 @@ async fn submit(
     let ticket = service::parse_form(&state.pool, &TicketForm::from_fields(&fields))
         .await
         .map_err(fail(lang))?;
-    let proof = checked_proof(file, lang).await?;
+    let client = throttle::client_of(&headers, peer, state.config.trust_proxy);
+    let proof = checked_proof(&state, &client, file, lang).await?;
     let (id, _) = service::submit(&state, &user, ticket, proof, origin(&headers, peer))
         .await
         .map_err(fail(lang))?;
@@ -174,12 +182,14 @@ async fn upload_proof(
     State(state): State<AppState>,
     BearerUser(user): BearerUser,
     Path(ticket_id): Path<String>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
     mp: Multipart,
 ) -> Result<Response, ApiError> {
     let lang = request_lang(&headers);
     let (_, file) = read_multipart(mp, lang).await?;
-    let proof = checked_proof(file, lang).await?;
+    let client = throttle::client_of(&headers, peer, state.config.trust_proxy);
+    let proof = checked_proof(&state, &client, file, lang).await?;
     service::replace_proof(&state.pool, &state.storage, &user, &ticket_id, proof)
         .await
         .map_err(fail(lang))?;

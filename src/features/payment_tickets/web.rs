@@ -24,7 +24,7 @@ use crate::{
         http::{file_response, read_multipart, session_user, wants_json},
         lang::request_lang,
         state::AppState,
-        uploads,
+        throttle, uploads,
     },
 };
 
@@ -112,6 +112,7 @@ async fn pay_submit(
     mp: Multipart,
 ) -> Response {
     let lang = request_lang(&headers);
+    let client = throttle::client_of(&headers, peer, state.config.trust_proxy);
     let Some(user) = session_user(&state, &session).await else {
         return if wants_json(&headers) {
             (
@@ -166,7 +167,7 @@ async fn pay_submit(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     };
-    let checked = match uploads::check_off_thread(name, bytes).await {
+    let checked = match uploads::check_for(&state, &client, name, bytes).await {
         Ok(p) => p,
         Err(key) => {
             return refusal(
@@ -240,10 +241,12 @@ async fn replace_proof(
     State(state): State<AppState>,
     session: Session,
     Path(reference): Path<String>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
     mp: Multipart,
 ) -> Response {
     let lang = request_lang(&headers);
+    let client = throttle::client_of(&headers, peer, state.config.trust_proxy);
     let Some(user) = session_user(&state, &session).await else {
         return Redirect::to("/login").into_response();
     };
@@ -259,7 +262,7 @@ async fn replace_proof(
         }
         Err(_) => return back("error.bad_request"),
     };
-    let checked = match uploads::check_off_thread(file.0, file.1).await {
+    let checked = match uploads::check_for(&state, &client, file.0, file.1).await {
         Ok(p) => p,
         Err(key) => return back(key),
     };

@@ -19,7 +19,7 @@ use crate::{
 };
 
 impl OrderFields {
-    fn echo(&self) -> Echo {
+    pub(crate) fn echo(&self) -> Echo {
         vec![
             ("quantity".into(), self.quantity.clone()),
             ("check_in".into(), self.check_in.clone()),

@@ -202,6 +202,7 @@ error-proof_corrupt = The file is damaged or is not really an image or a PDF.
 error-proof_too_big_image = The image is too large in pixels (12 000 × 12 000 at most).
 error-proof_active_content = PDF files with scripts or attachments are not accepted.
 error-proof_pdf_locked = This PDF is protected by a password: send it without the password, or a photo of the receipt.
+error-rate_limited = Too many requests from your connection. Please wait a few minutes and try again.
 error-no_family = Your account does not belong to a family yet.
 error-ticket_not_pending = This ticket is no longer pending: it was already reviewed or cancelled.
 error-reason_required = Give the reason for the rejection: the family will read it.

@@ -202,6 +202,7 @@ error-proof_corrupt = Le fichier est endommagé ou n'est pas vraiment une image 
 error-proof_too_big_image = L'image est trop grande en pixels (12 000 × 12 000 au plus).
 error-proof_active_content = Les PDF contenant des scripts ou des pièces jointes ne sont pas acceptés.
 error-proof_pdf_locked = Ce PDF est protégé par un mot de passe : envoyez-le sans mot de passe, ou une photo du reçu.
+error-rate_limited = Trop de demandes depuis votre connexion. Patientez quelques minutes puis réessayez.
 error-no_family = Votre compte n'appartient encore à aucune famille.
 error-ticket_not_pending = Ce ticket n'est plus en attente : il a déjà été traité ou annulé.
 error-reason_required = Indiquez le motif du rejet : la famille le lira.

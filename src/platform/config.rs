@@ -356,8 +356,6 @@ pub struct S3Settings {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("{0} is not set")]
-    Missing(&'static str),
     #[error("{name} has an invalid value: {reason}")]
     Invalid { name: &'static str, reason: String },
 }
@@ -393,7 +391,12 @@ fn flag(name: &'static str, default: bool) -> Result<bool, ConfigError> {
 
 impl Config {
     pub fn from_env() -> Result<Self, ConfigError> {
-        let database_url = var("DATABASE_URL").ok_or(ConfigError::Missing("DATABASE_URL"))?;
+        // Unset: the private cluster `./dev serve` runs, so the binary and its commands work
+        // beside it without the address being looked up.
+        let database_url = var("DATABASE_URL").unwrap_or_else(|| {
+            let port = var("TESSERA_PG_PORT").unwrap_or_else(|| "55433".into());
+            format!("postgres://tessera@127.0.0.1:{port}/tessera")
+        });
         let smtp = match var("SMTP_HOST") {
             None => None,
             Some(host) => Some(SmtpConfig {

@@ -3,6 +3,8 @@
 
 use std::{io::IsTerminal, process::ExitCode};
 
+use clap::{Parser, Subcommand};
+
 use rand::{distributions::Alphanumeric, Rng};
 use uuid::Uuid;
 
@@ -16,22 +18,79 @@ use crate::platform::{
     state::AppState,
 };
 
-const USAGE: &str = "usage:
-  tessera [serve]                 serve the app (configuration from environment variables)
-  tessera migrate                 apply database migrations and exit
-  tessera admin create --email EMAIL --name NAME [--phone PHONE]
-                                  create an admin; the password is read from stdin,
-                                  or generated and printed when stdin is empty or a terminal
-  tessera payments poll [--verbose] [--order REF] [--all]
-                                  check open payments with their provider now (one cycle,
-                                  at most POLL_BATCH unless --all; REF: ORD-… or PAY-…)
-  tessera alerts test             send a test alert to the admins, ALERTS_EMAIL and
-                                  ALERTS_WHATSAPP";
+/// Tessera: payment collection by mobile money, cards and proofs.
+///
+/// Configuration comes from environment variables (see the README). Without DATABASE_URL the
+/// database is the one `./dev serve` runs (postgres://tessera@127.0.0.1:55433/tessera, port
+/// from TESSERA_PG_PORT), so commands work beside it without looking up its address.
+#[derive(Parser)]
+#[command(name = "tessera", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the app (the default)
+    Serve,
+    /// Apply the database migrations and exit
+    Migrate,
+    /// Admin accounts
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Payments waiting for their provider
+    #[command(subcommand)]
+    Payments(PaymentsCommand),
+    /// Alerts to the admins
+    #[command(subcommand)]
+    Alerts(AlertsCommand),
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an admin. The password is read from stdin, or generated and printed when stdin
+    /// is empty or a terminal
+    Create {
+        /// The admin's e-mail address (their login)
+        #[arg(long)]
+        email: String,
+        /// The admin's name, as pages show it
+        #[arg(long)]
+        name: String,
+        /// A phone number for the account
+        #[arg(long, default_value = "+237600000000")]
+        phone: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum PaymentsCommand {
+    /// Check open payments with their provider now (one cycle)
+    Poll {
+        /// Print what each provider said about each payment
+        #[arg(short, long)]
+        verbose: bool,
+        /// Check only this order or payment (ORD-… or PAY-…)
+        #[arg(long, value_name = "REF")]
+        order: Option<String>,
+        /// Check every due payment, not only one batch (POLL_BATCH)
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AlertsCommand {
+    /// Send a test alert to the admins, ALERTS_EMAIL and ALERTS_WHATSAPP
+    Test,
+}
 
 pub async fn main() -> ExitCode {
+    // Help, version and mistakes in the arguments are answered before anything is read or
+    // connected: `tessera --help` works without a database.
+    let cli = Cli::parse();
     super::init_tracing();
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let config = match Config::from_env() {
         Ok(c) => c,
         Err(e) => {
@@ -39,9 +98,9 @@ pub async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = match args.as_slice() {
-        [] | ["serve"] => serve(config).await.map_err(|e| e.to_string()),
-        ["migrate"] => {
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await.map_err(|e| e.to_string()),
+        Command::Migrate => {
             async {
                 let pool = connect(config.database_url.expose())
                     .await
@@ -50,14 +109,15 @@ pub async fn main() -> ExitCode {
             }
             .await
         }
-        ["admin", "create", rest @ ..] => create_admin(&config, rest).await,
-        ["payments", "poll", rest @ ..] => poll(config, rest).await,
-        ["alerts", "test"] => alert_test(config).await,
-        ["help" | "--help" | "-h"] => {
-            println!("{USAGE}");
-            Ok(())
+        Command::Admin(AdminCommand::Create { email, name, phone }) => {
+            create_admin(&config, &email, &name, &phone).await
         }
-        _ => Err(format!("unknown command\n{USAGE}")),
+        Command::Payments(PaymentsCommand::Poll {
+            verbose,
+            order,
+            all,
+        }) => poll(config, verbose, order.as_deref(), all).await,
+        Command::Alerts(AlertsCommand::Test) => alert_test(config).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -68,10 +128,6 @@ pub async fn main() -> ExitCode {
     }
 }
 
-fn flag<'a>(args: &[&'a str], name: &str) -> Option<&'a str> {
-    args.windows(2).find(|w| w[0] == name).map(|w| w[1])
-}
-
 fn generate_password() -> String {
     rand::rngs::OsRng
         .sample_iter(&Alphanumeric)
@@ -80,13 +136,13 @@ fn generate_password() -> String {
         .collect()
 }
 
-async fn create_admin(config: &Config, args: &[&str]) -> Result<(), String> {
-    let email = Email::parse(flag(args, "--email").ok_or("--email is required")?)
-        .map_err(|k| crate::i18n::t(Default::default(), k).to_string())?;
-    let name = PersonName::parse(flag(args, "--name").ok_or("--name is required")?)
-        .map_err(|k| crate::i18n::t(Default::default(), k).to_string())?;
-    let phone = PhoneNumber::parse(flag(args, "--phone").unwrap_or("+237600000000"))
-        .map_err(|k| crate::i18n::t(Default::default(), k).to_string())?;
+async fn create_admin(config: &Config, email: &str, name: &str, phone: &str) -> Result<(), String> {
+    let email =
+        Email::parse(email).map_err(|k| crate::i18n::t(Default::default(), k).to_string())?;
+    let name =
+        PersonName::parse(name).map_err(|k| crate::i18n::t(Default::default(), k).to_string())?;
+    let phone =
+        PhoneNumber::parse(phone).map_err(|k| crate::i18n::t(Default::default(), k).to_string())?;
     let stdin = std::io::stdin();
     let mut typed = String::new();
     if !stdin.is_terminal() {
@@ -144,12 +200,10 @@ async fn state(config: Config) -> Result<AppState, String> {
 }
 
 /// `tessera payments poll`: one verification cycle now, and what each provider said.
-async fn poll(config: Config, args: &[&str]) -> Result<(), String> {
+async fn poll(config: Config, verbose: bool, order: Option<&str>, all: bool) -> Result<(), String> {
     use crate::features::payments::poller::{cycle, Kind, Scope};
-    let verbose = args.contains(&"--verbose") || args.contains(&"-v");
-    let all = args.contains(&"--all");
     let state = state(config).await?;
-    let scope = match flag(args, "--order") {
+    let scope = match order {
         None => Scope::Due,
         Some(reference) => match (
             crate::domain::parse_order_reference(reference),

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod billing;
+mod cli;
 mod helpers;
 mod ledger;
 mod mail;

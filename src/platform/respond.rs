@@ -42,14 +42,9 @@ pub fn internal(e: impl std::fmt::Display) -> AppError {
 /// The caller's address: the socket peer, or the first X-Forwarded-For hop behind a trusted proxy.
 pub async fn client_ip(trust_proxy: bool) -> String {
     if trust_proxy {
-        let forwarded = use_context::<Parts>().and_then(|p| {
-            p.headers
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
-                .map(|s| s.trim().to_string())
-        });
-        if let Some(ip) = forwarded.filter(|s| !s.is_empty()) {
+        let forwarded =
+            use_context::<Parts>().and_then(|p| super::throttle::forwarded_client(&p.headers));
+        if let Some(ip) = forwarded {
             return ip;
         }
     }

@@ -111,15 +111,21 @@ pub fn client_of(
     peer: std::net::SocketAddr,
     trust_proxy: bool,
 ) -> String {
-    let forwarded = headers
+    match forwarded_client(headers) {
+        Some(f) if trust_proxy => f,
+        _ => peer.ip().to_string(),
+    }
+}
+
+/// The first X-Forwarded-For hop, if any: the client as a proxy saw it (trust it only behind
+/// a proxy you control).
+pub fn forwarded_client(headers: &http::HeaderMap) -> Option<String> {
+    headers
         .get("x-forwarded-for")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(',').next())
-        .map(|s| s.trim().to_string());
-    match forwarded {
-        Some(f) if trust_proxy && !f.is_empty() => f,
-        _ => peer.ip().to_string(),
-    }
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
 }
 
 /// [`allow`] for an action of a client, as the refusal a form or the API shows: 429 with

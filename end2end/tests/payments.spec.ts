@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { login, payDetails, png } from "./helpers";
+import { login, payDetails, pdf, png } from "./helpers";
 
 test("a family pays by mobile money in three steps and an admin approves", async ({ page }) => {
   const txid = `MTN${Date.now()}`;
@@ -112,4 +112,37 @@ test("a rejected ticket tells the family why, and another family's ticket is ref
   const proof = await other.goto(`/tickets/${reference}/proof`);
   expect(proof?.status()).toBe(404);
   await context.close();
+});
+
+test("a PDF proof shows to the admin in Chromium's viewer and still cannot run in Tessera's origin", async ({ page }) => {
+  const txid = `OMPDF${Date.now()}`;
+  await login(page, "awa@demo.tessera.cm", "demo-family-2026");
+  await page.goto(await payDetails(page, {
+    plan_type: "INDIVIDUAL_STUDENT", duration_days: "30", amount: "5000", payment_method: "ORANGE_MONEY",
+    phone_number: "699000000", transaction_id: txid, user_notes: "",
+  }));
+  if (test.info().project.name === "js") await page.waitForLoadState("networkidle");
+  await page.getByLabel("Capture d'écran ou PDF du paiement").setInputFiles({ name: "recu.pdf", mimeType: "application/pdf", buffer: pdf() });
+  await page.getByRole("button", { name: "Envoyer le ticket de paiement" }).click();
+  await expect(page).toHaveURL(/\/tickets\/TKT-/);
+  const reference = new URL(page.url()).pathname.split("/").pop()!;
+  await page.getByRole("button", { name: /Se déconnecter/ }).click();
+
+  await login(page, "admin@demo.tessera.cm", "demo-admin-2026");
+  const proof = page.waitForResponse((r) => r.url().endsWith(`/tickets/${reference}/proof`));
+  await page.goto(`/admin/tickets/${reference}`);
+  const res = await proof;
+  expect(res.status()).toBe(200);
+  expect(res.headers()["content-type"]).toBe("application/pdf");
+  // The sandbox stays: nothing in the file may run as Tessera.
+  expect(res.headers()["content-security-policy"]).toContain("sandbox");
+  expect(res.headers()["x-content-type-options"]).toBe("nosniff");
+  // Chromium hands the proof to its PDF viewer inside the page (not a blank box, not a download).
+  const embed = page.locator("object.proof");
+  await expect(embed).toBeVisible();
+  const box = await embed.boundingBox();
+  expect(box!.height).toBeGreaterThan(200);
+  await expect.poll(() => page.frames().some((f) => f.url().startsWith("chrome-extension://")), { timeout: 10_000 }).toBe(true);
+  // The link beside it opens the same file.
+  await expect(page.getByRole("link", { name: /Open the proof/ })).toHaveAttribute("href", `/tickets/${reference}/proof`);
 });

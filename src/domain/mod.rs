@@ -48,9 +48,9 @@ pub use lang::Lang;
 pub use money::{Currency, Money};
 pub use name::{FamilyName, PersonName};
 pub use order::{
-    local_date, local_display, local_input, parse_eticket_code, parse_local_datetime,
-    parse_order_reference, sales_check, share, CommissionStatus, Deposit, ETicketStatus, EventKind,
-    OrderStatus, Quantity, ReferralKind, RefundStatus, Slug, StayDates,
+    local_date, local_display, local_input, local_sortable, parse_eticket_code,
+    parse_local_datetime, parse_order_reference, sales_check, share, CommissionStatus, Deposit,
+    ETicketStatus, EventKind, OrderStatus, Quantity, ReferralKind, RefundStatus, Slug, StayDates,
 };
 pub use password::Password;
 pub use payment::PaymentPurpose;

@@ -282,6 +282,13 @@ pub fn local_display(at: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// Site time as spreadsheets read a date and time (`2026-12-20 18:00`).
+pub fn local_sortable(at: DateTime<Utc>) -> String {
+    at.with_timezone(&site_offset())
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
 /// A day in site time, as `local_display` writes it.
 pub fn local_date(at: DateTime<Utc>) -> String {
     at.with_timezone(&site_offset())

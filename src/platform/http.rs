@@ -25,6 +25,21 @@ pub async fn session_user(state: &AppState, session: &Session) -> Option<AuthUse
     load_user(&state.pool, id).await.ok().flatten()
 }
 
+/// The language of an admin's download (a CSV export), or the refusal to send instead: 401
+/// signed out, 403 for anyone but an admin, each in the caller's language.
+pub async fn admin_download(
+    state: &AppState,
+    session: &Session,
+    headers: &HeaderMap,
+) -> Result<Lang, Response> {
+    let lang = Lang::of_request(headers);
+    match session_user(state, session).await {
+        Some(u) if u.role.is_admin() => Ok(lang),
+        Some(_) => Err((StatusCode::FORBIDDEN, t(lang, "error.forbidden")).into_response()),
+        None => Err((StatusCode::UNAUTHORIZED, t(lang, "error.login_required")).into_response()),
+    }
+}
+
 /// Whether the caller (the enhanced form) asked for JSON rather than a redirect.
 pub fn wants_json(headers: &HeaderMap) -> bool {
     headers

@@ -172,6 +172,26 @@ pub fn FormMessage(state: FormState) -> impl IntoView {
 }
 
 /// A success notice, shown when `show` is true.
+/// A payment proof as the page shows it: an image, or a PDF in the browser's own viewer (the
+/// file is served with a sandbox policy, so nothing in it runs as Tessera), always with a link
+/// that opens it whole — phones without an inline PDF viewer use that.
+#[component]
+pub fn ProofPreview(src: String, content_type: Option<String>) -> impl IntoView {
+    let href = src.clone();
+    match content_type.as_deref() {
+        Some("application/pdf") => view! {
+            <object class="proof" data=src type="application/pdf" aria-label=tr("ticket.proof")>
+                <p class="muted">{tr("ticket.pdf_not_shown")}</p>
+            </object>
+            <p><a href=href target="_blank" rel="noopener">{tr("ticket.open_proof")}</a></p>
+        }
+        .into_any(),
+        Some(_) => view! { <a href=href><img class="proof" src=src alt=tr("ticket.proof")/></a> }
+            .into_any(),
+        None => view! { <p class="muted">{tr("ticket.no_proof")}</p> }.into_any(),
+    }
+}
+
 #[component]
 pub fn Notice(#[prop(into)] show: Signal<bool>, text: &'static str) -> impl IntoView {
     view! { <p class="alert alert-ok" role="status" hidden=move || !show.get()>{tr(text)}</p> }

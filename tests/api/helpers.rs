@@ -121,6 +121,18 @@ impl TestApp {
         (status, res.text().await.expect("body"))
     }
 
+    /// Chooses the language of a browser session, as the header's switch does.
+    pub async fn set_lang(&self, client: &Client, lang: &str) {
+        let res = client
+            .post(format!("{}/lang", self.addr))
+            .header("origin", &self.addr)
+            .form(&[("lang", lang), ("next", "/")])
+            .send()
+            .await
+            .expect("language switch");
+        assert!(res.status().is_success() || res.status().is_redirection());
+    }
+
     pub async fn make_admin(&self, email: &str) {
         sqlx::query("UPDATE users SET role = 'admin' WHERE email = $1")
             .bind(email)

@@ -1187,7 +1187,7 @@ async fn commissions_follow_the_order(pool: PgPool) {
         .unwrap();
     assert_eq!(csv.status().as_u16(), 200);
     let text = csv.text().await.unwrap();
-    assert!(text.starts_with("reference,referral_code"));
+    assert!(text.starts_with("\u{feff}reference,referral_code"));
     assert!(text.contains(&issued) && text.contains(&unpaid));
     let member = signed_in(&app, "m@example.cm", "member").await;
     let csv = member
@@ -1366,4 +1366,102 @@ async fn orders_and_proof_uploads_are_limited_per_client(pool: PgPool) {
         "reason shown"
     );
     assert_eq!(status_of(&app, &r2).await, "PAYMENT_PENDING");
+}
+
+#[sqlx::test]
+async fn the_order_list_exports_with_its_filters_for_a_french_spreadsheet(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    event(&app, "fest", 100, 10).await;
+    let (first, _) = order_event(&app, "fest", "2").await;
+    let (status, placed, body) = place(
+        &app,
+        &client(),
+        &[
+            ("slug", "fest"),
+            ("quantity", "1"),
+            ("name", "=HYPERLINK(\"http://x\")"),
+            ("email", "nguyen@example.cm"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (second, _) = placed.unwrap();
+    sqlx::query("UPDATE orders SET status = 'CANCELLED' WHERE reference = $1")
+        .bind(&first)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let admin = signed_in(&app, "boss@example.cm", "admin").await;
+    let get = |path: &str| admin.get(format!("{}{path}", app.addr)).send();
+
+    app.set_lang(&admin, "fr").await;
+    let res = get("/admin/orders.csv").await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("orders.csv"));
+    let bytes = res.bytes().await.unwrap();
+    assert_eq!(&bytes[..3], b"\xEF\xBB\xBF", "UTF-8 BOM first");
+    let text = std::str::from_utf8(&bytes[3..]).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].starts_with("reference;created_at;event;"),
+        "{text}"
+    );
+    assert_eq!(lines.len(), 3, "{text}");
+    // Newest first; the formula-looking name stays text; quantity and amount are bare numbers.
+    let row = lines[1];
+    assert!(row.starts_with(&format!("{second};")), "{text}");
+    assert!(row.contains(";\"'=HYPERLINK(\"\"http://x\"\")\";"), "{row}");
+    assert!(row.contains(";1;5000;XAF;"), "{row}");
+    assert!(lines[2].contains(";2;10000;XAF;Annulée;"), "{}", lines[2]);
+
+    // The page's filters apply: status, and the search box.
+    app.set_lang(&admin, "en").await;
+    let text = get("/admin/orders.csv?status=CANCELLED")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].starts_with("\u{feff}reference,created_at,"),
+        "{text}"
+    );
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines[1].starts_with(&first) && lines[1].contains(",2,10000,XAF,"),
+        "{text}"
+    );
+    let text = get("/admin/orders.csv?q=nguyen")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(text.lines().count(), 2, "{text}");
+    assert!(text.contains(&second));
+    // The page links to the export with its filters.
+    let (_, html) = app.page(&admin, "/admin/orders?status=CANCELLED").await;
+    assert!(
+        html.contains("/admin/orders.csv?status=CANCELLED"),
+        "{html}"
+    );
+
+    // Admins only.
+    let member = signed_in(&app, "m@example.cm", "member").await;
+    let res = member
+        .get(format!("{}/admin/orders.csv", app.addr))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 403);
+    let res = client()
+        .get(format!("{}/admin/orders.csv", app.addr))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 401);
 }

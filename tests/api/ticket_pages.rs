@@ -375,3 +375,103 @@ async fn the_overdue_digest_goes_to_admins_once_a_day(pool: PgPool) {
             .unwrap();
     assert!(body.contains("TKT-") && body.contains("Famille Ndiaye"));
 }
+
+#[sqlx::test(migrations = false)]
+async fn the_ticket_queue_exports_what_its_filters_show_as_a_safe_spreadsheet(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let family = client();
+    app.register(&family, "jean@example.cm").await;
+    for tx in ["OM2001", "OM2002", "OM2003"] {
+        post_wizard(&app, &family, wizard_form("15000", tx), false).await;
+    }
+    // One approved, one paid by MTN; the family's name looks like a formula.
+    sqlx::query("UPDATE payment_tickets SET status = 'APPROVED', reviewer_id = submitter_id, reviewed_at = now()
+         WHERE transaction_id = 'OM2001'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "UPDATE payment_tickets SET payment_method = 'MTN_MOMO' WHERE transaction_id = 'OM2003'",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE families SET name = E'\\t=cmd|'' /C calc''!A0'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let admin = client();
+    app.register(&admin, "boss@example.cm").await;
+    app.make_admin("boss@example.cm").await;
+    let csv = |path: &str| admin.get(format!("{}{path}", app.addr)).send();
+
+    // The pending tab with the MTN filter: exactly the one ticket the page lists.
+    let res = csv("/admin/tickets.csv?tab=pending&method=MTN_MOMO")
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let text = res.text().await.unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].starts_with("\u{feff}reference,created_at,family,"),
+        "{text}"
+    );
+    assert_eq!(lines.len(), 2, "{text}");
+    let row = lines[1];
+    // Tab-prefixed formula neutralised; amount and duration bare numbers; phone kept as text.
+    assert!(row.contains(",'\t=cmd|' /C calc'!A0,"), "{row}");
+    assert!(row.contains(",30,15000,XAF,MTN Mobile Money,"), "{row}");
+    assert!(row.contains(",Pending,"), "{row}");
+
+    // Everything, in French: semicolons, the statuses in French, all three tickets.
+    app.set_lang(&admin, "fr").await;
+    let text = csv("/admin/tickets.csv")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].starts_with("\u{feff}reference;created_at;family;"),
+        "{text}"
+    );
+    assert_eq!(lines.len(), 4, "{text}");
+    assert!(text.contains(";Approuvé;"), "{text}");
+    // Searching by transaction id, as the page's search box does.
+    app.set_lang(&admin, "en").await;
+    let text = csv("/admin/tickets.csv?q=OM2002")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(text.lines().count(), 2, "{text}");
+    assert!(text.contains("OM2002"));
+
+    // The page links to the export with the same filters.
+    let (_, html) = app
+        .page(&admin, "/admin/tickets?tab=pending&method=MTN_MOMO")
+        .await;
+    assert!(
+        html.contains("/admin/tickets.csv?tab=pending&amp;method=MTN_MOMO"),
+        "{html}"
+    );
+
+    // Admins only.
+    assert_eq!(csv_status(&app, &family, "/admin/tickets.csv").await, 403);
+    assert_eq!(csv_status(&app, &client(), "/admin/tickets.csv").await, 401);
+}
+
+async fn csv_status(app: &TestApp, c: &reqwest::Client, path: &str) -> u16 {
+    c.get(format!("{}{path}", app.addr))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}

@@ -14,11 +14,35 @@ use super::{
 };
 use crate::{
     domain::{local_display, local_input, Currency, Money, OrderStatus},
-    ui::{form_state, label, lang, tr, Confirm, Field, FormMessage, LoadError, Notice},
+    ui::{
+        form_state, label, lang, tr, Confirm, Field, FormMessage, LoadError, Notice, ProofPreview,
+    },
 };
 
 fn q(query: leptos_router::params::ParamsMap, k: &str) -> String {
     query.get(k).unwrap_or_default()
+}
+
+/// The CSV export of the order list with the filters of the page's address.
+fn orders_csv(query: &leptos_router::params::ParamsMap) -> String {
+    let mut s = String::from("/admin/orders.csv");
+    let mut sep = '?';
+    for k in ["status", "event", "q", "refund"] {
+        if let Some(v) = query.get(k).filter(|v| !v.is_empty()) {
+            s.push(sep);
+            s.push_str(k);
+            s.push('=');
+            s.push_str(
+                &v.replace('%', "%25")
+                    .replace('+', "%2B")
+                    .replace('&', "%26")
+                    .replace('#', "%23")
+                    .replace(' ', "+"),
+            );
+            sep = '&';
+        }
+    }
+    s
 }
 
 /// `/admin/orders`: every order, filtered, newest first.
@@ -59,7 +83,8 @@ pub fn AdminOrdersPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match rows.await {
                         Ok((rows, total)) => view! {
-                            <p class="muted">{crate::i18n::count(lang(), "admin.order_results", total)}</p>
+                            <p class="muted">{crate::i18n::count(lang(), "admin.order_results", total)}
+                                " · " <a rel="external" download="" href=orders_csv(&query.read_untracked())>{tr("admin.export_csv")}</a></p>
                             <OrderTable rows/>
                         }.into_any(),
                         Err(e) => view! { <LoadError error=e/> }.into_any(),
@@ -138,7 +163,6 @@ pub fn AdminOrderPage() -> impl IntoView {
                         let cancellable = status.is_some_and(|s| s.can_become(OrderStatus::Cancelled));
                         let proof_url = format!("/admin/orders/{}/proof", o.reference);
                         let (ref_paid, ref_cash, ref_cancel) = (o.reference.clone(), o.reference.clone(), o.reference.clone());
-                        let is_image = o.proof_content_type.as_deref().is_some_and(|c| c.starts_with("image/"));
                         view! {
                             <section class="card">
                                 <Notice show=was_paid text="order.marked_paid"/>
@@ -159,11 +183,7 @@ pub fn AdminOrderPage() -> impl IntoView {
                                         <dt>{tr("pay.phone")}</dt><dd>{o.phone_number.clone()}</dd>
                                         <dt>{tr("pay.transaction_id")}</dt><dd>{o.transaction_id.clone()}</dd>
                                     </dl>
-                                    {if is_image {
-                                        view! { <img class="proof-image" src=proof_url.clone() alt=tr("pay.proof")/> }.into_any()
-                                    } else {
-                                        view! { <a href=proof_url.clone()>{tr("ticket.open_proof")}</a> }.into_any()
-                                    }}
+                                    <ProofPreview src=proof_url.clone() content_type=o.proof_content_type.clone()/>
                                 })}
                                 {(!o.has_proof && payable).then(|| view! { <p class="muted">{tr("order.no_proof")}</p> })}
                                 {payable.then(|| view! {

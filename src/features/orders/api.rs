@@ -295,6 +295,7 @@ pub async fn admin_orders(
                 search,
                 refund: refund.filter(|s| !s.is_empty()),
                 page: page.unwrap_or(0),
+                per_page: 0,
             };
             super::queries::orders(&state.pool, &filter).await
         }

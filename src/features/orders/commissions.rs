@@ -6,8 +6,12 @@ use sqlx::PgPool;
 
 use super::{CommissionLine, CommissionSummary, Payable};
 use crate::{
+    domain::{Currency, Lang},
     error::AppError,
-    platform::{csv::csv_field, respond},
+    platform::{
+        csv::{Cell, Sheet},
+        respond,
+    },
 };
 
 #[tracing::instrument(skip_all)]
@@ -114,35 +118,37 @@ pub async fn payable(pool: &PgPool, code: Option<&str>) -> Result<Vec<Payable>, 
     .collect())
 }
 
-/// The lines as CSV, one header row first.
-pub fn csv(lines: &[CommissionLine]) -> String {
-    let mut out = String::from("reference,referral_code,event,order_status,commission_status,total,discount,referrer_commission,admin_commission,created_at\n");
+/// The lines as a spreadsheet in the reader's language (amounts in the default currency).
+pub fn csv(lines: &[CommissionLine], lang: Lang) -> Sheet {
+    let mut sheet = Sheet::new(
+        lang,
+        &[
+            "reference",
+            "referral_code",
+            "event",
+            "order_status",
+            "commission_status",
+            "total",
+            "discount",
+            "referrer_commission",
+            "admin_commission",
+            "created_at",
+        ],
+    );
+    let xaf = |minor| Cell::Amount(minor, Currency::XAF);
     for l in lines {
-        let row = [
-            csv_field(&l.reference),
-            csv_field(&l.referral_code),
-            csv_field(&l.event_title),
-            csv_field(&l.status),
-            csv_field(&l.commission_status),
-            l.total.to_string(),
-            l.discount.to_string(),
-            l.referrer_commission.to_string(),
-            l.admin_commission.to_string(),
-            l.created_at.to_rfc3339(),
-        ];
-        out.push_str(&row.join(","));
-        out.push('\n');
+        sheet.row(vec![
+            l.reference.as_str().into(),
+            l.referral_code.as_str().into(),
+            l.event_title.as_str().into(),
+            l.status.as_str().into(),
+            l.commission_status.as_str().into(),
+            xaf(l.total),
+            xaf(l.discount),
+            xaf(l.referrer_commission),
+            xaf(l.admin_commission),
+            Cell::Time(l.created_at),
+        ]);
     }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_quotes_and_defuses_formulas() {
-        assert_eq!(csv_field("a\"b"), "\"a\"\"b\"");
-        assert_eq!(csv_field("=HYPERLINK(1)"), "\"'=HYPERLINK(1)\"");
-    }
+    sheet
 }

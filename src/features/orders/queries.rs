@@ -9,9 +9,16 @@ use super::{
     DoorCount, EventView, OrderEventView, OrderRow, OrderView, TicketLink,
 };
 use crate::{
-    domain::{sales_check, Currency, Deposit, Money},
+    domain::{sales_check, Currency, Deposit, Lang, Money},
     error::AppError,
-    platform::{config::Config, db::like_pattern, respond, signing::Signer},
+    i18n::t,
+    platform::{
+        config::Config,
+        csv::{Cell, Sheet},
+        db::like_pattern,
+        respond,
+        signing::Signer,
+    },
 };
 
 /// As the reader of the page writes money (see `payments::show`).
@@ -217,18 +224,24 @@ pub struct OrderFilter {
     pub search: Option<String>,
     pub refund: Option<String>,
     pub page: i64,
+    /// Rows per page: 50 when zero (the page); an export asks for everything.
+    pub per_page: i64,
 }
 
 /// Orders, newest first, and how many match.
 pub async fn orders(pool: &PgPool, f: &OrderFilter) -> Result<(Vec<OrderRow>, i64), AppError> {
-    let per_page = 50i64;
+    let per_page = if f.per_page > 0 {
+        f.per_page.min(50_000)
+    } else {
+        50
+    };
     let search = f
         .search
         .as_deref()
         .filter(|s| !s.trim().is_empty())
         .map(like_pattern);
     let rows = sqlx::query!(
-        r#"SELECT o.reference, e.title, e.kind, o.status, o.buyer_name, o.buyer_phone, o.quantity, o.total,
+        r#"SELECT o.reference, e.title, e.kind, o.status, o.buyer_name, o.buyer_phone, o.buyer_email, o.quantity, o.total,
                   o.currency, o.proof_key IS NOT NULL AS "has_proof!", o.refund_status, o.refund_amount, o.refund_id,
                   o.created_at AS "created_at: DateTime<Utc>", count(*) OVER () AS "total_count!"
            FROM orders o JOIN events e ON e.id = o.event_id
@@ -255,6 +268,9 @@ pub async fn orders(pool: &PgPool, f: &OrderFilter) -> Result<(Vec<OrderRow>, i6
         rows.into_iter()
             .map(|r| OrderRow {
                 total: money(r.total, &r.currency),
+                total_minor: r.total,
+                refund_minor: r.refund_amount,
+                buyer_email: r.buyer_email,
                 refund_amount: r.refund_amount.map(|a| money(a, &r.currency)),
                 reference: r.reference,
                 event_title: r.title,
@@ -267,10 +283,56 @@ pub async fn orders(pool: &PgPool, f: &OrderFilter) -> Result<(Vec<OrderRow>, i6
                 refund_status: r.refund_status,
                 refund_id: r.refund_id,
                 created_at: r.created_at,
+                currency: r.currency,
             })
             .collect(),
         total,
     ))
+}
+
+/// The admin's order list as a spreadsheet in the reader's language.
+pub fn orders_sheet(rows: &[OrderRow], lang: Lang) -> Sheet {
+    let mut sheet = Sheet::new(
+        lang,
+        &[
+            "reference",
+            "created_at",
+            "event",
+            "buyer_name",
+            "buyer_phone",
+            "buyer_email",
+            "quantity",
+            "total",
+            "currency",
+            "status",
+            "has_proof",
+            "refund_status",
+            "refund_amount",
+        ],
+    );
+    for r in rows {
+        let currency = Currency::parse(&r.currency).unwrap_or(Currency::XAF);
+        sheet.row(vec![
+            r.reference.as_str().into(),
+            Cell::Time(r.created_at),
+            r.event_title.as_str().into(),
+            r.buyer_name.as_str().into(),
+            r.buyer_phone.as_str().into(),
+            r.buyer_email.as_str().into(),
+            i64::from(r.quantity).into(),
+            Cell::Amount(r.total_minor, currency),
+            currency.code().into(),
+            t(lang, &format!("order.status.{}", r.status)).into(),
+            t(lang, if r.has_proof { "csv.yes" } else { "csv.no" }).into(),
+            r.refund_status
+                .as_deref()
+                .map(|s| t(lang, &format!("refund.status.{s}")))
+                .into(),
+            r.refund_minor
+                .map_or(Cell::Empty, |m| Cell::Amount(m, currency)),
+        ]);
+    }
+    sheet
 }
 
 /// Checked-in versus issued tickets, per event that has any.

@@ -14,11 +14,11 @@ use tower_sessions::Session;
 
 use super::{commissions, etickets, queries, service};
 use crate::{
-    domain::{parse_order_reference, Lang, MAX_PROOF_BYTES},
+    domain::{parse_order_reference, MAX_PROOF_BYTES},
     error::AppError,
     i18n::t,
     platform::{
-        http::{field, file_response, read_multipart, session_user, wants_json},
+        http::{admin_download, field, file_response, read_multipart, session_user, wants_json},
         lang::request_lang,
         state::AppState,
         throttle, uploads,
@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/orders/{reference}/proof", get(admin_proof))
         .route("/t/{token}/pdf", get(ticket_pdf))
         .route("/admin/commissions.csv", get(commissions_csv))
+        .route("/admin/orders.csv", get(orders_csv))
 }
 
 #[derive(Deserialize, Default)]
@@ -195,12 +196,10 @@ async fn commissions_csv(
     Query(q): Query<CsvQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let lang: Lang = request_lang(&headers);
-    match session_user(&state, &session).await {
-        Some(u) if u.role.is_admin() => {}
-        Some(_) => return (StatusCode::FORBIDDEN, t(lang, "error.forbidden")).into_response(),
-        None => return (StatusCode::UNAUTHORIZED, t(lang, "error.login_required")).into_response(),
-    }
+    let lang = match admin_download(&state, &session, &headers).await {
+        Ok(lang) => lang,
+        Err(refused) => return refused,
+    };
     let range = super::rest::RangeQuery {
         start_date: q.start_date,
         end_date: q.end_date,
@@ -213,19 +212,46 @@ async fn commissions_csv(
         .ok()
         .map(|s| s.as_str());
     match commissions::lines(&state.pool, status, None, from, to).await {
-        Ok(lines) => {
-            let mut res = commissions::csv(&lines).into_response();
-            let h = res.headers_mut();
-            h.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            );
-            h.insert(
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_static("attachment; filename=\"commissions.csv\""),
-            );
-            res
-        }
+        Ok(lines) => commissions::csv(&lines, lang).into_response("commissions.csv"),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, t(lang, e.message_key())).into_response(),
+    }
+}
+
+/// The filters of `/admin/orders`, as its address carries them.
+#[derive(Deserialize, Default)]
+struct OrdersQuery {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    event: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    refund: String,
+}
+
+/// `/admin/orders.csv`: every order the admin's list shows with the same filters.
+async fn orders_csv(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<OrdersQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = match admin_download(&state, &session, &headers).await {
+        Ok(lang) => lang,
+        Err(refused) => return refused,
+    };
+    let some = |s: String| (!s.trim().is_empty()).then(|| s.trim().to_string());
+    let filter = queries::OrderFilter {
+        status: some(q.status),
+        event: some(q.event),
+        search: some(q.q),
+        refund: some(q.refund),
+        page: 0,
+        per_page: 50_000,
+    };
+    match queries::orders(&state.pool, &filter).await {
+        Ok((rows, _)) => queries::orders_sheet(&rows, lang).into_response("orders.csv"),
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, t(lang, e.message_key())).into_response(),
     }
 }

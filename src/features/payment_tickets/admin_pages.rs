@@ -102,7 +102,8 @@ pub fn AdminTicketsPage() -> impl IntoView {
                                         </select></div>
                                     <button type="submit">{tr("admin.filter")}</button>
                                 </form>
-                                <p class="muted">{crate::i18n::count(lang(), "admin.results", l.total)}</p>
+                                <p class="muted">{crate::i18n::count(lang(), "admin.results", l.total)}
+                                    " · " <a rel="external" download="" href=link(&q, &q.tab, 0).replacen("/admin/tickets?", "/admin/tickets.csv?", 1)>{tr("admin.export_csv")}</a></p>
                                 <div class="table-wrap" tabindex="0" role="region" aria-label=tr("ui.table_scrolls")><table>
                                     <thead><tr>
                                         <th>{tr("tickets.reference")}</th><th>{tr("admin.family")}</th><th>{tr("pay.amount")}</th>

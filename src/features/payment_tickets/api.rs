@@ -338,6 +338,7 @@ pub async fn save_ticket_notes(reference: String, admin_notes: String) -> Result
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct AdminQuery {
     pub tab: String,
     pub status: String,
@@ -361,38 +362,14 @@ pub struct AdminList {
 
 #[server(prefix = "/fn", endpoint = "admin_tickets")]
 pub async fn admin_tickets(query: AdminQuery) -> Result<AdminList, AppError> {
-    use super::queries::{list, Filter};
+    use super::queries::list;
     use crate::platform::{auth, respond};
     respond::reply(
         async {
             let state = respond::state()?;
             auth::require_admin().await?;
-            let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
-            let day = |s: &str| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)).map(|d| d.and_utc());
             let per_page = 20;
-            let mut f = Filter {
-                status: some(&query.status),
-                method: some(&query.method),
-                plan: some(&query.plan),
-                from: day(&query.from),
-                to: day(&query.to).map(|d| d + chrono::Duration::days(1)),
-                search: some(&query.q),
-                oldest_first: query.sort == "oldest",
-                page: query.page.max(0),
-                per_page,
-                ..Default::default()
-            };
-            match query.tab.as_str() {
-                "pending" => {
-                    f.status = Some("PENDING".into());
-                    f.oldest_first = query.sort != "newest";
-                }
-                "overdue" => {
-                    f.overdue_only = true;
-                    f.oldest_first = query.sort != "newest";
-                }
-                _ => {}
-            }
+            let f = query.filter(per_page);
             let (tickets, total) = list(&state.pool, &state.config, f).await?;
             let counts = sqlx::query!(
                 r#"SELECT count(*) FILTER (WHERE status = 'PENDING') AS "pending!",

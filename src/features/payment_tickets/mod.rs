@@ -76,3 +76,58 @@ impl TicketView {
         }
     }
 }
+
+/// Tickets as a spreadsheet in the reader's language: the admin queue's export.
+#[cfg(feature = "ssr")]
+pub fn sheet(tickets: &[TicketView], lang: Lang) -> crate::platform::csv::Sheet {
+    use crate::{
+        domain::Currency,
+        i18n::t,
+        platform::csv::{Cell, Sheet},
+    };
+    let mut sheet = Sheet::new(
+        lang,
+        &[
+            "reference",
+            "created_at",
+            "family",
+            "submitted_by",
+            "email",
+            "plan",
+            "duration_days",
+            "amount",
+            "currency",
+            "method",
+            "phone",
+            "transaction_id",
+            "status",
+            "overdue",
+            "reviewed_at",
+            "reviewed_by",
+            "rejection_reason",
+        ],
+    );
+    for v in tickets {
+        let currency = Currency::parse(&v.currency).unwrap_or(Currency::XAF);
+        sheet.row(vec![
+            v.reference.as_str().into(),
+            Cell::Time(v.created_at),
+            v.family_name.as_str().into(),
+            v.submitter_name.as_str().into(),
+            v.submitter_email.as_str().into(),
+            v.plan_label(lang).into(),
+            i64::from(v.duration_days).into(),
+            Cell::Amount(v.amount, currency),
+            currency.code().into(),
+            v.method_label(lang).into(),
+            v.phone_number.as_str().into(),
+            v.transaction_id.as_str().into(),
+            t(lang, &format!("status.{}", v.status)).into(),
+            t(lang, if v.is_overdue { "csv.yes" } else { "csv.no" }).into(),
+            v.reviewed_at.map_or(Cell::Empty, Cell::Time),
+            v.reviewer_name.clone().into(),
+            v.rejection_reason.clone().into(),
+        ]);
+    }
+    sheet
+}

@@ -10,7 +10,10 @@ use super::api::{
 use crate::{
     error::AppError,
     features::payments::instructions::HowToPay,
-    ui::{lang, tr, Confirm, Field, FormMessage, LoadError, Notice, ProofField, ProofInput},
+    ui::{
+        lang, tr, Confirm, Field, FormMessage, LoadError, Notice, ProofField, ProofInput,
+        ProofPreview,
+    },
 };
 
 /// The fields an address may carry: they name the payment. The personal ones (the payer's
@@ -430,15 +433,7 @@ pub fn Timeline(events: Vec<super::api::EventView>) -> impl IntoView {
 
 #[component]
 pub fn ProofView(reference: String, content_type: Option<String>) -> impl IntoView {
-    let src = format!("/tickets/{reference}/proof");
-    let href = src.clone();
-    match content_type.as_deref() {
-        Some("application/pdf") => view! {
-            <object class="proof" data=src type="application/pdf"><a href=href>{tr("ticket.open_proof")}</a></object>
-        }.into_any(),
-        Some(_) => view! { <a href=href><img class="proof" src=src alt=tr("ticket.proof")/></a> }.into_any(),
-        None => view! { <p class="muted">{tr("ticket.no_proof")}</p> }.into_any(),
-    }
+    view! { <ProofPreview src=format!("/tickets/{reference}/proof") content_type/> }
 }
 
 /// `/tickets/{reference}`: where a ticket stands, its proof, and while pending: replace or cancel.

@@ -28,13 +28,53 @@ pub struct Filter {
     pub per_page: i64,
 }
 
+/// The most rows one call returns: an export of everything a filter matches.
+pub const MAX_ROWS: i64 = 50_000;
+
+impl super::api::AdminQuery {
+    /// The admin queue's filter: the page and its CSV export read the same tickets.
+    pub fn filter(&self, per_page: i64) -> Filter {
+        let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+        let day = |s: &str| {
+            chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map(|d| d.and_utc())
+        };
+        let mut f = Filter {
+            status: some(&self.status),
+            method: some(&self.method),
+            plan: some(&self.plan),
+            from: day(&self.from),
+            to: day(&self.to).map(|d| d + chrono::Duration::days(1)),
+            search: some(&self.q),
+            oldest_first: self.sort == "oldest",
+            page: self.page.max(0),
+            per_page,
+            ..Default::default()
+        };
+        match self.tab.as_str() {
+            "pending" => {
+                f.status = Some("PENDING".into());
+                f.oldest_first = self.sort != "newest";
+            }
+            "overdue" => {
+                f.overdue_only = true;
+                f.oldest_first = self.sort != "newest";
+            }
+            _ => {}
+        }
+        f
+    }
+}
+
 /// The matching tickets and how many match in all.
 pub async fn list(
     pool: &PgPool,
     config: &Config,
     f: Filter,
 ) -> Result<(Vec<TicketView>, i64), AppError> {
-    let per_page = f.per_page.clamp(1, 100);
+    let per_page = f.per_page.clamp(1, MAX_ROWS);
     let offset = f.page.max(0) * per_page;
     let search = f
         .search

@@ -358,7 +358,7 @@ impl ListQuery {
             to: self.to.and_then(|d| d.succ_opt()).and_then(day),
             search: self.search,
             page: self.page.unwrap_or(1).max(1) - 1,
-            per_page: self.limit.unwrap_or(20),
+            per_page: self.limit.unwrap_or(20).clamp(1, 100),
             oldest_first: self.sort.as_deref() == Some("oldest"),
             ..Default::default()
         }

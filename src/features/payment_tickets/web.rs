@@ -3,7 +3,7 @@
 //! uploads with a progress bar, asks for JSON.
 
 use axum::{
-    extract::{ConnectInfo, DefaultBodyLimit, Form, Multipart, Path, State},
+    extract::{ConnectInfo, DefaultBodyLimit, Form, Multipart, Path, Query, State},
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
@@ -13,7 +13,8 @@ use serde_json::json;
 use tower_sessions::Session;
 
 use super::{
-    draft,
+    api::AdminQuery,
+    draft, queries,
     service::{self, TicketForm},
 };
 use crate::{
@@ -21,7 +22,7 @@ use crate::{
     error::AppError,
     i18n::t,
     platform::{
-        http::{file_response, read_multipart, session_user, wants_json},
+        http::{admin_download, file_response, read_multipart, session_user, wants_json},
         lang::request_lang,
         state::AppState,
         throttle, uploads,
@@ -37,6 +38,30 @@ pub fn routes() -> Router<AppState> {
             "/tickets/{reference}/proof",
             get(proof_file).post(replace_proof).layer(limit),
         )
+        .route("/admin/tickets.csv", get(tickets_csv))
+}
+
+/// `/admin/tickets.csv`: every ticket the admin queue shows with the same tab and filters (the
+/// page's address with `.csv`), not only the page on screen.
+async fn tickets_csv(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    Query(query): Query<AdminQuery>,
+) -> Response {
+    let lang = match admin_download(&state, &session, &headers).await {
+        Ok(lang) => lang,
+        Err(refused) => return refused,
+    };
+    let filter = AdminQuery { page: 0, ..query }.filter(queries::MAX_ROWS);
+    match queries::list(&state.pool, &state.config, filter).await {
+        Ok((tickets, _)) => super::sheet(&tickets, lang).into_response("payment-tickets.csv"),
+        Err(e) => (
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            t(lang, e.message_key()),
+        )
+            .into_response(),
+    }
 }
 
 /// A wizard address: the step and the fields that name the payment (plan, duration, amount,

@@ -10,12 +10,12 @@ use super::{
     show, Analytics, LedgerFilter, LedgerRow, Period,
 };
 use crate::{
-    domain::{format_payment_reference, Lang, PaymentPurpose},
+    domain::{format_payment_reference, Currency, Lang, PaymentPurpose},
     error::AppError,
     platform::{
         audit::{audit, audit_reason},
         auth::AuthUser,
-        csv::csv_field,
+        csv::{Cell, Sheet},
         db::{like_pattern, Tx},
         references::next_number,
         respond,
@@ -351,35 +351,43 @@ pub async fn analytics(pool: &PgPool, f: &LedgerFilter) -> Result<Analytics, App
     })
 }
 
-pub fn csv(rows: &[LedgerRow]) -> String {
-    let mut out = String::from(
-        "reference,created_at,family,purpose,method,provider,status,amount_minor,refunded_minor,currency,invoice,needs_review\n",
+/// The rows as a spreadsheet in the reader's language (see `platform::csv`).
+pub fn csv(rows: &[LedgerRow], lang: Lang) -> Sheet {
+    let mut sheet = Sheet::new(
+        lang,
+        &[
+            "reference",
+            "created_at",
+            "family",
+            "purpose",
+            "method",
+            "provider",
+            "status",
+            "amount",
+            "refunded",
+            "currency",
+            "invoice",
+            "needs_review",
+        ],
     );
     for r in rows {
-        let fields = [
-            r.reference.clone(),
-            r.created_at.to_rfc3339(),
-            r.family.clone(),
-            r.purpose.clone(),
-            r.method.clone(),
-            r.provider.clone(),
-            r.status.clone(),
-            r.amount_minor.to_string(),
-            r.refunded_minor.to_string(),
-            r.currency.clone(),
-            r.invoice.clone().unwrap_or_default(),
-            r.needs_review.to_string(),
-        ];
-        out.push_str(
-            &fields
-                .iter()
-                .map(|f| csv_field(f))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        out.push('\n');
+        let currency = Currency::parse(&r.currency).unwrap_or(Currency::XAF);
+        sheet.row(vec![
+            r.reference.as_str().into(),
+            Cell::Time(r.created_at),
+            r.family.as_str().into(),
+            r.purpose.as_str().into(),
+            r.method.as_str().into(),
+            r.provider.as_str().into(),
+            r.status.as_str().into(),
+            Cell::Amount(r.amount_minor, currency),
+            Cell::Amount(r.refunded_minor, currency),
+            r.currency.as_str().into(),
+            r.invoice.clone().into(),
+            (if r.needs_review { "yes" } else { "no" }).into(),
+        ]);
     }
-    out
+    sheet
 }
 
 /// An admin completes a payment by hand (its report was lost, or it is under review): the

@@ -21,7 +21,11 @@ use super::{
 };
 use crate::{
     i18n::t,
-    platform::{http::session_user, lang::request_lang, state::AppState},
+    platform::{
+        http::{admin_download, session_user},
+        lang::request_lang,
+        state::AppState,
+    },
 };
 
 /// Routes under `/api` (the seed's `/payments…` paths).
@@ -303,24 +307,12 @@ async fn ledger_csv(
     headers: HeaderMap,
     Query(filter): Query<super::LedgerFilter>,
 ) -> Response {
-    let lang = request_lang(&headers);
-    match session_user(&state, &session).await {
-        Some(u) if u.role.is_admin() => {}
-        Some(_) => return (StatusCode::FORBIDDEN, t(lang, "error.forbidden")).into_response(),
-        None => return (StatusCode::UNAUTHORIZED, t(lang, "error.login_required")).into_response(),
-    }
+    let lang = match admin_download(&state, &session, &headers).await {
+        Ok(lang) => lang,
+        Err(refused) => return refused,
+    };
     match super::ledger::rows(&state.pool, &filter, 100_000).await {
-        Ok(rows) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"payments.csv\"",
-                ),
-            ],
-            super::ledger::csv(&rows),
-        )
-            .into_response(),
+        Ok(rows) => super::ledger::csv(&rows, lang).into_response("payments.csv"),
         Err(e) => (
             StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST),
             t(lang, e.message_key()),

@@ -323,6 +323,7 @@ ticket-submitted = Your payment ticket was sent. An administrator will check it,
 ticket-proof_replaced = The proof was replaced.
 ticket-proof = Proof
 ticket-open_proof = Open the PDF
+ticket-pdf_not_shown = This browser does not show PDFs inside the page.
 ticket-no_proof = No proof attached.
 ticket-replace_proof = Replace the proof
 ticket-replace_submit = Send the new proof
@@ -1204,3 +1205,7 @@ mail-tickets_sent_admin-body =
 ## error
 
 error-checkout_open = A card payment for this order is being opened; try again in a moment.
+
+## Spreadsheet exports
+csv-yes = Yes
+csv-no = No

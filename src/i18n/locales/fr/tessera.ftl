@@ -323,6 +323,7 @@ ticket-submitted = Votre ticket de paiement a été envoyé. Un administrateur v
 ticket-proof_replaced = La preuve a été remplacée.
 ticket-proof = Preuve
 ticket-open_proof = Ouvrir le PDF
+ticket-pdf_not_shown = Ce navigateur n’affiche pas les PDF dans la page.
 ticket-no_proof = Aucune preuve jointe.
 ticket-replace_proof = Remplacer la preuve
 ticket-replace_submit = Envoyer la nouvelle preuve
@@ -1204,3 +1205,7 @@ mail-tickets_sent_admin-body =
 ## error
 
 error-checkout_open = Un paiement par carte est en cours d'ouverture pour cette commande ; réessayez dans un instant.
+
+## Spreadsheet exports
+csv-yes = Oui
+csv-no = Non

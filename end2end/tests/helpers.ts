@@ -106,25 +106,33 @@ function decodePart(headers: string, body: string): string {
   return body;
 }
 
-/// An e-mail's headers and its text, each part decoded; attachments by name.
-function decodeMail(raw: string): string {
-  const split = raw.indexOf("\r\n\r\n");
-  const head = raw.slice(0, split);
-  const body = raw.slice(split + 4);
-  const boundary = head.match(/boundary="?([^";\r\n]+)"?/i);
-  if (!boundary) return head + "\n" + decodePart(head, body);
-  const texts = body
+/// The text of a MIME entity: its text/plain parts decoded (nested multiparts included),
+/// attachments by name; HTML alternatives are left out, they say the same as the text.
+function decodeEntity(headers: string, body: string): string {
+  const boundary = headers.match(/boundary="?([^";\r\n]+)"?/i);
+  if (!boundary) {
+    if (/Content-Type: text\/html/i.test(headers)) return "";
+    const name = headers.match(/filename="?([^";\r\n]+)"?/i);
+    if (name) return `[attachment: ${name[1]}]`;
+    if (/Content-Type:/i.test(headers) && !/Content-Type: text\/plain/i.test(headers)) return "";
+    return decodePart(headers, body);
+  }
+  return body
     .split(`--${boundary[1]}`)
     .map((part) => {
       const at = part.indexOf("\r\n\r\n");
       if (at < 0) return "";
-      const headers = part.slice(0, at);
-      if (/Content-Type: text\/plain/i.test(headers)) return decodePart(headers, part.slice(at + 4));
-      const name = headers.match(/filename="?([^";\r\n]+)"?/i);
-      return name ? `[attachment: ${name[1]}]` : "";
+      return decodeEntity(part.slice(0, at), part.slice(at + 4));
     })
+    .filter((t) => t.length > 0)
     .join("\n");
-  return head + "\n" + texts;
+}
+
+/// An e-mail's headers and its text, each part decoded; attachments by name.
+function decodeMail(raw: string): string {
+  const split = raw.indexOf("\r\n\r\n");
+  const head = raw.slice(0, split);
+  return head + "\n" + decodeEntity(head, raw.slice(split + 4));
 }
 
 /// The text of every e-mail the app wrote to its mail folder, decoded, oldest first.

@@ -16,6 +16,7 @@ pub mod fulfil;
 pub mod health;
 pub mod http;
 pub mod lang;
+pub mod mail_html;
 pub mod outbox;
 pub mod pdf;
 pub mod proof_pdf;

@@ -115,6 +115,30 @@ pub async fn attach(
     Ok(())
 }
 
+/// Attaches an image shown inside the HTML part of a queued e-mail (the e-ticket's QR code),
+/// referenced as `cid:<content_id>`; its name without the extension is its caption.
+pub async fn attach_inline(
+    tx: &mut Transaction<'_, Postgres>,
+    outbox_id: Uuid,
+    content_id: &str,
+    name: &str,
+    content_type: &str,
+    bytes: &[u8],
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO outbox_attachments (outbox_id, name, content_type, bytes, content_id)
+         VALUES ($1, $2, $3, $4, $5)",
+        outbox_id,
+        name,
+        content_type,
+        bytes,
+        content_id
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// Where e-mail goes: an SMTP server, or `.eml` files in the data folder when none is set.
 #[derive(Clone)]
 pub enum Mailer {
@@ -177,6 +201,7 @@ impl Mailer {
 struct Due {
     id: Uuid,
     channel: String,
+    language: String,
     recipient: String,
     subject: String,
     body: String,
@@ -189,8 +214,12 @@ struct Attached {
     name: String,
     content_type: String,
     bytes: Vec<u8>,
+    content_id: Option<String>,
 }
 
+/// The e-mail as it is sent: the text and the same words as a phone-readable HTML page
+/// (multipart/alternative), the HTML's inline images beside it (multipart/related), and the
+/// attached files around both (multipart/mixed).
 fn build_message(from: &str, due: &Due, files: Vec<Attached>) -> Result<Message, String> {
     let from: Mailbox = from.parse().map_err(|e| format!("bad sender: {e}"))?;
     let to: Mailbox = due
@@ -198,14 +227,46 @@ fn build_message(from: &str, due: &Due, files: Vec<Attached>) -> Result<Message,
         .parse()
         .map_err(|e| format!("bad recipient: {e}"))?;
     let builder = Message::builder().from(from).to(to).subject(&due.subject);
-    if files.is_empty() {
-        return builder
-            .header(ContentType::TEXT_PLAIN)
-            .body(due.body.clone())
-            .map_err(|e| e.to_string());
+    let (inline, attached): (Vec<Attached>, Vec<Attached>) =
+        files.into_iter().partition(|f| f.content_id.is_some());
+    let lang = Lang::parse(&due.language).unwrap_or_default();
+    let images: Vec<(String, String)> = inline
+        .iter()
+        .map(|f| {
+            let caption = f.name.rsplit_once('.').map_or(f.name.as_str(), |(n, _)| n);
+            (
+                f.content_id.clone().unwrap_or_default(),
+                caption.to_string(),
+            )
+        })
+        .collect();
+    let html = SinglePart::html(super::mail_html::render(
+        lang,
+        &due.subject,
+        &due.body,
+        &images,
+    ));
+    let html = if inline.is_empty() {
+        MultiPart::alternative()
+            .singlepart(SinglePart::plain(due.body.clone()))
+            .singlepart(html)
+    } else {
+        let mut related = MultiPart::related().singlepart(html);
+        for f in inline {
+            let ct =
+                ContentType::parse(&f.content_type).map_err(|e| format!("bad inline type: {e}"))?;
+            let id = f.content_id.unwrap_or_default();
+            related = related.singlepart(Attachment::new_inline(id).body(f.bytes, ct));
+        }
+        MultiPart::alternative()
+            .singlepart(SinglePart::plain(due.body.clone()))
+            .multipart(related)
+    };
+    if attached.is_empty() {
+        return builder.multipart(html).map_err(|e| e.to_string());
     }
-    let mut parts = MultiPart::mixed().singlepart(SinglePart::plain(due.body.clone()));
-    for f in files {
+    let mut parts = MultiPart::mixed().multipart(html);
+    for f in attached {
         let ct =
             ContentType::parse(&f.content_type).map_err(|e| format!("bad attachment type: {e}"))?;
         parts = parts.singlepart(Attachment::new(f.name).body(f.bytes, ct));
@@ -224,7 +285,7 @@ pub async fn deliver_due(
     let mut tx = pool.begin().await?;
     let due = sqlx::query_as!(
         Due,
-        "SELECT id, channel, recipient, subject, body, payload, attempts FROM outbox
+        "SELECT id, channel, language, recipient, subject, body, payload, attempts FROM outbox
          WHERE status = 'PENDING' AND next_attempt_at <= now()
          ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED",
         limit
@@ -240,7 +301,7 @@ pub async fn deliver_due(
         } else {
             let files = sqlx::query_as!(
                 Attached,
-                "SELECT name, content_type, bytes FROM outbox_attachments WHERE outbox_id = $1 ORDER BY id",
+                "SELECT name, content_type, bytes, content_id FROM outbox_attachments WHERE outbox_id = $1 ORDER BY id",
                 msg.id
             )
             .fetch_all(&mut *tx)

@@ -1,168 +1,630 @@
-//! A one-page A4 PDF of an e-ticket: text in the standard Helvetica fonts and the QR code drawn
-//! as filled squares. Small enough to write directly; no font embedding, no images.
+//! PDF documents (e-tickets, invoices) made with krilla.
+//!
+//! DejaVu Sans is embedded (subset to the glyphs used), so any name in a script it covers
+//! renders: Latin with Turkish and Vietnamese letters, Greek, Cyrillic, Arabic (shaped, right to
+//! left). QR codes are vector paths. A document is laid out top to bottom into A4 pages: text
+//! wraps at the margin, a table's header row repeats on each page it continues on, and every
+//! page has a footer with its number out of the total.
 
-use std::fmt::Write;
+use std::sync::LazyLock;
 
-/// One line of the ticket: bold or not, its size in points, its text.
-pub struct Line {
+use krilla::{
+    color::rgb,
+    geom::{PathBuilder, Point, Rect},
+    metadata::Metadata,
+    page::PageSettings,
+    paint::{Fill, Stroke},
+    text::{Font, TextDirection},
+    Document,
+};
+
+use crate::domain::Lang;
+
+static REGULAR: &[u8] = include_bytes!("fonts/DejaVuSans.ttf");
+static BOLD: &[u8] = include_bytes!("fonts/DejaVuSans-Bold.ttf");
+
+/// The two faces, parsed once: krilla's for drawing, rustybuzz's for measuring.
+struct Faces {
+    regular: Font,
+    bold: Font,
+    measure_regular: rustybuzz::Face<'static>,
+    measure_bold: rustybuzz::Face<'static>,
+}
+
+static FACES: LazyLock<Option<Faces>> = LazyLock::new(|| {
+    Some(Faces {
+        regular: Font::new(REGULAR.into(), 0)?,
+        bold: Font::new(BOLD.into(), 0)?,
+        measure_regular: rustybuzz::Face::from_slice(REGULAR, 0)?,
+        measure_bold: rustybuzz::Face::from_slice(BOLD, 0)?,
+    })
+});
+
+/// Why a document could not be made (never the reader's doing).
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    #[error("the embedded fonts could not be read")]
+    Fonts,
+    #[error("the PDF could not be written: {0}")]
+    Write(String),
+}
+
+pub const PAGE_WIDTH: f32 = 595.0;
+pub const PAGE_HEIGHT: f32 = 842.0;
+pub const MARGIN: f32 = 50.0;
+const FOOTER_SPACE: f32 = 40.0;
+const LINE_FACTOR: f32 = 1.35;
+
+/// How a run of text looks.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Style {
+    pub size: f32,
     pub bold: bool,
-    pub size: u32,
+    pub grey: bool,
+}
+
+impl Style {
+    pub const fn regular(size: f32) -> Self {
+        Style {
+            size,
+            bold: false,
+            grey: false,
+        }
+    }
+
+    pub const fn bold(size: f32) -> Self {
+        Style {
+            size,
+            bold: true,
+            grey: false,
+        }
+    }
+
+    pub const fn grey(size: f32) -> Self {
+        Style {
+            size,
+            bold: false,
+            grey: true,
+        }
+    }
+
+    fn line_height(self) -> f32 {
+        self.size * LINE_FACTOR
+    }
+}
+
+/// The width of `text` in points.
+pub fn measure(text: &str, style: Style) -> f32 {
+    let Some(faces) = FACES.as_ref() else {
+        return 0.0;
+    };
+    let face = if style.bold {
+        &faces.measure_bold
+    } else {
+        &faces.measure_regular
+    };
+    let mut buffer = rustybuzz::UnicodeBuffer::new();
+    buffer.push_str(text);
+    buffer.guess_segment_properties();
+    let shaped = rustybuzz::shape(face, &[], buffer);
+    let units: i32 = shaped.glyph_positions().iter().map(|p| p.x_advance).sum();
+    units as f32 * style.size / f32::from(face.units_per_em().max(1) as u16)
+}
+
+/// `text` cut into lines no wider than `width`, at spaces where it can, inside a word where a
+/// single word is wider than the line.
+pub fn wrap(text: &str, style: Style, width: f32) -> Vec<String> {
+    let mut lines = Vec::new();
+    for paragraph in text.lines() {
+        let mut line = String::new();
+        for word in paragraph.split_whitespace() {
+            let candidate = if line.is_empty() {
+                word.to_string()
+            } else {
+                format!("{line} {word}")
+            };
+            if measure(&candidate, style) <= width {
+                line = candidate;
+                continue;
+            }
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            // The word alone: cut it where it overflows.
+            for c in word.chars() {
+                line.push(c);
+                if measure(&line, style) > width && line.chars().count() > 1 {
+                    line.pop();
+                    lines.push(std::mem::replace(&mut line, c.to_string()));
+                }
+            }
+        }
+        lines.push(line);
+    }
+    if lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines
+}
+
+/// Where a cell's text sits against its x.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Align {
+    /// Starting at x.
+    Left,
+    /// Ending at x.
+    Right,
+}
+
+/// One column of a table row: its text, where it sits and how wide it may grow.
+#[derive(Debug, Clone)]
+pub struct Cell {
     pub text: String,
+    pub x: f32,
+    pub width: f32,
+    pub align: Align,
 }
 
-/// A PDF string literal in WinAnsi (Latin-1 for the French letters); other characters become `?`.
-fn pdf_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('(');
-    for c in s.chars() {
-        match c {
-            '(' | ')' | '\\' => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if c.is_whitespace() => out.push(' '),
-            c if (c as u32) < 0x20 => {}
-            c if (c as u32) < 0x80 => out.push(c),
-            c if (c as u32) <= 0xFF => {
-                let _ = write!(out, "\\{:03o}", c as u32);
-            }
-            '€' => out.push_str("\\200"),
-            '—' | '–' => out.push('-'),
-            _ => out.push('?'),
-        }
-    }
-    out.push(')');
-    out
+#[derive(Debug, Clone)]
+enum Op {
+    Text {
+        x: f32,
+        baseline: f32,
+        style: Style,
+        text: String,
+    },
+    Rule {
+        y: f32,
+    },
+    Qr {
+        x: f32,
+        y: f32,
+        side: f32,
+        width: usize,
+        dark: Vec<bool>,
+    },
 }
 
-/// The page: the lines from the top left, the QR code (`width` modules, row by row) on the right.
-pub fn ticket_pdf(lines: &[Line], qr_width: usize, dark: &[bool]) -> Vec<u8> {
-    let mut content = String::new();
-    let mut y = 780i32;
-    for line in lines {
-        let font = if line.bold { "F2" } else { "F1" };
-        let _ = writeln!(
-            content,
-            "BT /{font} {} Tf 50 {y} Td {} Tj ET",
-            line.size,
-            pdf_text(&line.text)
-        );
-        y -= line.size as i32 + 10;
+/// A document being laid out. Nothing is drawn until `finish`, which knows the page count.
+pub struct Layout {
+    title: String,
+    lang: Lang,
+    pages: Vec<Vec<Op>>,
+    y: f32,
+    repeat: Option<(Vec<Cell>, Style)>,
+}
+
+impl Layout {
+    pub fn new(title: &str, lang: Lang) -> Self {
+        Layout {
+            title: title.to_string(),
+            lang,
+            pages: vec![Vec::new()],
+            y: MARGIN,
+            repeat: None,
+        }
     }
-    // QR code: 200 pt square under the text, with its quiet zone left white. Drawn in module
-    // units (one `cm` scales them), each row's run of dark modules as one rectangle.
-    if qr_width > 0 {
-        let module = 200.0 / qr_width as f64;
-        let top = f64::from(y.min(560)) - 20.0;
-        let _ = writeln!(
-            content,
-            "q 0 0 0 rg {module:.4} 0 0 {module:.4} 50 {top} cm"
+
+    fn push(&mut self, op: Op) {
+        if let Some(page) = self.pages.last_mut() {
+            page.push(op);
+        }
+    }
+
+    /// Starts a new page when `height` more points do not fit on this one.
+    fn room(&mut self, height: f32) {
+        if self.y + height <= PAGE_HEIGHT - MARGIN - FOOTER_SPACE || self.y <= MARGIN {
+            return;
+        }
+        self.pages.push(Vec::new());
+        self.y = MARGIN;
+        if let Some((cells, style)) = self.repeat.clone() {
+            self.row_lines(&cells, style);
+            self.rule();
+        }
+    }
+
+    /// Vertical space.
+    pub fn gap(&mut self, points: f32) {
+        self.y += points;
+    }
+
+    /// A paragraph from the left margin, wrapped to the page.
+    pub fn text(&mut self, text: &str, style: Style) {
+        for line in wrap(text, style, PAGE_WIDTH - 2.0 * MARGIN) {
+            self.room(style.line_height());
+            self.y += style.line_height();
+            let baseline = self.y - style.size * 0.3;
+            self.push(Op::Text {
+                x: MARGIN,
+                baseline,
+                style,
+                text: line,
+            });
+        }
+    }
+
+    /// A thin line across the page.
+    pub fn rule(&mut self) {
+        self.y += 4.0;
+        let y = self.y;
+        self.push(Op::Rule { y });
+        self.y += 4.0;
+    }
+
+    /// A table row; its cells wrap within their widths and the row is as tall as its tallest.
+    pub fn row(&mut self, cells: &[Cell], style: Style) {
+        let height = cells
+            .iter()
+            .map(|c| wrap(&c.text, style, c.width).len())
+            .max()
+            .unwrap_or(1) as f32
+            * style.line_height();
+        self.room(height);
+        self.row_lines(cells, style);
+    }
+
+    fn row_lines(&mut self, cells: &[Cell], style: Style) {
+        let top = self.y;
+        let mut bottom = top;
+        for cell in cells {
+            let mut y = top;
+            for line in wrap(&cell.text, style, cell.width) {
+                y += style.line_height();
+                let x = match cell.align {
+                    Align::Left => cell.x,
+                    Align::Right => cell.x - measure(&line, style),
+                };
+                self.push(Op::Text {
+                    x,
+                    baseline: y - style.size * 0.3,
+                    style,
+                    text: line,
+                });
+            }
+            bottom = bottom.max(y);
+        }
+        self.y = bottom;
+    }
+
+    /// The header row of a table: drawn now, and again at the top of each page the table
+    /// continues on, until `end_table`.
+    pub fn table_header(&mut self, cells: Vec<Cell>, style: Style) {
+        self.row(&cells, style);
+        self.rule();
+        self.repeat = Some((cells, style));
+    }
+
+    pub fn end_table(&mut self) {
+        self.repeat = None;
+    }
+
+    /// A QR code (`width` modules a side, dark flags row by row) as a `side`-point square at
+    /// the left margin, with its quiet zone.
+    pub fn qr(&mut self, width: usize, dark: Vec<bool>, side: f32) {
+        self.room(side);
+        let y = self.y;
+        self.push(Op::Qr {
+            x: MARGIN,
+            y,
+            side,
+            width,
+            dark,
+        });
+        self.y += side;
+    }
+
+    /// The PDF bytes: every page drawn, each with "title · page n / total" at its foot.
+    pub fn finish(self, page_word: &str) -> Result<Vec<u8>, PdfError> {
+        let faces = FACES.as_ref().ok_or(PdfError::Fonts)?;
+        let mut document = Document::new();
+        document.set_metadata(
+            Metadata::new()
+                .title(self.title.clone())
+                .language(self.lang.code().to_string())
+                .creator("Tessera".to_string()),
         );
-        for (row, cells) in dark.chunks(qr_width).enumerate() {
-            let mut col = 0;
-            while col < cells.len() {
-                if !cells[col] {
-                    col += 1;
-                    continue;
-                }
-                let start = col;
-                while col < cells.len() && cells[col] {
-                    col += 1;
-                }
-                let _ = writeln!(content, "{start} -{} {} 1 re", row + 1, col - start);
+        let total = self.pages.len();
+        let settings = PageSettings::from_wh(PAGE_WIDTH, PAGE_HEIGHT)
+            .ok_or_else(|| PdfError::Write("page size".into()))?;
+        for (index, ops) in self.pages.into_iter().enumerate() {
+            let mut page = document.start_page_with(settings.clone());
+            let mut surface = page.surface();
+            let footer = format!("{} · {page_word} {} / {total}", self.title, index + 1);
+            let footer_op = Op::Text {
+                x: MARGIN,
+                baseline: PAGE_HEIGHT - MARGIN + 10.0,
+                style: Style::grey(9.0),
+                text: footer,
+            };
+            for op in ops.iter().chain(std::iter::once(&footer_op)) {
+                draw(&mut surface, faces, op);
+            }
+            surface.finish();
+            page.finish();
+        }
+        document
+            .finish()
+            .map_err(|e| PdfError::Write(format!("{e:?}")))
+    }
+}
+
+fn draw(surface: &mut krilla::surface::Surface<'_>, faces: &Faces, op: &Op) {
+    match op {
+        Op::Text {
+            x,
+            baseline,
+            style,
+            text,
+        } => {
+            if text.is_empty() {
+                return;
+            }
+            let shade = if style.grey { 90 } else { 17 };
+            surface.set_fill(Some(Fill {
+                paint: rgb::Color::new(shade, shade, shade).into(),
+                ..Fill::default()
+            }));
+            let font = if style.bold {
+                faces.bold.clone()
+            } else {
+                faces.regular.clone()
+            };
+            surface.draw_text(
+                Point::from_xy(*x, *baseline),
+                font,
+                style.size,
+                text,
+                false,
+                TextDirection::Auto,
+            );
+        }
+        Op::Rule { y } => {
+            let mut path = PathBuilder::new();
+            path.move_to(MARGIN, *y);
+            path.line_to(PAGE_WIDTH - MARGIN, *y);
+            if let Some(path) = path.finish() {
+                surface.set_fill(None);
+                surface.set_stroke(Some(Stroke {
+                    paint: rgb::Color::new(200, 200, 200).into(),
+                    width: 0.7,
+                    ..Stroke::default()
+                }));
+                surface.draw_path(&path);
+                surface.set_stroke(None);
             }
         }
-        content.push_str("f Q\n");
+        Op::Qr {
+            x,
+            y,
+            side,
+            width,
+            dark,
+        } => {
+            if *width == 0 {
+                return;
+            }
+            // Four modules of quiet zone on each side, as the standard asks.
+            let module = side / (*width as f32 + 8.0);
+            let (left, top) = (x + 4.0 * module, y + 4.0 * module);
+            let mut path = PathBuilder::new();
+            for (row, cells) in dark.chunks(*width).enumerate() {
+                let mut col = 0;
+                while col < cells.len() {
+                    if !cells[col] {
+                        col += 1;
+                        continue;
+                    }
+                    let start = col;
+                    while col < cells.len() && cells[col] {
+                        col += 1;
+                    }
+                    if let Some(rect) = Rect::from_xywh(
+                        left + start as f32 * module,
+                        top + row as f32 * module,
+                        (col - start) as f32 * module,
+                        module,
+                    ) {
+                        path.push_rect(rect);
+                    }
+                }
+            }
+            if let Some(path) = path.finish() {
+                surface.set_stroke(None);
+                surface.set_fill(Some(Fill::default()));
+                surface.draw_path(&path);
+            }
+        }
     }
-    let objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
-         /Resources << /Font << /F1 5 0 R /F2 6 0 R >> >> >>"
-            .to_string(),
-        format!(
-            "<< /Length {} >>\nstream\n{content}endstream",
-            content.len()
-        ),
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
-            .to_string(),
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>"
-            .to_string(),
-    ];
-    let mut out = String::from("%PDF-1.4\n");
-    let mut offsets = Vec::new();
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        let _ = write!(out, "{} 0 obj\n{body}\nendobj\n", i + 1);
-    }
-    let xref = out.len();
-    let _ = write!(out, "xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1);
-    for o in offsets {
-        let _ = writeln!(out, "{o:010} 00000 n ");
-    }
-    let _ = write!(
-        out,
-        "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-        objects.len() + 1
-    );
-    out.into_bytes()
 }
 
 #[cfg(test)]
-mod tests {
+pub mod tests {
     use super::*;
+    use std::process::Command;
 
-    #[test]
-    fn escapes_and_encodes() {
-        assert_eq!(pdf_text("a(b)\\"), "(a\\(b\\)\\\\)");
-        assert_eq!(pdf_text("Été"), "(\\311t\\351)");
-        assert_eq!(pdf_text("15\u{202f}000 FCFA"), "(15 000 FCFA)");
-        assert_eq!(pdf_text("日本"), "(??)");
+    /// Runs `f` with `pdf` written to a file in a fresh folder (which it may also write to).
+    fn with_file<T>(pdf: &[u8], f: impl FnOnce(&std::path::Path, &std::path::Path) -> T) -> T {
+        let dir = std::env::temp_dir().join(format!("tessera-pdf-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("doc.pdf");
+        std::fs::write(&path, pdf).unwrap();
+        let out = f(&dir, &path);
+        let _ = std::fs::remove_dir_all(&dir);
+        out
+    }
+
+    fn poppler(tool: &str) -> Command {
+        Command::new(tool)
+    }
+
+    /// The text poppler extracts from `pdf` (pdftotext, from Debian's poppler-utils, which
+    /// ./dev test installs).
+    pub fn extract(pdf: &[u8]) -> String {
+        with_file(pdf, |_, path| {
+            let out = poppler("pdftotext")
+                .args(["-enc", "UTF-8"])
+                .arg(path)
+                .arg("-")
+                .output()
+                .expect("pdftotext");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            String::from_utf8(out.stdout).unwrap()
+        })
+    }
+
+    /// Page `page` of `pdf` rendered by poppler (pdftoppm) as a grey image at `dpi`.
+    pub fn render(pdf: &[u8], page: usize, dpi: u32) -> image::GrayImage {
+        with_file(pdf, |dir, path| {
+            let page = page.to_string();
+            let status = poppler("pdftoppm")
+                .args([
+                    "-png",
+                    "-gray",
+                    "-r",
+                    &dpi.to_string(),
+                    "-f",
+                    &page,
+                    "-l",
+                    &page,
+                ])
+                .arg("-singlefile")
+                .arg(path)
+                .arg(dir.join("page"))
+                .status()
+                .expect("pdftoppm");
+            assert!(status.success());
+            image::open(dir.join("page.png")).unwrap().to_luma8()
+        })
+    }
+
+    /// How many images poppler finds in `pdf` (pdfimages -list: two header lines, then one
+    /// line per image).
+    pub fn images(pdf: &[u8]) -> usize {
+        with_file(pdf, |_, path| {
+            let out = poppler("pdfimages")
+                .arg("-list")
+                .arg(path)
+                .output()
+                .expect("pdfimages");
+            String::from_utf8_lossy(&out.stdout).lines().skip(2).count()
+        })
+    }
+
+    pub fn page_count(pdf: &[u8]) -> usize {
+        extract(pdf).matches('\u{c}').count()
     }
 
     #[test]
-    fn a_row_of_dark_modules_is_one_rectangle() {
-        let pdf = ticket_pdf(
-            &[],
-            3,
-            &[true, true, false, false, true, true, true, false, true],
-        );
-        let text = String::from_utf8(pdf).unwrap();
-        let rects: Vec<&str> = text.lines().filter(|l| l.ends_with(" re")).collect();
-        assert_eq!(
-            rects,
-            ["0 -1 2 1 re", "1 -2 2 1 re", "0 -3 1 1 re", "2 -3 1 1 re"]
-        );
-        assert!(text.contains("66.6667 0 0 66.6667 50 "), "{text}");
+    fn text_wraps_at_spaces_and_inside_overlong_words() {
+        let style = Style::regular(11.0);
+        let lines = wrap("Festival de la musique de Douala", style, 100.0);
+        assert!(lines.len() > 1);
+        assert!(lines.iter().all(|l| measure(l, style) <= 100.0));
+        assert_eq!(lines.join(" "), "Festival de la musique de Douala");
+        let long = "W".repeat(60);
+        let lines = wrap(&long, style, 100.0);
+        assert!(lines.len() > 2 && lines.concat() == long);
     }
 
     #[test]
-    fn a_well_formed_single_page() {
-        let pdf = ticket_pdf(
-            &[Line {
-                bold: true,
-                size: 20,
-                text: "Festival".into(),
-            }],
-            2,
-            &[true, false, false, true],
+    fn names_in_any_script_come_back_out_of_the_pdf() {
+        let mut doc = Layout::new("Test", Lang::En);
+        for name in [
+            "Şükrü Gülşen İnce",
+            "Nguyễn Thị Phương",
+            "محمد عبد الله",
+            "Ελένη Παπαδοπούλου",
+            "Émilie N'Goran",
+        ] {
+            doc.text(name, Style::regular(14.0));
+        }
+        let pdf = doc.finish("Page").unwrap();
+        let text = extract(&pdf);
+        for latin in [
+            "Şükrü Gülşen İnce",
+            "Nguyễn Thị Phương",
+            "Ελένη Παπαδοπούλου",
+            "Émilie N'Goran",
+        ] {
+            assert!(text.contains(latin), "{latin} in {text}");
+        }
+        // Arabic is shaped right to left; its letters come back in either reading order.
+        let arabic: String = "محمد".chars().collect();
+        let reversed: String = arabic.chars().rev().collect();
+        assert!(text.contains(&arabic) || text.contains(&reversed), "{text}");
+        assert!(!text.contains('?'), "{text}");
+    }
+
+    #[test]
+    fn long_tables_continue_on_new_pages_with_their_header_and_page_numbers() {
+        let mut doc = Layout::new("Invoice INV-1", Lang::En);
+        let cell = |text: &str, x: f32| Cell {
+            text: text.into(),
+            x,
+            width: 200.0,
+            align: Align::Left,
+        };
+        doc.table_header(
+            vec![cell("Description", MARGIN), cell("Amount", 300.0)],
+            Style::bold(10.0),
         );
-        let text = String::from_utf8(pdf).unwrap();
-        assert!(text.starts_with("%PDF-1.4"));
-        assert!(text.ends_with("%%EOF\n"));
-        assert!(text.contains("/Count 1"));
-        assert_eq!(text.matches(" re\n").count(), 2);
-        // Every xref offset points at its object.
-        let xref_at: usize = text
-            .rsplit("startxref\n")
-            .next()
-            .and_then(|s| s.lines().next())
-            .and_then(|s| s.parse().ok())
-            .unwrap();
-        assert!(text[xref_at..].starts_with("xref"));
-        for (i, line) in text[xref_at..].lines().skip(3).take(6).enumerate() {
-            let off: usize = line[..10].parse().unwrap();
-            assert!(text[off..].starts_with(&format!("{} 0 obj", i + 1)));
+        for i in 0..150 {
+            doc.row(
+                &[
+                    cell(&format!("Line {i}"), MARGIN),
+                    cell("1 000 FCFA", 300.0),
+                ],
+                Style::regular(10.0),
+            );
+        }
+        doc.end_table();
+        let pdf = doc.finish("Page").unwrap();
+        let pages = page_count(&pdf);
+        assert!(pages >= 3, "{pages} pages");
+        let text = extract(&pdf);
+        let per_page: Vec<&str> = text
+            .split('\u{c}')
+            .filter(|p| !p.trim().is_empty())
+            .collect();
+        assert_eq!(per_page.len(), pages);
+        for (i, page) in per_page.iter().enumerate() {
+            assert!(page.contains("Description"), "header on page {}", i + 1);
+            assert!(
+                page.contains(&format!("Page {} / {pages}", i + 1)),
+                "{page}"
+            );
+        }
+        assert!(text.contains("Line 0") && text.contains("Line 149"));
+    }
+
+    #[test]
+    fn the_qr_code_is_vector_and_renders_dark_where_its_modules_are() {
+        let code = qrcode::QrCode::new(b"https://tessera.example/t/abc").unwrap();
+        let width = code.width();
+        let dark: Vec<bool> = code
+            .to_colors()
+            .into_iter()
+            .map(|c| c == qrcode::Color::Dark)
+            .collect();
+        let mut doc = Layout::new("QR", Lang::En);
+        doc.qr(width, dark.clone(), 200.0);
+        let pdf = doc.finish("Page").unwrap();
+        // No image in the file: the code is drawn as paths.
+        assert_eq!(images(&pdf), 0);
+        // Rendered at 72 dpi one point is one pixel: sample each module's centre.
+        let img = render(&pdf, 1, 72);
+        let module = 200.0 / (width as f32 + 8.0);
+        for (i, is_dark) in dark.iter().enumerate() {
+            let (row, col) = (i / width, i % width);
+            let x = MARGIN + (col as f32 + 4.5) * module;
+            let y = MARGIN + (row as f32 + 4.5) * module;
+            let luma = img.get_pixel(x as u32, y as u32).0[0];
+            assert_eq!(luma < 128, *is_dark, "module {row},{col} luma {luma}");
         }
     }
 }

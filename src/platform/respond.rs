@@ -54,6 +54,18 @@ pub async fn client_ip(trust_proxy: bool) -> String {
         .unwrap_or_else(|_| "unknown".into())
 }
 
+/// The browser's User-Agent of the current request, or empty.
+pub fn user_agent() -> String {
+    use_context::<Parts>()
+        .and_then(|p| {
+            p.headers
+                .get(axum::http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        })
+        .unwrap_or_default()
+}
+
 /// Appends a header to the response of the current server function or page.
 pub fn append_header(name: axum::http::HeaderName, value: axum::http::HeaderValue) {
     if let Some(opts) = use_context::<ResponseOptions>() {

@@ -196,7 +196,7 @@ async fn a_card_payment_through_the_sandbox_extends_the_plan_and_issues_an_invoi
     .unwrap();
     assert_eq!(
         (kind.as_str(), name),
-        ("billing_paid", Some(format!("{number}.html")))
+        ("billing_paid", Some(format!("{number}.pdf")))
     );
     // Invoices cannot be rewritten.
     let changed = sqlx::query("UPDATE invoices SET total = 1")
@@ -1029,14 +1029,26 @@ async fn a_guest_pays_an_order_by_card_and_gets_the_tickets_once(pool: PgPool) {
     assert_eq!(mails(&app, "tickets_issued").await, 1);
     let attached: Vec<String> = sqlx::query_scalar(
         "SELECT a.name FROM outbox o JOIN outbox_attachments a ON a.outbox_id = o.id
-         WHERE o.kind = 'tickets_issued' ORDER BY a.id",
+         WHERE o.kind = 'tickets_issued' AND a.content_id IS NULL ORDER BY a.id",
     )
     .fetch_all(&app.pool)
     .await
     .unwrap();
     assert_eq!(attached.len(), 3, "{attached:?}");
     assert!(attached[0].ends_with("-1.pdf") && attached[1].ends_with("-2.pdf"));
-    assert!(attached[2].starts_with("INV-") && attached[2].ends_with(".html"));
+    assert!(attached[2].starts_with("INV-") && attached[2].ends_with(".pdf"));
+    // The invoice is a real PDF whose text carries its number (read back by poppler).
+    let bytes: Vec<u8> =
+        sqlx::query_scalar("SELECT a.bytes FROM outbox_attachments a WHERE a.name = $1")
+            .bind(&attached[2])
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let text = crate::helpers::pdf_text(&bytes);
+    assert!(
+        text.contains(attached[2].trim_end_matches(".pdf")),
+        "{text}"
+    );
     // Paying again is refused: the order is no longer waiting.
     let (status, _) = next(
         &app,

@@ -245,3 +245,51 @@ async fn serve_smtp(
 pub fn temp_dir() -> PathBuf {
     std::env::temp_dir().join(format!("tessera-test-{}", uuid::Uuid::new_v4()))
 }
+
+/// The text of a PDF as poppler's pdftotext extracts it (poppler-utils: ./dev test installs it).
+pub fn pdf_text(pdf: &[u8]) -> String {
+    let dir = temp_dir();
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("doc.pdf");
+    std::fs::write(&path, pdf).expect("write pdf");
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The first page of a PDF rendered by poppler's pdftoppm, in grey.
+pub fn pdf_page_image(pdf: &[u8], dpi: u32) -> image::GrayImage {
+    let dir = temp_dir();
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("doc.pdf");
+    std::fs::write(&path, pdf).expect("write pdf");
+    let status = std::process::Command::new("pdftoppm")
+        .args([
+            "-png",
+            "-gray",
+            "-r",
+            &dpi.to_string(),
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+        ])
+        .arg(&path)
+        .arg(dir.join("page"))
+        .status()
+        .expect("pdftoppm");
+    assert!(status.success());
+    image::open(dir.join("page.png"))
+        .expect("rendered page")
+        .to_luma8()
+}

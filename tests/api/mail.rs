@@ -192,3 +192,193 @@ async fn without_smtp_the_message_is_written_as_an_eml_file_in_the_data_folder(p
     let text = std::fs::read_to_string(file).unwrap();
     assert!(text.contains("To: awa@example.cm") && text.contains("Subject: Welcome to Tessera"));
 }
+
+use mail_parser::MimeHeaders;
+
+/// Everything SMTP received, parsed as MIME.
+fn parsed(raw: &str) -> mail_parser::Message<'_> {
+    mail_parser::MessageParser::default()
+        .parse(raw.as_bytes())
+        .expect("a MIME message")
+}
+
+#[sqlx::test]
+async fn the_eticket_email_is_html_and_text_with_the_qr_codes_inline_and_the_pdfs_attached(
+    pool: PgPool,
+) {
+    let app = spawn_app(pool).await;
+    sqlx::query(
+        "INSERT INTO events (id, slug, kind, title, venue, starts_at, ends_at, capacity, price, currency, max_per_order)
+         VALUES (gen_random_uuid(), 'fest', 'EVENT', 'Festival', 'Douala', now() + interval '3 days',
+                 now() + interval '3 days 4 hours', 50, 5000, 'XAF', 10)",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let buyer = client();
+    buyer
+        .post(format!("{}/fn/place_order", app.addr))
+        .header("accept-language", "fr")
+        .form(&[
+            ("slug", "fest"),
+            ("quantity", "2"),
+            ("name", "Nguyễn Thị Phương"),
+            ("email", "phuong@example.cm"),
+            ("phone", "+237 677 12 34 56"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let reference: String = sqlx::query_scalar("SELECT reference FROM orders")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let admin = client();
+    app.register(&admin, "boss@example.cm").await;
+    app.make_admin("boss@example.cm").await;
+    let res = app
+        .post_fn(
+            &admin,
+            "mark_order_paid",
+            &[("reference", &reference), ("via", "CASH")],
+        )
+        .await;
+    assert!(res.status().is_success());
+    sqlx::query("UPDATE outbox SET status = 'SENT' WHERE kind <> 'tickets_issued'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    let smtp = SmtpServer::start(0).await;
+    let config = smtp_config(smtp.port, "a");
+    let mailer = Mailer::from_config(&config).unwrap();
+    assert_eq!(
+        deliver_due(&app.pool, &mailer, &config, 10).await.unwrap(),
+        1
+    );
+    let received = smtp.received().await;
+    let mail = parsed(&received[0]);
+    // The text and the HTML say the same thing, in the buyer's language.
+    let text = mail.body_text(0).expect("a text part");
+    let html = mail.body_html(0).expect("an HTML part");
+    assert!(
+        text.contains("Nguyễn Thị Phương") && text.contains("/t/"),
+        "{text}"
+    );
+    assert!(html.contains("Nguyễn Thị Phương") && html.contains(r#"<html lang="fr">"#));
+    assert!(html.contains("width=device-width"), "readable on a phone");
+    let tokens: Vec<String> = sqlx::query_scalar("SELECT token FROM etickets ORDER BY seq")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    for token in &tokens {
+        assert!(html.contains(&format!(
+            r#"href="{}/t/{token}""#,
+            app.state.config.base_url
+        )));
+    }
+    // Each ticket's QR code is an inline PNG the HTML shows by its Content-ID, and it scans
+    // back to that ticket's link.
+    for (seq, token) in tokens.iter().enumerate() {
+        let cid = format!("qr-{}@tessera", seq + 1);
+        assert!(html.contains(&format!("cid:{cid}")), "{html}");
+        let part = mail
+            .parts
+            .iter()
+            .find(|p| p.content_id() == Some(cid.as_str()))
+            .expect("the inline image");
+        assert_eq!(part.content_type().map(|c| c.subtype()), Some(Some("png")));
+        let img = image::load_from_memory(part.contents()).unwrap().to_luma8();
+        let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(
+            img.width() as usize,
+            img.height() as usize,
+            |x, y| img.get_pixel(x as u32, y as u32).0[0],
+        );
+        let (_, content) = prepared.detect_grids()[0].decode().unwrap();
+        assert!(content.ends_with(&format!("/t/{token}")));
+    }
+    // Both e-tickets and the invoice are attached as PDFs.
+    let pdfs: Vec<String> = mail
+        .attachments()
+        .filter(|a| a.content_type().and_then(|c| c.subtype()) == Some("pdf"))
+        .filter_map(|a| a.attachment_name().map(str::to_string))
+        .collect();
+    assert_eq!(pdfs.len(), 3, "{pdfs:?}");
+    assert!(pdfs.iter().filter(|n| n.starts_with("e-ticket-")).count() == 2);
+}
+
+#[sqlx::test]
+async fn the_owner_is_told_of_a_sign_in_from_a_new_browser_and_of_a_password_change(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let phone = "Mozilla/5.0 (Linux; Android 14; SM-A146B) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36";
+    let laptop = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0";
+    let browser = |agent: &str| {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .user_agent(agent)
+            .build()
+            .unwrap()
+    };
+    let security = |kind: &'static str| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, String>(
+                "SELECT body FROM outbox WHERE kind = $1 ORDER BY created_at",
+            )
+            .bind(kind)
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    // Registering signs in from the phone: the first browser tells nobody.
+    let on_phone = browser(phone);
+    app.register(&on_phone, "awa@example.cm").await;
+    let again = browser(phone);
+    app.login(&again, "awa@example.cm", "correct horse battery")
+        .await;
+    assert!(security("security_sign_in").await.is_empty());
+    // A browser the account has never used: its owner is told which, when and from where.
+    let on_laptop = browser(laptop);
+    app.login(&on_laptop, "awa@example.cm", "correct horse battery")
+        .await;
+    let told = security("security_sign_in").await;
+    assert_eq!(told.len(), 1);
+    assert!(
+        told[0].contains("Firefox · Windows") && told[0].contains("127.0.0.1"),
+        "{}",
+        told[0]
+    );
+    assert!(told[0].contains("/forgot"));
+    // The same laptop again: nothing new. A failed attempt tells nothing either.
+    app.login(&browser(laptop), "awa@example.cm", "correct horse battery")
+        .await;
+    app.login(
+        &browser("Mozilla/5.0 (iPhone) Safari/604.1"),
+        "awa@example.cm",
+        "wrong password here",
+    )
+    .await;
+    assert_eq!(security("security_sign_in").await.len(), 1);
+
+    // Changing the password from the account page is told too.
+    assert!(security("security_password").await.is_empty());
+    let res = app
+        .post_fn(
+            &on_laptop,
+            "change_password",
+            &[
+                ("current_password", "correct horse battery"),
+                ("new_password", "another long passphrase"),
+            ],
+        )
+        .await;
+    assert!(res.status().is_success(), "{}", res.text().await.unwrap());
+    let told = security("security_password").await;
+    assert_eq!(told.len(), 1);
+    assert!(
+        told[0].contains("Hello") && told[0].contains("/forgot"),
+        "{}",
+        told[0]
+    );
+}

@@ -370,7 +370,7 @@ async fn cash_taken_for_an_order_settles_through_the_ledger_with_its_invoice(poo
     );
     let invoice = invoice.expect("an invoice for cash too");
     assert_eq!(
-        scalar(&app, &format!("SELECT count(*) FROM outbox o JOIN outbox_attachments a ON a.outbox_id = o.id WHERE o.kind = 'tickets_issued' AND a.name = '{invoice}.html'")).await,
+        scalar(&app, &format!("SELECT count(*) FROM outbox o JOIN outbox_attachments a ON a.outbox_id = o.id WHERE o.kind = 'tickets_issued' AND a.name = '{invoice}.pdf' AND a.content_type = 'application/pdf'")).await,
         1
     );
     // Marking it paid again changes nothing.

@@ -565,14 +565,14 @@ async fn a_sumup_payment_is_verified_by_polling_and_settled_once(pool: PgPool) {
     assert_eq!(order_status(&app, &reference).await, "TICKETS_ISSUED");
     assert_eq!(count(&app, "SELECT count(*) FROM etickets").await, 2);
     assert_eq!(count(&app, "SELECT count(*) FROM invoices").await, 1);
-    // One confirmation e-mail, with both tickets' PDFs and the invoice.
+    // One confirmation e-mail, with both tickets' PDFs and the invoice's.
     assert_eq!(
         count(&app, "SELECT count(*) FROM outbox WHERE recipient = 'buyer@example.je' AND kind IN ('tickets_issued', 'billing_paid')").await,
         1
     );
     assert_eq!(
         count(&app, "SELECT count(*) FROM outbox_attachments a JOIN outbox o ON o.id = a.outbox_id WHERE o.kind = 'tickets_issued' AND a.content_type = 'application/pdf'").await,
-        2
+        3
     );
     let (txn, provider): (Option<String>, String) =
         sqlx::query_as("SELECT provider_txn, provider FROM payments")

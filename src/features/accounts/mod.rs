@@ -4,6 +4,8 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod routes;
 #[cfg(feature = "ssr")]
+pub mod security;
+#[cfg(feature = "ssr")]
 pub mod service;
 
 use leptos::prelude::*;
@@ -89,6 +91,8 @@ pub async fn register(
                 account_kind,
             };
             let user = service::register(&state.pool, &state.config, input, lang).await?;
+            let agent = respond::user_agent();
+            security::note_sign_in(&state.pool, &state.config, &user, &ip, &agent).await?;
             start_session(&user).await?;
             leptos_axum::redirect("/family");
             Ok(())
@@ -107,6 +111,8 @@ pub async fn login(email: String, password: String) -> Result<String, AppError> 
             let ip = respond::client_ip(state.config.trust_proxy).await;
             let user =
                 service::authenticate(&state.pool, &state.config, &email, &password, &ip).await?;
+            let agent = respond::user_agent();
+            security::note_sign_in(&state.pool, &state.config, &user, &ip, &agent).await?;
             start_session(&user).await?;
             let target = if user.role.is_admin() {
                 "/admin"
@@ -144,7 +150,14 @@ pub async fn change_password(
         async {
             let state = respond::state()?;
             let user = auth::require_user().await?;
-            service::change_password(&state.pool, &user, &current_password, &new_password).await?;
+            service::change_password(
+                &state.pool,
+                &state.config,
+                &user,
+                &current_password,
+                &new_password,
+            )
+            .await?;
             leptos_axum::redirect("/account?saved=password");
             Ok(())
         }
@@ -176,7 +189,7 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
     respond::reply(
         async {
             let state = respond::state()?;
-            service::reset_password(&state.pool, &token, &password).await?;
+            service::reset_password(&state.pool, &state.config, &token, &password).await?;
             leptos_axum::redirect("/login?reset=1");
             Ok(())
         }

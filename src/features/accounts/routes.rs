@@ -62,6 +62,13 @@ async fn create_token(
     )
     .await
     .map_err(|e| ApiError::from_app(lang, &e))?;
+    let agent = headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    super::security::note_sign_in(&state.pool, &state.config, &user, &ip, agent)
+        .await
+        .map_err(|e| ApiError::from_app(lang, &e))?;
     let token = service::issue_api_token(&state.pool, user.id)
         .await
         .map_err(|e| ApiError::from_app(lang, &e))?;

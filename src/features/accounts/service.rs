@@ -203,6 +203,7 @@ pub async fn authenticate(
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
 pub async fn change_password(
     pool: &PgPool,
+    config: &Config,
     user: &AuthUser,
     current: &str,
     new: &str,
@@ -238,6 +239,7 @@ pub async fn change_password(
         user.id,
     )
     .await?;
+    super::security::tell_password_changed(&mut tx, config, user.id).await?;
     tx.commit().await.map_err(respond::internal)
 }
 
@@ -321,7 +323,12 @@ pub async fn request_reset(pool: &PgPool, config: &Config, email: &str) -> Resul
 
 /// Uses a reset link once: the conditional update is the lock, so a link cannot be used twice.
 #[tracing::instrument(skip_all)]
-pub async fn reset_password(pool: &PgPool, token: &str, password: &str) -> Result<Uuid, AppError> {
+pub async fn reset_password(
+    pool: &PgPool,
+    config: &Config,
+    token: &str,
+    password: &str,
+) -> Result<Uuid, AppError> {
     let password = field(Password::parse(password), "password", &vec![])?;
     let hash = auth::hash_password(password.expose().to_string()).await?;
     let mut tx = pool.begin().await.map_err(respond::internal)?;
@@ -354,6 +361,7 @@ pub async fn reset_password(pool: &PgPool, token: &str, password: &str) -> Resul
         user_id,
     )
     .await?;
+    super::security::tell_password_changed(&mut tx, config, user_id).await?;
     tx.commit().await.map_err(respond::internal)?;
     Ok(user_id)
 }

@@ -16,7 +16,7 @@ use crate::{
     platform::{
         auth::AuthUser,
         config::Config,
-        pdf::{ticket_pdf, Line},
+        pdf::{Layout, Style},
         respond,
     },
 };
@@ -42,67 +42,83 @@ pub fn qr_modules(text: &str) -> Result<(usize, Vec<bool>), AppError> {
     Ok((code.width(), dark))
 }
 
-/// The e-ticket as a one-page A4 PDF in `lang`: the event, the holder, the amounts and the QR
-/// code of its link.
-pub fn pdf(v: &ETicketView, lang: Lang) -> Vec<u8> {
-    let (width, dark) = qr_modules(&v.url).unwrap_or_default();
-    let line = |bold: bool, size: u32, text: String| Line { bold, size, text };
-    let mut lines = vec![
-        line(true, 22, v.title.clone()),
-        line(false, 12, v.venue.clone()),
-    ];
+/// The QR code of `text` as a PNG for e-mail (mail programs rarely show SVG): eight pixels a
+/// module, with the four-module quiet zone.
+pub fn qr_png(text: &str) -> Result<Vec<u8>, AppError> {
+    let (width, dark) = qr_modules(text)?;
+    const SCALE: usize = 8;
+    let side = (width + 8) * SCALE;
+    let img = image::GrayImage::from_fn(side as u32, side as u32, |x, y| {
+        let (col, row) = (x as usize / SCALE, y as usize / SCALE);
+        let inside = (4..width + 4).contains(&col) && (4..width + 4).contains(&row);
+        let is_dark = inside && dark[(row - 4) * width + (col - 4)];
+        image::Luma([if is_dark { 0 } else { 255 }])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .map_err(respond::internal)?;
+    Ok(out.into_inner())
+}
+
+/// The e-ticket as an A4 PDF in `lang`: the event, the holder (in any script), the amounts,
+/// how to enter and the QR code of its link, drawn as vector squares.
+pub fn pdf(v: &ETicketView, lang: Lang) -> Result<Vec<u8>, AppError> {
+    let (width, dark) = qr_modules(&v.url)?;
+    let mut doc = Layout::new(&format!("{} · {}", v.title, v.reference), lang);
+    doc.text(&v.title, Style::bold(22.0));
+    doc.text(&v.venue, Style::regular(12.0));
     if let Some(s) = v.starts_at {
-        lines.push(line(false, 12, local_display(s)));
+        doc.text(&local_display(s), Style::regular(12.0));
     }
     if let (Some(i), Some(o)) = (&v.check_in, &v.check_out) {
-        lines.push(line(
-            false,
-            12,
-            format!(
-                "{} {i} - {} {o}",
+        doc.text(
+            &format!(
+                "{} {i} – {} {o}",
                 t(lang, "eticket.check_in"),
                 t(lang, "eticket.check_out")
             ),
-        ));
+            Style::regular(12.0),
+        );
     }
-    lines.push(line(true, 16, v.holder_name.clone()));
-    lines.push(line(
-        false,
-        12,
-        tf(
+    doc.gap(10.0);
+    doc.text(t(lang, "eticket.holder"), Style::grey(10.0));
+    doc.text(&v.holder_name, Style::bold(18.0));
+    doc.text(
+        &tf(
             lang,
             "eticket.number",
             &[("seq", &v.seq.to_string()), ("count", &v.count.to_string())],
         ),
-    ));
-    lines.push(line(
-        false,
-        12,
-        format!("{} {}", t(lang, "eticket.reference"), v.reference),
-    ));
-    lines.push(line(
-        false,
-        12,
-        format!("{} {}", t(lang, "eticket.paid"), v.amount_paid.format(lang)),
-    ));
+        Style::regular(12.0),
+    );
+    doc.text(
+        &format!("{} {}", t(lang, "eticket.reference"), v.reference),
+        Style::regular(12.0),
+    );
+    doc.text(
+        &format!("{} {}", t(lang, "eticket.paid"), v.amount_paid.format(lang)),
+        Style::regular(12.0),
+    );
     if let Some(due) = &v.balance_due {
-        lines.push(line(
-            true,
-            12,
-            format!("{} {}", t(lang, "eticket.balance"), due.format(lang)),
-        ));
+        doc.text(
+            &format!("{} {}", t(lang, "eticket.balance"), due.format(lang)),
+            Style::bold(12.0),
+        );
     }
     if v.status != "VALID" {
-        lines.push(line(
-            true,
-            14,
-            t(lang, &format!("eticket.status.{}", v.status)).to_string(),
-        ));
+        doc.text(
+            t(lang, &format!("eticket.status.{}", v.status)),
+            Style::bold(14.0),
+        );
     }
+    doc.gap(8.0);
+    doc.qr(width, dark, 220.0);
+    doc.text(t(lang, "eticket.instruction_show"), Style::regular(11.0));
     if !v.checkin_info.is_empty() {
-        lines.push(line(false, 11, v.checkin_info.clone()));
+        doc.gap(6.0);
+        doc.text(&v.checkin_info, Style::regular(11.0));
     }
-    ticket_pdf(&lines, width, &dark)
+    doc.finish(t(lang, "pdf.page")).map_err(respond::internal)
 }
 
 /// The e-ticket behind a token. Malformed, unknown and forged tokens are all `NotFound`:

@@ -157,7 +157,12 @@ async fn ticket_pdf(
             return (StatusCode::INTERNAL_SERVER_ERROR, t(lang, e.message_key())).into_response()
         }
     };
-    let bytes = etickets::pdf(&v, lang);
+    let (reference, seq) = (v.reference.clone(), v.seq);
+    // Laying out and subsetting fonts is CPU work: off the async threads.
+    let made = tokio::task::spawn_blocking(move || etickets::pdf(&v, lang)).await;
+    let Ok(Ok(bytes)) = made else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, t(lang, "error.internal")).into_response();
+    };
     let mut res = bytes.into_response();
     let h = res.headers_mut();
     h.insert(
@@ -167,8 +172,7 @@ async fn ticket_pdf(
     h.insert(
         header::CONTENT_DISPOSITION,
         HeaderValue::from_str(&format!(
-            "attachment; filename=\"e-ticket-{}-{}.pdf\"",
-            v.reference, v.seq
+            "attachment; filename=\"e-ticket-{reference}-{seq}.pdf\""
         ))
         .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
     );

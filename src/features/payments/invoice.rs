@@ -9,7 +9,8 @@ use crate::{
     error::AppError,
     i18n::t,
     platform::{
-        pdf::{ticket_pdf, Line},
+        mail_html::esc,
+        pdf::{Align, Cell, Layout, Style, MARGIN, PAGE_WIDTH},
         respond,
     },
 };
@@ -94,13 +95,6 @@ where
     })
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 fn block(s: &str) -> String {
     s.lines().map(esc).collect::<Vec<_>>().join("<br>")
 }
@@ -171,67 +165,105 @@ table{{width:100%;border-collapse:collapse;margin:1.5rem 0}}td,th{{padding:.4rem
     )
 }
 
-pub fn pdf(doc: &InvoiceDoc) -> Vec<u8> {
+/// The invoice as an A4 PDF in its language: the parties, the lines as a table that continues
+/// on as many pages as it needs (its header repeated), the totals, page numbers.
+pub fn pdf(doc: &InvoiceDoc) -> Result<Vec<u8>, AppError> {
     let l = doc.lang;
-    let line = |bold: bool, size: u32, text: String| Line { bold, size, text };
-    let mut lines = vec![
-        line(
-            true,
-            20,
-            format!("{} {}", t(l, "invoice.title"), doc.number),
+    let title = format!("{} {}", t(l, "invoice.title"), doc.number);
+    let mut out = Layout::new(&title, l);
+    out.text(&title, Style::bold(20.0));
+    out.text(
+        &format!(
+            "{}: {} · {}: {}",
+            t(l, "invoice.issued"),
+            crate::domain::local_date(doc.issued_at),
+            t(l, "invoice.payment"),
+            doc.payment_reference
         ),
-        line(
-            false,
-            11,
-            format!(
-                "{}: {}   {}: {}",
-                t(l, "invoice.issued"),
-                crate::domain::local_date(doc.issued_at),
-                t(l, "invoice.payment"),
-                doc.payment_reference
-            ),
+        Style::regular(10.0),
+    );
+    out.gap(10.0);
+    for (label, party) in [
+        ("invoice.seller", &doc.seller),
+        ("invoice.buyer", &doc.buyer),
+    ] {
+        out.text(t(l, label), Style::grey(9.0));
+        for line in party.lines() {
+            out.text(line, Style::regular(10.5));
+        }
+        out.gap(6.0);
+    }
+    out.gap(6.0);
+    // Description, quantity, unit price, amount: the numbers right-aligned on their column.
+    let columns = |d: String, q: String, u: String, a: String| {
+        let right = |text: String, x: f32, width: f32| Cell {
+            text,
+            x,
+            width,
+            align: Align::Right,
+        };
+        vec![
+            Cell {
+                text: d,
+                x: MARGIN,
+                width: 250.0,
+                align: Align::Left,
+            },
+            right(q, 345.0, 35.0),
+            right(u, 445.0, 90.0),
+            right(a, PAGE_WIDTH - MARGIN, 90.0),
+        ]
+    };
+    out.table_header(
+        columns(
+            t(l, "invoice.description").into(),
+            t(l, "invoice.quantity").into(),
+            t(l, "invoice.unit").into(),
+            t(l, "invoice.amount").into(),
         ),
-        line(true, 12, t(l, "invoice.seller").to_string()),
-    ];
-    lines.extend(doc.seller.lines().map(|s| line(false, 11, s.to_string())));
-    lines.push(line(true, 12, t(l, "invoice.buyer").to_string()));
-    lines.extend(doc.buyer.lines().map(|s| line(false, 11, s.to_string())));
-    lines.push(line(true, 12, t(l, "invoice.description").to_string()));
+        Style::bold(10.0),
+    );
     for item in &doc.lines {
-        lines.push(line(
-            false,
-            11,
-            format!(
-                "{} x {}  {}  = {}",
-                item.quantity,
-                item.description,
+        out.row(
+            &columns(
+                item.description.clone(),
+                item.quantity.to_string(),
                 doc.money(item.unit),
-                doc.money(item.total)
+                doc.money(item.total),
             ),
-        ));
+            Style::regular(10.0),
+        );
     }
-    lines.push(line(
-        false,
-        11,
-        format!("{}: {}", t(l, "invoice.subtotal"), doc.money(doc.subtotal)),
-    ));
+    out.end_table();
+    out.rule();
+    let total_row =
+        |label: String, amount: String| columns(label, String::new(), String::new(), amount);
+    out.row(
+        &total_row(t(l, "invoice.subtotal").into(), doc.money(doc.subtotal)),
+        Style::regular(10.0),
+    );
     if doc.tax_rate_bp > 0 {
-        lines.push(line(
-            false,
-            11,
-            format!("{}: {}", t(l, "invoice.tax"), doc.money(doc.tax)),
-        ));
+        out.row(
+            &total_row(
+                format!(
+                    "{} ({}.{:02} %)",
+                    t(l, "invoice.tax"),
+                    doc.tax_rate_bp / 100,
+                    doc.tax_rate_bp % 100
+                ),
+                doc.money(doc.tax),
+            ),
+            Style::regular(10.0),
+        );
     }
-    lines.push(line(
-        true,
-        14,
-        format!(
-            "{} ({}): {}",
-            t(l, "invoice.total"),
-            doc.currency,
-            doc.money(doc.total)
+    out.row(
+        &total_row(
+            format!("{} ({})", t(l, "invoice.total"), doc.currency),
+            doc.money(doc.total),
         ),
-    ));
-    lines.push(line(false, 11, t(l, "invoice.paid").to_string()));
-    ticket_pdf(&lines, 0, &[])
+        Style::bold(12.0),
+    );
+    out.gap(12.0);
+    out.text(t(l, "invoice.paid"), Style::regular(10.5));
+    out.finish(t(l, "pdf.page")).map_err(respond::internal)
 }

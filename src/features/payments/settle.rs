@@ -333,9 +333,10 @@ async fn complete(
 /// Stands for the invoice's number in what is written before the number is taken.
 const PENDING_NUMBER: &str = "\u{2063}INV-PENDING\u{2063}";
 
-/// Writes the payment's invoice with the next number of its year, attaches it to the
-/// e-mail `mail` and puts the number in that e-mail's text, in one statement: the counter's
-/// row lock is then held only from this statement to the commit. Returns the number.
+/// Writes the payment's invoice with the next number of its year, puts the number in the
+/// e-mail `mail`'s text and attaches the invoice to it as a PDF. The number is taken last, and
+/// the PDF is made from it: the counter's row lock is held from that statement to the commit.
+/// Returns the number.
 async fn issue_invoice(
     tx: &mut Tx<'_>,
     state: &AppState,
@@ -351,8 +352,46 @@ async fn issue_invoice(
     let description = p.description.replace(['\t', '\n'], " ");
     let line = format!("{description}\t1\t{subtotal}\t{subtotal}");
     let buyer = format!("{}\n{}\n{}", p.payer_org, p.payer_name, p.payer_email);
+    // `format_invoice_number`'s form: the statement adds the six digits.
+    let prefix = invoice_number_prefix(year);
+    let number = sqlx::query_scalar!(
+        r#"WITH counter AS (
+               INSERT INTO reference_counters (kind, year, last_value) VALUES ('INV', $1, 1)
+               ON CONFLICT (kind, year) DO UPDATE SET last_value = reference_counters.last_value + 1
+               RETURNING $2 || lpad(last_value::text, 6, '0') AS number
+           ), invoice AS (
+               INSERT INTO invoices (id, number, family_id, payment_id, language, currency, lines, subtotal,
+                       tax_rate_bp, tax, total, seller, buyer, issued_at)
+               SELECT $3, number, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::text::timestamptz FROM counter
+               RETURNING number
+           ), mail AS (
+               UPDATE outbox SET subject = replace(subject, $17, number), body = replace(body, $17, number)
+               FROM invoice WHERE outbox.id = $16
+           )
+           SELECT number AS "number!" FROM invoice"#,
+        year,
+        prefix,
+        Uuid::new_v4(),
+        p.family_id,
+        p.id,
+        p.payer_language,
+        p.currency,
+        line,
+        subtotal,
+        rate,
+        tax,
+        p.amount,
+        state.config.billing.seller,
+        buyer,
+        now.to_rfc3339(),
+        mail,
+        PENDING_NUMBER,
+    )
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(respond::internal)?;
     let doc = invoice::InvoiceDoc {
-        number: PENDING_NUMBER.to_string(),
+        number: number.clone(),
         family_id: p.family_id,
         payment_reference: p.reference.clone(),
         lang: Lang::parse(&p.payer_language).unwrap_or_default(),
@@ -371,50 +410,11 @@ async fn issue_invoice(
         buyer,
         issued_at: now,
     };
-    let html = invoice::html(&doc);
-    // `format_invoice_number`'s form: the statement adds the six digits.
-    let prefix = invoice_number_prefix(year);
-    sqlx::query_scalar!(
-        r#"WITH counter AS (
-               INSERT INTO reference_counters (kind, year, last_value) VALUES ('INV', $1, 1)
-               ON CONFLICT (kind, year) DO UPDATE SET last_value = reference_counters.last_value + 1
-               RETURNING $2 || lpad(last_value::text, 6, '0') AS number
-           ), invoice AS (
-               INSERT INTO invoices (id, number, family_id, payment_id, language, currency, lines, subtotal,
-                       tax_rate_bp, tax, total, seller, buyer, issued_at)
-               SELECT $3, number, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::text::timestamptz FROM counter
-               RETURNING number
-           ), attached AS (
-               INSERT INTO outbox_attachments (outbox_id, name, content_type, bytes)
-               SELECT $16, number || '.html', 'text/html; charset=utf-8', convert_to(replace($17, $18, number), 'UTF8')
-               FROM invoice
-           ), mail AS (
-               UPDATE outbox SET subject = replace(subject, $18, number), body = replace(body, $18, number)
-               FROM invoice WHERE outbox.id = $16
-           )
-           SELECT number AS "number!" FROM invoice"#,
-        year,
-        prefix,
-        Uuid::new_v4(),
-        p.family_id,
-        p.id,
-        p.payer_language,
-        p.currency,
-        line,
-        subtotal,
-        rate,
-        tax,
-        p.amount,
-        state.config.billing.seller,
-        doc.buyer,
-        now.to_rfc3339(),
-        mail,
-        html,
-        PENDING_NUMBER,
-    )
-    .fetch_one(&mut **tx)
-    .await
-    .map_err(respond::internal)
+    let pdf = invoice::pdf(&doc)?;
+    outbox::attach(tx, mail, &format!("{number}.pdf"), "application/pdf", &pdf)
+        .await
+        .map_err(respond::internal)?;
+    Ok(number)
 }
 
 /// An open payment that will not complete: FAILED with its reason, what it held released by

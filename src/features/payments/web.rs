@@ -286,15 +286,19 @@ async fn invoice_pdf(
     match load_invoice(&state, &session, &headers, &number).await {
         Ok(doc) => {
             let disposition = format!("attachment; filename=\"{}.pdf\"", doc.number);
-            (
-                [
-                    (header::CONTENT_TYPE, "application/pdf".to_string()),
-                    (header::CONTENT_DISPOSITION, disposition),
-                    (header::CACHE_CONTROL, "private, no-store".to_string()),
-                ],
-                invoice::pdf(&doc),
-            )
-                .into_response()
+            let lang = doc.lang;
+            match tokio::task::spawn_blocking(move || invoice::pdf(&doc)).await {
+                Ok(Ok(bytes)) => (
+                    [
+                        (header::CONTENT_TYPE, "application/pdf".to_string()),
+                        (header::CONTENT_DISPOSITION, disposition),
+                        (header::CACHE_CONTROL, "private, no-store".to_string()),
+                    ],
+                    bytes,
+                )
+                    .into_response(),
+                _ => (StatusCode::INTERNAL_SERVER_ERROR, t(lang, "error.internal")).into_response(),
+            }
         }
         Err(r) => r,
     }

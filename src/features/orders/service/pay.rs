@@ -520,9 +520,24 @@ pub async fn issue_tickets(
     .map_err(respond::internal)?;
     for token in &tokens {
         let v = etickets::find(&mut **tx, config, token).await?;
-        let pdf = etickets::pdf(&v, lang);
+        let pdf = etickets::pdf(&v, lang)?;
         let name = format!("e-ticket-{}-{}.pdf", v.reference, v.seq);
         outbox::attach(tx, mail, &name, "application/pdf", &pdf)
+            .await
+            .map_err(respond::internal)?;
+        // The QR code inside the HTML e-mail, captioned "Ticket 1 of 2 – holder".
+        let caption = format!(
+            "{} – {}",
+            crate::i18n::tf(
+                lang,
+                "eticket.number",
+                &[("seq", &v.seq.to_string()), ("count", &v.count.to_string())]
+            ),
+            v.holder_name
+        );
+        let png = etickets::qr_png(&v.url)?;
+        let cid = format!("qr-{}@tessera", v.seq);
+        outbox::attach_inline(tx, mail, &cid, &format!("{caption}.png"), "image/png", &png)
             .await
             .map_err(respond::internal)?;
     }

@@ -3,6 +3,30 @@
 app-name = Tessera
 app-tagline = Collect payments by mobile money, card and e-ticket — verified by people you trust.
 
+mail-security_sign_in-subject = New sign-in to your Tessera account
+mail-security_sign_in-body =
+    Hello { $name },
+
+    Your account was just signed in to from a browser it had not used before:
+    { $device }, on { $when } (address { $ip }).
+
+    If this was you, there is nothing to do.
+    If it was not, change your password now, from a browser you trust:
+    { $url }/forgot
+
+    — Tessera
+mail-security_password-subject = Your Tessera password was changed
+mail-security_password-body =
+    Hello { $name },
+
+    The password of your account was changed on { $when }.
+
+    If this was you, there is nothing to do.
+    If it was not, choose a new one at once with this page, and tell your administrator:
+    { $url }/forgot
+
+    — Tessera
+
 ## nav
 
 nav-home = Home
@@ -925,6 +949,7 @@ billing-sandbox_delay = Pay after a delay
 
 ## invoice
 
+pdf-page = Page
 invoice-title = Invoice
 invoice-issued = Issued
 invoice-payment = Payment

@@ -3,6 +3,30 @@
 app-name = Tessera
 app-tagline = Encaissez par mobile money, carte et e-billet — vérifié par des personnes de confiance.
 
+mail-security_sign_in-subject = Nouvelle connexion à votre compte Tessera
+mail-security_sign_in-body =
+    Bonjour { $name },
+
+    Quelqu'un vient de se connecter à votre compte depuis un navigateur encore jamais utilisé :
+    { $device }, le { $when } (adresse { $ip }).
+
+    Si c'était vous, il n'y a rien à faire.
+    Sinon, changez tout de suite votre mot de passe, depuis un navigateur de confiance :
+    { $url }/forgot
+
+    — Tessera
+mail-security_password-subject = Votre mot de passe Tessera a été changé
+mail-security_password-body =
+    Bonjour { $name },
+
+    Le mot de passe de votre compte a été changé le { $when }.
+
+    Si c'était vous, il n'y a rien à faire.
+    Sinon, choisissez-en un nouveau tout de suite avec cette page, et prévenez votre administrateur :
+    { $url }/forgot
+
+    — Tessera
+
 ## nav
 
 nav-home = Accueil
@@ -925,6 +949,7 @@ billing-sandbox_delay = Payer après un délai
 
 ## invoice
 
+pdf-page = Page
 invoice-title = Facture
 invoice-issued = Émise le
 invoice-payment = Paiement

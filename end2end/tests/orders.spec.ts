@@ -36,7 +36,7 @@ test("buy two places, pay by proof, admin approves, open both e-tickets, check o
 
   const admin = await asUser(browser, "admin@demo.tessera.cm", "demo-admin-2026", js);
   await admin.goto(`/admin/orders/${reference}`);
-  await expect(admin.getByRole("img", { name: "Screenshot or PDF of the payment" })).toBeVisible();
+  await expect(admin.getByRole("img", { name: "Proof", exact: true })).toBeVisible();
   await admin.getByRole("button", { name: "Proof checked: mark paid" }).click();
   await expect(admin.getByText("Order marked paid.")).toBeVisible();
   await expect(admin.getByText("E-tickets issued").first()).toBeVisible();

@@ -115,6 +115,49 @@ pub async fn attach(
     Ok(())
 }
 
+/// Makes the bytes of a document attached by key (`attach_document`); the feature that owns
+/// the documents registers one at start-up.
+pub type DocumentMaker =
+    for<'a> fn(&'a PgPool, &'a str) -> super::fulfil::BoxFuture<'a, Result<Vec<u8>, String>>;
+
+static DOCUMENTS: std::sync::OnceLock<DocumentMaker> = std::sync::OnceLock::new();
+
+/// Registers who makes documents attached by key (once per process; later calls are ignored).
+pub fn register_documents(maker: DocumentMaker) {
+    let _ = DOCUMENTS.set(maker);
+}
+
+/// The document behind `key`, made now by the registered maker.
+pub async fn make_document(pool: &PgPool, key: &str) -> Result<Vec<u8>, String> {
+    match DOCUMENTS.get() {
+        Some(maker) => maker(pool, key).await,
+        None => Err(format!("no maker for document {key}")),
+    }
+}
+
+/// Attaches a document made when the e-mail is sent (an invoice PDF, `invoice:<number>`):
+/// the transaction that queues the e-mail stays short. If it cannot be made then, sending fails
+/// and is retried like any other failure.
+pub async fn attach_document(
+    tx: &mut Transaction<'_, Postgres>,
+    outbox_id: Uuid,
+    name: &str,
+    content_type: &str,
+    key: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO outbox_attachments (outbox_id, name, content_type, bytes, document)
+         VALUES ($1, $2, $3, '', $4)",
+        outbox_id,
+        name,
+        content_type,
+        key
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// Attaches an image shown inside the HTML part of a queued e-mail (the e-ticket's QR code),
 /// referenced as `cid:<content_id>`; its name without the extension is its caption.
 pub async fn attach_inline(
@@ -215,6 +258,7 @@ struct Attached {
     content_type: String,
     bytes: Vec<u8>,
     content_id: Option<String>,
+    document: Option<String>,
 }
 
 /// The e-mail as it is sent: the text and the same words as a phone-readable HTML page
@@ -274,6 +318,18 @@ fn build_message(from: &str, due: &Due, files: Vec<Attached>) -> Result<Message,
     builder.multipart(parts).map_err(|e| e.to_string())
 }
 
+/// The attachments with the documents attached by key made now.
+async fn made(pool: &PgPool, files: Vec<Attached>) -> Result<Vec<Attached>, String> {
+    let mut out = Vec::with_capacity(files.len());
+    for mut f in files {
+        if let Some(key) = f.document.as_deref() {
+            f.bytes = make_document(pool, key).await?;
+        }
+        out.push(f);
+    }
+    Ok(out)
+}
+
 /// Delivers up to `limit` due messages; returns how many were sent.
 #[tracing::instrument(skip_all, fields(instance = %config.instance))]
 pub async fn deliver_due(
@@ -301,13 +357,16 @@ pub async fn deliver_due(
         } else {
             let files = sqlx::query_as!(
                 Attached,
-                "SELECT name, content_type, bytes, content_id FROM outbox_attachments WHERE outbox_id = $1 ORDER BY id",
+                "SELECT name, content_type, bytes, content_id, document FROM outbox_attachments WHERE outbox_id = $1 ORDER BY id",
                 msg.id
             )
             .fetch_all(&mut *tx)
             .await?;
-            match build_message(&config.mail_from, msg, files) {
-                Ok(m) => mailer.send(msg.id, m).await,
+            match made(pool, files).await {
+                Ok(files) => match build_message(&config.mail_from, msg, files) {
+                    Ok(m) => mailer.send(msg.id, m).await,
+                    Err(e) => Err(e),
+                },
                 Err(e) => Err(e),
             }
         };

@@ -201,6 +201,8 @@ pub async fn build_state(
 ) -> Result<AppState, StartError> {
     let storage = storage::Storage::from_config(&config)?;
     let signer = signing::Signer::load(&pool, &config).await?;
+    // Invoices are attached to e-mails by key and drawn when the e-mail is sent.
+    outbox::register_documents(features::payments::invoice::document);
     let config = Arc::new(config);
     let fulfil = Fulfilments::default()
         .with(

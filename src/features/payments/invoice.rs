@@ -165,6 +165,29 @@ table{{width:100%;border-collapse:collapse;margin:1.5rem 0}}td,th{{padding:.4rem
     )
 }
 
+/// The key under which an e-mail attaches the invoice `number`, made when the e-mail is sent.
+pub fn document_key(number: &str) -> String {
+    format!("invoice:{number}")
+}
+
+/// The outbox's document maker: the PDF of the invoice named by a `document_key`, read from
+/// its immutable row and drawn off the async threads.
+pub fn document<'a>(
+    pool: &'a sqlx::PgPool,
+    key: &'a str,
+) -> crate::platform::fulfil::BoxFuture<'a, Result<Vec<u8>, String>> {
+    Box::pin(async move {
+        let number = key
+            .strip_prefix("invoice:")
+            .ok_or_else(|| format!("unknown document {key}"))?;
+        let doc = load(pool, number).await.map_err(|e| e.to_string())?;
+        tokio::task::spawn_blocking(move || pdf(&doc))
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| e.to_string())
+    })
+}
+
 /// The invoice as an A4 PDF in its language: the parties, the lines as a table that continues
 /// on as many pages as it needs (its header repeated), the totals, page numbers.
 pub fn pdf(doc: &InvoiceDoc) -> Result<Vec<u8>, AppError> {

@@ -10,7 +10,7 @@
 use chrono::{Datelike, Utc};
 use uuid::Uuid;
 
-use super::{invoice, ledger::Locked};
+use super::ledger::Locked;
 use crate::{
     domain::{invoice_number_prefix, tax_included, Lang, PaymentPurpose, PaymentStatus},
     error::AppError,
@@ -333,10 +333,10 @@ async fn complete(
 /// Stands for the invoice's number in what is written before the number is taken.
 const PENDING_NUMBER: &str = "\u{2063}INV-PENDING\u{2063}";
 
-/// Writes the payment's invoice with the next number of its year, puts the number in the
-/// e-mail `mail`'s text and attaches the invoice to it as a PDF. The number is taken last, and
-/// the PDF is made from it: the counter's row lock is held from that statement to the commit.
-/// Returns the number.
+/// Writes the payment's invoice with the next number of its year, attaches it to the
+/// e-mail `mail` (as a PDF made when the e-mail is sent) and puts the number in that e-mail's
+/// text, in one statement: the counter's row lock is then held only from this statement to the
+/// commit. Returns the number.
 async fn issue_invoice(
     tx: &mut Tx<'_>,
     state: &AppState,
@@ -354,7 +354,7 @@ async fn issue_invoice(
     let buyer = format!("{}\n{}\n{}", p.payer_org, p.payer_name, p.payer_email);
     // `format_invoice_number`'s form: the statement adds the six digits.
     let prefix = invoice_number_prefix(year);
-    let number = sqlx::query_scalar!(
+    sqlx::query_scalar!(
         r#"WITH counter AS (
                INSERT INTO reference_counters (kind, year, last_value) VALUES ('INV', $1, 1)
                ON CONFLICT (kind, year) DO UPDATE SET last_value = reference_counters.last_value + 1
@@ -364,6 +364,9 @@ async fn issue_invoice(
                        tax_rate_bp, tax, total, seller, buyer, issued_at)
                SELECT $3, number, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::text::timestamptz FROM counter
                RETURNING number
+           ), attached AS (
+               INSERT INTO outbox_attachments (outbox_id, name, content_type, bytes, document)
+               SELECT $16, number || '.pdf', 'application/pdf', '', 'invoice:' || number FROM invoice
            ), mail AS (
                UPDATE outbox SET subject = replace(subject, $17, number), body = replace(body, $17, number)
                FROM invoice WHERE outbox.id = $16
@@ -389,32 +392,7 @@ async fn issue_invoice(
     )
     .fetch_one(&mut **tx)
     .await
-    .map_err(respond::internal)?;
-    let doc = invoice::InvoiceDoc {
-        number: number.clone(),
-        family_id: p.family_id,
-        payment_reference: p.reference.clone(),
-        lang: Lang::parse(&p.payer_language).unwrap_or_default(),
-        currency: p.currency.clone(),
-        lines: vec![invoice::InvoiceLine {
-            description,
-            quantity: 1,
-            unit: subtotal,
-            total: subtotal,
-        }],
-        subtotal,
-        tax_rate_bp: rate,
-        tax,
-        total: p.amount,
-        seller: state.config.billing.seller.clone(),
-        buyer,
-        issued_at: now,
-    };
-    let pdf = invoice::pdf(&doc)?;
-    outbox::attach(tx, mail, &format!("{number}.pdf"), "application/pdf", &pdf)
-        .await
-        .map_err(respond::internal)?;
-    Ok(number)
+    .map_err(respond::internal)
 }
 
 /// An open payment that will not complete: FAILED with its reason, what it held released by

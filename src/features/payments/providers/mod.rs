@@ -3,6 +3,7 @@
 //! never reach Tessera. A new provider is one more implementation here, and its reports go
 //! through `settle`, never straight to the ledger.
 
+pub mod mtn_momo;
 pub mod paytr;
 pub mod sandbox;
 pub mod stripe;

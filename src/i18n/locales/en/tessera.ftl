@@ -1234,3 +1234,13 @@ error-checkout_open = A card payment for this order is being opened; try again i
 ## Spreadsheet exports
 csv-yes = Yes
 csv-no = No
+
+## MTN Mobile Money: what a refusal means to the payer
+momo-reason-payer_not_found = This number has no MTN Mobile Money account. Check the number and try again.
+momo-reason-not_enough_funds = There is not enough money on this Mobile Money account. Top it up, then try again.
+momo-reason-rejected = The payment was declined on the phone.
+momo-reason-expired = The payment was not approved in time. Try again and approve it on your phone.
+momo-reason-limit = This account has reached its Mobile Money limit. Try a smaller amount or another number.
+momo-reason-invalid_amount = Mobile Money does not take this amount or currency.
+momo-reason-failed = Mobile Money could not take the payment. Try again in a moment.
+momo-reason-unavailable = Mobile Money cannot be reached right now. Try again in a few minutes.

@@ -1234,3 +1234,13 @@ error-checkout_open = Un paiement par carte est en cours d'ouverture pour cette 
 ## Spreadsheet exports
 csv-yes = Oui
 csv-no = Non
+
+## MTN Mobile Money : ce qu'un refus veut dire pour le payeur
+momo-reason-payer_not_found = Ce numéro n'a pas de compte MTN Mobile Money. Vérifiez le numéro et réessayez.
+momo-reason-not_enough_funds = Le solde de ce compte Mobile Money est insuffisant. Rechargez-le, puis réessayez.
+momo-reason-rejected = Le paiement a été refusé sur le téléphone.
+momo-reason-expired = Le paiement n'a pas été validé à temps. Réessayez et validez-le sur votre téléphone.
+momo-reason-limit = Ce compte a atteint son plafond Mobile Money. Essayez un montant plus petit ou un autre numéro.
+momo-reason-invalid_amount = Mobile Money n'accepte pas ce montant ou cette devise.
+momo-reason-failed = Mobile Money n'a pas pu prendre le paiement. Réessayez dans un instant.
+momo-reason-unavailable = Mobile Money est injoignable pour le moment. Réessayez dans quelques minutes.

@@ -1,0 +1,561 @@
+//! MTN Mobile Money Collection (request to pay), as MTN's Open API publishes it.
+//!
+//! - `POST /collection/token/` with Basic `apiUser:apiKey` and `Ocp-Apim-Subscription-Key`:
+//!   a bearer token valid one hour, never refreshed (a new one is minted).
+//! - `POST /collection/v1_0/requesttopay` with our own UUID in `X-Reference-Id` — the
+//!   idempotency key, so a retry sends the same one and a reuse answers 409 —,
+//!   `X-Target-Environment` (`sandbox`, `mtncameroon`) and a body of strings: 202, no body.
+//! - `GET /collection/v1_0/requesttopay/{referenceId}`: `PENDING`, `SUCCESSFUL` (with
+//!   `financialTransactionId`) or `FAILED` (with a `reason`, a string or `{code, message}`).
+//! - Some mistakes come back as HTTP 500 with a code (`INVALID_CURRENCY`, `PAYER_NOT_FOUND`,
+//!   `NOT_ENOUGH_FUNDS`…), which the payer is shown in words.
+//!
+//! This module is the wire client; it is not yet offered on any page.
+
+use std::time::{Duration, Instant};
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+use tokio::sync::Mutex;
+use uuid::Uuid;
+
+use crate::platform::config::Secret;
+
+/// What an MTN MoMo Collection account needs.
+#[derive(Debug, Clone)]
+pub struct MomoConfig {
+    /// `https://sandbox.momodeveloper.mtn.com`, `https://proxy.momoapi.mtn.com`, or a local
+    /// server in tests.
+    pub api_base: String,
+    pub api_user: String,
+    pub api_key: Secret,
+    pub subscription_key: Secret,
+    /// `sandbox` or `mtncameroon`.
+    pub environment: String,
+    pub callback_url: Option<String>,
+}
+
+/// Why MTN did not do what was asked.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum MomoError {
+    /// Network failure, timeout or a 5xx without a code: the payment stays pending and is asked
+    /// about again with the same reference.
+    #[error("MTN could not be reached: {0}")]
+    Unreachable(String),
+    /// The API user, key or subscription key were refused.
+    #[error("MTN refused the credentials")]
+    Credentials,
+    /// A coded refusal (`PAYER_NOT_FOUND`, `NOT_ENOUGH_FUNDS`, `INVALID_CURRENCY`…).
+    #[error("MTN refused: {0}")]
+    Refused(String),
+}
+
+impl MomoError {
+    /// The message key that tells the payer what a refusal means.
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            Self::Refused(code) => reason_key(code),
+            Self::Credentials => "momo.reason.unavailable",
+            Self::Unreachable(_) => "momo.reason.unavailable",
+        }
+    }
+}
+
+/// A payer's words for an MTN reason code.
+pub fn reason_key(code: &str) -> &'static str {
+    match code {
+        "PAYER_NOT_FOUND" | "PAYEE_NOT_FOUND" => "momo.reason.payer_not_found",
+        "NOT_ENOUGH_FUNDS" => "momo.reason.not_enough_funds",
+        "APPROVAL_REJECTED" | "APPROVAL_REJECTED_BY_PAYER" | "REJECTED" => "momo.reason.rejected",
+        "EXPIRED" | "TIMEOUT" | "TRANSACTION_TIMED_OUT" => "momo.reason.expired",
+        "PAYER_LIMIT_REACHED" | "PAYEE_LIMIT_REACHED" => "momo.reason.limit",
+        "INVALID_CURRENCY" | "INVALID_AMOUNT" => "momo.reason.invalid_amount",
+        _ => "momo.reason.failed",
+    }
+}
+
+/// A request to pay as MTN takes it: every value a string, the amount in whole units.
+#[derive(Debug, Clone)]
+pub struct RequestToPay<'a> {
+    pub reference_id: Uuid,
+    /// Whole units (XAF has no minor unit).
+    pub amount: i64,
+    pub currency: &'a str,
+    /// Ours: the payment's reference, shown in the payer's history.
+    pub external_id: &'a str,
+    /// The MSISDN, digits only, with the country code (`237670000000`).
+    pub msisdn: &'a str,
+    pub payer_message: &'a str,
+    pub payee_note: &'a str,
+}
+
+/// Where a request to pay stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Status {
+    Pending,
+    Successful {
+        amount: i64,
+        currency: String,
+        payer: String,
+        transaction: String,
+    },
+    Failed {
+        reason: String,
+    },
+}
+
+/// A bearer token and when to stop using it.
+struct Token {
+    value: String,
+    until: Instant,
+}
+
+/// One MTN MoMo Collection account, its token kept until a minute before it expires.
+pub struct MomoClient {
+    http: reqwest::Client,
+    config: MomoConfig,
+    token: Mutex<Option<Token>>,
+}
+
+#[derive(Deserialize)]
+struct TokenAnswer {
+    access_token: String,
+    #[serde(default)]
+    expires_in: u64,
+}
+
+fn unreachable(e: reqwest::Error) -> MomoError {
+    MomoError::Unreachable(e.to_string())
+}
+
+/// Sorts an error answer: a code wherever MTN put one, credentials, or transient.
+fn refusal(status: reqwest::StatusCode, body: &str) -> MomoError {
+    let code = serde_json::from_str::<Value>(body).ok().and_then(|v| {
+        v.get("code")
+            .or_else(|| v.get("reason").and_then(|r| r.get("code")))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    });
+    match (status.as_u16(), code) {
+        (401 | 403, _) => MomoError::Credentials,
+        (_, Some(code)) if code != "INTERNAL_PROCESSING_ERROR" => MomoError::Refused(code),
+        (s, _) if s >= 500 || s == 429 => MomoError::Unreachable(format!("{status}: {body}")),
+        _ => MomoError::Refused(format!("HTTP_{}", status.as_u16())),
+    }
+}
+
+/// Sends `req` and reads its successful JSON answer; an error answer is sorted by `refusal`.
+async fn json_answer<T: serde::de::DeserializeOwned>(
+    req: reqwest::RequestBuilder,
+    what: &str,
+) -> Result<T, MomoError> {
+    let res = req.send().await.map_err(unreachable)?;
+    let status = res.status();
+    let body = res.text().await.map_err(unreachable)?;
+    if !status.is_success() {
+        return Err(refusal(status, &body));
+    }
+    serde_json::from_str(&body).map_err(|e| MomoError::Unreachable(format!("{what} answer: {e}")))
+}
+
+impl MomoClient {
+    pub fn new(http: reqwest::Client, config: MomoConfig) -> Self {
+        MomoClient {
+            http,
+            config,
+            token: Mutex::new(None),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.config.api_base.trim_end_matches('/'))
+    }
+
+    /// A call to the Collection API: the bearer token, the target environment and the
+    /// subscription key every one of them carries.
+    fn call(&self, req: reqwest::RequestBuilder, token: &str) -> reqwest::RequestBuilder {
+        req.bearer_auth(token)
+            .header("X-Target-Environment", &self.config.environment)
+            .header(
+                "Ocp-Apim-Subscription-Key",
+                self.config.subscription_key.expose(),
+            )
+    }
+
+    /// A valid bearer token: the kept one, or a new one minted (MTN's are not refreshed).
+    pub async fn token(&self) -> Result<String, MomoError> {
+        let mut kept = self.token.lock().await;
+        if let Some(t) = kept.as_ref().filter(|t| t.until > Instant::now()) {
+            return Ok(t.value.clone());
+        }
+        let res = self
+            .http
+            .post(self.url("/collection/token/"))
+            .basic_auth(&self.config.api_user, Some(self.config.api_key.expose()))
+            .header(
+                "Ocp-Apim-Subscription-Key",
+                self.config.subscription_key.expose(),
+            )
+            .header(reqwest::header::CONTENT_LENGTH, "0");
+        let answer: TokenAnswer = json_answer(res, "token").await?;
+        let lifetime = Duration::from_secs(answer.expires_in.max(120) - 60);
+        *kept = Some(Token {
+            value: answer.access_token.clone(),
+            until: Instant::now() + lifetime,
+        });
+        Ok(answer.access_token)
+    }
+
+    /// Asks the payer's phone to approve the payment. Sent again with the same reference after
+    /// a failure, it never charges twice: MTN answers 409 to a reference it already has, which
+    /// means the request exists.
+    #[tracing::instrument(skip_all, fields(reference_id = %r.reference_id))]
+    pub async fn request_to_pay(&self, r: &RequestToPay<'_>) -> Result<(), MomoError> {
+        let token = self.token().await?;
+        let body = json!({
+            "amount": r.amount.to_string(),
+            "currency": r.currency,
+            "externalId": r.external_id,
+            "payer": { "partyIdType": "MSISDN", "partyId": r.msisdn },
+            "payerMessage": r.payer_message,
+            "payeeNote": r.payee_note,
+        });
+        let mut req = self
+            .call(
+                self.http.post(self.url("/collection/v1_0/requesttopay")),
+                &token,
+            )
+            .header("X-Reference-Id", r.reference_id.to_string())
+            .json(&body);
+        if let Some(cb) = &self.config.callback_url {
+            req = req.header("X-Callback-Url", cb);
+        }
+        let res = req.send().await.map_err(unreachable)?;
+        let status = res.status();
+        if status == reqwest::StatusCode::ACCEPTED || status == reqwest::StatusCode::CONFLICT {
+            return Ok(());
+        }
+        let body = res.text().await.unwrap_or_default();
+        Err(refusal(status, &body))
+    }
+
+    /// Where the request to pay `reference_id` stands.
+    pub async fn status(&self, reference_id: Uuid) -> Result<Status, MomoError> {
+        let token = self.token().await?;
+        let path = format!("/collection/v1_0/requesttopay/{reference_id}");
+        let req = self.call(self.http.get(self.url(&path)), &token);
+        let v: Value = json_answer(req, "status").await?;
+        Ok(parse_status(&v))
+    }
+}
+
+/// MTN's answer about a request to pay, read as a status.
+pub fn parse_status(v: &Value) -> Status {
+    let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default();
+    match text("status") {
+        "SUCCESSFUL" => Status::Successful {
+            amount: text("amount").trim().parse().unwrap_or(-1),
+            currency: text("currency").to_string(),
+            payer: v
+                .pointer("/payer/partyId")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+            transaction: text("financialTransactionId").to_string(),
+        },
+        "FAILED" => {
+            let reason = match v.get("reason") {
+                Some(Value::String(s)) => s.clone(),
+                Some(r) => r
+                    .get("code")
+                    .and_then(Value::as_str)
+                    .unwrap_or("FAILED")
+                    .to_string(),
+                None => "FAILED".to_string(),
+            };
+            Status::Failed { reason }
+        }
+        _ => Status::Pending,
+    }
+}
+
+#[cfg(test)]
+pub mod tests {
+    //! A stand-in for MTN's sandbox speaking its wire format, with its documented test numbers.
+
+    use std::{
+        collections::HashMap,
+        sync::{Arc, Mutex as StdMutex},
+    };
+
+    use axum::{
+        extract::{Path, State},
+        http::{HeaderMap, StatusCode},
+        routing::{get, post},
+        Json, Router,
+    };
+
+    use super::*;
+
+    #[derive(Default)]
+    pub struct Fake {
+        /// reference id → (body, polls so far)
+        pub requests: StdMutex<HashMap<String, (Value, u32)>>,
+        pub tokens_minted: StdMutex<u32>,
+    }
+
+    const USER: &str = "5c9d3e2a-0000-4000-8000-000000000001";
+    const KEY: &str = "api-key";
+    const SUB: &str = "sub-key";
+
+    fn header<'a>(h: &'a HeaderMap, k: &str) -> &'a str {
+        h.get(k).and_then(|v| v.to_str().ok()).unwrap_or_default()
+    }
+
+    async fn token(State(fake): State<Arc<Fake>>, h: HeaderMap) -> (StatusCode, Json<Value>) {
+        use base64::Engine;
+        let basic = base64::engine::general_purpose::STANDARD.encode(format!("{USER}:{KEY}"));
+        if header(&h, "authorization") != format!("Basic {basic}")
+            || header(&h, "ocp-apim-subscription-key") != SUB
+        {
+            return (
+                StatusCode::UNAUTHORIZED,
+                Json(json!({"error": "login_failed"})),
+            );
+        }
+        *fake.tokens_minted.lock().unwrap() += 1;
+        (
+            StatusCode::OK,
+            Json(json!({"access_token": "tok", "token_type": "access_token", "expires_in": 3600})),
+        )
+    }
+
+    async fn request(
+        State(fake): State<Arc<Fake>>,
+        h: HeaderMap,
+        Json(body): Json<Value>,
+    ) -> (StatusCode, Json<Value>) {
+        if header(&h, "authorization") != "Bearer tok" {
+            return (StatusCode::UNAUTHORIZED, Json(json!({})));
+        }
+        // Every value a string, as the API requires.
+        let strings = [
+            "amount",
+            "currency",
+            "externalId",
+            "payerMessage",
+            "payeeNote",
+        ]
+        .iter()
+        .all(|k| body.get(*k).is_some_and(Value::is_string));
+        if !strings || header(&h, "x-target-environment") != "sandbox" {
+            return (
+                StatusCode::BAD_REQUEST,
+                Json(json!({"code": "INVALID_REQUEST"})),
+            );
+        }
+        if body["currency"] != "EUR" {
+            // The sandbox takes euros only.
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Json(json!({"code": "INVALID_CURRENCY", "message": "Currency not supported."})),
+            );
+        }
+        let id = header(&h, "x-reference-id").to_string();
+        let mut requests = fake.requests.lock().unwrap();
+        if requests.contains_key(&id) {
+            return (
+                StatusCode::CONFLICT,
+                Json(json!({"code": "RESOURCE_ALREADY_EXIST"})),
+            );
+        }
+        requests.insert(id, (body, 0));
+        (StatusCode::ACCEPTED, Json(Value::Null))
+    }
+
+    async fn status(
+        State(fake): State<Arc<Fake>>,
+        Path(id): Path<String>,
+    ) -> (StatusCode, Json<Value>) {
+        let mut requests = fake.requests.lock().unwrap();
+        let Some((body, polls)) = requests.get_mut(&id) else {
+            return (
+                StatusCode::NOT_FOUND,
+                Json(json!({"code": "RESOURCE_NOT_FOUND"})),
+            );
+        };
+        *polls += 1;
+        let msisdn = body["payer"]["partyId"].as_str().unwrap_or_default();
+        let mut answer = json!({
+            "amount": body["amount"], "currency": body["currency"], "externalId": body["externalId"],
+            "payer": body["payer"], "payerMessage": body["payerMessage"], "payeeNote": body["payeeNote"],
+        });
+        // MTN's sandbox test numbers.
+        let (state, reason) = match msisdn {
+            "46733123450" => ("FAILED", Some(json!("INTERNAL_PROCESSING_ERROR"))),
+            "46733123451" => ("FAILED", Some(json!("APPROVAL_REJECTED"))),
+            "46733123452" => (
+                "FAILED",
+                Some(json!({"code": "EXPIRED", "message": "Timed out"})),
+            ),
+            "46733123453" => ("PENDING", None),
+            "46733123454" if *polls < 3 => ("PENDING", None),
+            _ => ("SUCCESSFUL", None),
+        };
+        answer["status"] = json!(state);
+        if let Some(r) = reason {
+            answer["reason"] = r;
+        }
+        if state == "SUCCESSFUL" {
+            answer["financialTransactionId"] = json!("1234567890");
+        }
+        (StatusCode::OK, Json(answer))
+    }
+
+    /// Starts the stand-in on a free port; answers its address and its state.
+    pub async fn start() -> (String, Arc<Fake>) {
+        let fake = Arc::new(Fake::default());
+        let app = Router::new()
+            .route("/collection/token/", post(token))
+            .route("/collection/v1_0/requesttopay", post(request))
+            .route("/collection/v1_0/requesttopay/{id}", get(status))
+            .with_state(fake.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        (format!("http://{addr}"), fake)
+    }
+
+    fn client(base: &str, key: &str) -> MomoClient {
+        MomoClient::new(
+            reqwest::Client::new(),
+            MomoConfig {
+                api_base: base.to_string(),
+                api_user: USER.to_string(),
+                api_key: Secret::new(key),
+                subscription_key: Secret::new(SUB),
+                environment: "sandbox".into(),
+                callback_url: None,
+            },
+        )
+    }
+
+    fn pay<'a>(id: Uuid, msisdn: &'a str, currency: &'a str) -> RequestToPay<'a> {
+        RequestToPay {
+            reference_id: id,
+            amount: 15000,
+            currency,
+            external_id: "PAY-2026-000001",
+            msisdn,
+            payer_message: "Tessera PAY-2026-000001",
+            payee_note: "Famille Ndiaye",
+        }
+    }
+
+    #[tokio::test]
+    async fn a_request_to_pay_is_approved_and_its_transaction_read_back() {
+        let (base, fake) = start().await;
+        let momo = client(&base, KEY);
+        let id = Uuid::new_v4();
+        momo.request_to_pay(&pay(id, "237670000000", "EUR"))
+            .await
+            .unwrap();
+        let body = fake.requests.lock().unwrap()[&id.to_string()].0.clone();
+        assert_eq!(body["amount"], "15000");
+        assert_eq!(body["payer"]["partyIdType"], "MSISDN");
+        assert_eq!(
+            momo.status(id).await.unwrap(),
+            Status::Successful {
+                amount: 15000,
+                currency: "EUR".into(),
+                payer: "237670000000".into(),
+                transaction: "1234567890".into(),
+            }
+        );
+        // One token served both calls.
+        assert_eq!(*fake.tokens_minted.lock().unwrap(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_retry_with_the_same_reference_never_makes_a_second_request() {
+        let (base, fake) = start().await;
+        let momo = client(&base, KEY);
+        let id = Uuid::new_v4();
+        for _ in 0..3 {
+            momo.request_to_pay(&pay(id, "237670000000", "EUR"))
+                .await
+                .unwrap();
+        }
+        assert_eq!(fake.requests.lock().unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn the_sandbox_test_numbers_fail_reject_expire_or_stay_pending() {
+        let (base, _) = start().await;
+        let momo = client(&base, KEY);
+        let outcome = |msisdn: &'static str| {
+            let momo = &momo;
+            async move {
+                let id = Uuid::new_v4();
+                momo.request_to_pay(&pay(id, msisdn, "EUR")).await.unwrap();
+                momo.status(id).await.unwrap()
+            }
+        };
+        assert_eq!(
+            outcome("46733123450").await,
+            Status::Failed {
+                reason: "INTERNAL_PROCESSING_ERROR".into()
+            }
+        );
+        let rejected = outcome("46733123451").await;
+        assert_eq!(
+            rejected,
+            Status::Failed {
+                reason: "APPROVAL_REJECTED".into()
+            }
+        );
+        // `reason` as an object is read by its code.
+        assert_eq!(
+            outcome("46733123452").await,
+            Status::Failed {
+                reason: "EXPIRED".into()
+            }
+        );
+        assert_eq!(outcome("46733123453").await, Status::Pending);
+        // Delayed: pending twice, then paid.
+        let id = Uuid::new_v4();
+        momo.request_to_pay(&pay(id, "46733123454", "EUR"))
+            .await
+            .unwrap();
+        assert_eq!(momo.status(id).await.unwrap(), Status::Pending);
+        assert_eq!(momo.status(id).await.unwrap(), Status::Pending);
+        assert!(matches!(
+            momo.status(id).await.unwrap(),
+            Status::Successful { .. }
+        ));
+        assert_eq!(reason_key("APPROVAL_REJECTED"), "momo.reason.rejected");
+        assert_eq!(reason_key("EXPIRED"), "momo.reason.expired");
+    }
+
+    #[tokio::test]
+    async fn coded_errors_and_bad_credentials_are_told_apart_from_outages() {
+        let (base, _) = start().await;
+        let momo = client(&base, KEY);
+        let err = momo
+            .request_to_pay(&pay(Uuid::new_v4(), "237670000000", "XAF"))
+            .await
+            .unwrap_err();
+        assert_eq!(err, MomoError::Refused("INVALID_CURRENCY".into()));
+        assert_eq!(err.message_key(), "momo.reason.invalid_amount");
+        let wrong = client(&base, "wrong-key");
+        assert_eq!(wrong.token().await.unwrap_err(), MomoError::Credentials);
+        // Nobody listening: an outage, worth asking again with the same reference.
+        let gone = client("http://127.0.0.1:9", KEY);
+        assert!(matches!(
+            gone.token().await.unwrap_err(),
+            MomoError::Unreachable(_)
+        ));
+    }
+}

@@ -4,11 +4,13 @@
 //! through `settle`, never straight to the ledger.
 
 pub mod mtn_momo;
+pub mod orange_money;
 pub mod paytr;
 pub mod sandbox;
 pub mod stripe;
 pub mod sumup;
 pub mod sumup_sandbox;
+pub mod wire;
 
 use uuid::Uuid;
 

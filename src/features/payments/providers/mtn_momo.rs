@@ -12,13 +12,10 @@
 //!
 //! This module is the wire client; it is not yet offered on any page.
 
-use std::time::{Duration, Instant};
-
-use serde::Deserialize;
 use serde_json::{json, Value};
-use tokio::sync::Mutex;
 use uuid::Uuid;
 
+use super::wire::{answer, TokenAnswer, TokenCache};
 use crate::platform::config::Secret;
 
 /// What an MTN MoMo Collection account needs.
@@ -104,24 +101,11 @@ pub enum Status {
     },
 }
 
-/// A bearer token and when to stop using it.
-struct Token {
-    value: String,
-    until: Instant,
-}
-
 /// One MTN MoMo Collection account, its token kept until a minute before it expires.
 pub struct MomoClient {
     http: reqwest::Client,
     config: MomoConfig,
-    token: Mutex<Option<Token>>,
-}
-
-#[derive(Deserialize)]
-struct TokenAnswer {
-    access_token: String,
-    #[serde(default)]
-    expires_in: u64,
+    token: TokenCache,
 }
 
 fn unreachable(e: reqwest::Error) -> MomoError {
@@ -149,9 +133,7 @@ async fn json_answer<T: serde::de::DeserializeOwned>(
     req: reqwest::RequestBuilder,
     what: &str,
 ) -> Result<T, MomoError> {
-    let res = req.send().await.map_err(unreachable)?;
-    let status = res.status();
-    let body = res.text().await.map_err(unreachable)?;
+    let (status, body) = answer(req).await.map_err(unreachable)?;
     if !status.is_success() {
         return Err(refusal(status, &body));
     }
@@ -163,7 +145,7 @@ impl MomoClient {
         MomoClient {
             http,
             config,
-            token: Mutex::new(None),
+            token: TokenCache::default(),
         }
     }
 
@@ -184,11 +166,7 @@ impl MomoClient {
 
     /// A valid bearer token: the kept one, or a new one minted (MTN's are not refreshed).
     pub async fn token(&self) -> Result<String, MomoError> {
-        let mut kept = self.token.lock().await;
-        if let Some(t) = kept.as_ref().filter(|t| t.until > Instant::now()) {
-            return Ok(t.value.clone());
-        }
-        let res = self
+        let req = self
             .http
             .post(self.url("/collection/token/"))
             .basic_auth(&self.config.api_user, Some(self.config.api_key.expose()))
@@ -197,13 +175,9 @@ impl MomoClient {
                 self.config.subscription_key.expose(),
             )
             .header(reqwest::header::CONTENT_LENGTH, "0");
-        let answer: TokenAnswer = json_answer(res, "token").await?;
-        let lifetime = Duration::from_secs(answer.expires_in.max(120) - 60);
-        *kept = Some(Token {
-            value: answer.access_token.clone(),
-            until: Instant::now() + lifetime,
-        });
-        Ok(answer.access_token)
+        self.token
+            .get(|| json_answer::<TokenAnswer>(req, "token"))
+            .await
     }
 
     /// Asks the payer's phone to approve the payment. Sent again with the same reference after

@@ -1,0 +1,444 @@
+//! An operator's merchant statement (MTN MoMo or Orange Money, exported as CSV) read with a
+//! column mapping, and its lines matched to the payments Tessera waits for: first by
+//! transaction id, then by amount and payer phone within a time window.
+//!
+//! This module reads and matches; it is not yet offered on any page (no import screen, nothing
+//! settled from it).
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use uuid::Uuid;
+
+/// Which columns of a statement hold what, by their header (compared without case, accents
+/// kept). Presets for the two operators' exports; an admin may adjust each name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mapping {
+    pub transaction_id: String,
+    pub amount: String,
+    pub phone: String,
+    pub date: String,
+    /// The column saying whether the line went through, and the value that means it did.
+    pub status: Option<(String, String)>,
+}
+
+impl Mapping {
+    /// MTN MoMo's transaction history export (`Id`, `Date`, `Status`, `From`, `Amount`, …).
+    pub fn mtn() -> Self {
+        Mapping {
+            transaction_id: "Id".into(),
+            amount: "Amount".into(),
+            phone: "From".into(),
+            date: "Date".into(),
+            status: Some(("Status".into(), "SUCCESSFUL".into())),
+        }
+    }
+
+    /// Orange Money's merchant export (`Référence`, `Date`, `Statut`, `N° de Compte`, `Crédit`).
+    pub fn orange() -> Self {
+        Mapping {
+            transaction_id: "Référence".into(),
+            amount: "Crédit".into(),
+            phone: "N° de Compte".into(),
+            date: "Date".into(),
+            status: Some(("Statut".into(), "Succès".into())),
+        }
+    }
+}
+
+/// One money movement of the statement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    /// Its row in the file, the header being row 1.
+    pub row: usize,
+    pub transaction_id: String,
+    /// Whole XAF.
+    pub amount: i64,
+    /// The payer's number, its last nine digits (Cameroon's numbers without 237).
+    pub phone: String,
+    pub at: Option<NaiveDateTime>,
+}
+
+/// Why a statement could not be read.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StatementError {
+    #[error("the file has no header row")]
+    Empty,
+    #[error("no column named {0}")]
+    MissingColumn(String),
+    #[error("the file is not CSV: {0}")]
+    NotCsv(String),
+}
+
+/// A phone number as its last nine digits, so `+237 6 77 12 34 56` and `677123456` agree.
+pub fn phone_key(raw: &str) -> String {
+    let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+    let start = digits.len().saturating_sub(9);
+    digits[start..].to_string()
+}
+
+/// `15 000`, `15,000`, `15000.00`, `15 000 FCFA` → 15000; anything else is not an amount.
+pub fn whole_amount(raw: &str) -> Option<i64> {
+    let cleaned: String = raw
+        .chars()
+        .filter(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-'))
+        .collect();
+    // A decimal part of zeros (`.00`, `,00`) is dropped; a thousands separator is ignored.
+    let whole = match cleaned.rsplit_once(['.', ',']) {
+        // XAF has no cents: `.00` is dropped, `.50` is not an amount Tessera can match.
+        Some((head, tail)) if tail.len() <= 2 => {
+            if !tail.chars().all(|c| c == '0') {
+                return None;
+            }
+            head
+        }
+        _ => cleaned.as_str(),
+    };
+    let digits: String = whole.chars().filter(|c| *c != '.' && *c != ',').collect();
+    digits.parse().ok()
+}
+
+fn parse_time(raw: &str) -> Option<NaiveDateTime> {
+    let raw = raw.trim();
+    [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+        "%d/%m/%Y %H:%M:%S",
+        "%d/%m/%Y %H:%M",
+        "%Y-%m-%d %H:%M",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(raw, f).ok())
+}
+
+/// The lines of a statement that moved money in, read with `mapping`. The separator (`,` or
+/// `;`) is taken from the header row; a byte-order mark is ignored.
+pub fn read(bytes: &[u8], mapping: &Mapping) -> Result<Vec<Line>, StatementError> {
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.trim_start_matches('\u{feff}');
+    let header_line = text.lines().next().ok_or(StatementError::Empty)?;
+    let separator = if header_line.matches(';').count() > header_line.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = ::csv::ReaderBuilder::new()
+        .delimiter(separator)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| StatementError::NotCsv(e.to_string()))?
+        .clone();
+    let column = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().to_lowercase() == name.trim().to_lowercase())
+            .ok_or_else(|| StatementError::MissingColumn(name.to_string()))
+    };
+    let (txid, amount, phone, date) = (
+        column(&mapping.transaction_id)?,
+        column(&mapping.amount)?,
+        column(&mapping.phone)?,
+        column(&mapping.date)?,
+    );
+    let status = match &mapping.status {
+        Some((name, ok)) => Some((column(name)?, ok.trim().to_lowercase())),
+        None => None,
+    };
+    let mut lines = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| StatementError::NotCsv(e.to_string()))?;
+        let get = |c: usize| record.get(c).unwrap_or_default().trim();
+        if let Some((c, ok)) = &status {
+            if get(*c).to_lowercase() != *ok {
+                continue;
+            }
+        }
+        let Some(amount) = whole_amount(get(amount)).filter(|a| *a > 0) else {
+            continue;
+        };
+        lines.push(Line {
+            row: i + 2,
+            transaction_id: get(txid).to_string(),
+            amount,
+            phone: phone_key(get(phone)),
+            at: parse_time(get(date)),
+        });
+    }
+    Ok(lines)
+}
+
+/// A payment Tessera knows, as matching needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub id: Uuid,
+    pub reference: String,
+    /// The transaction id the family typed (or the operator reported).
+    pub transaction_id: String,
+    /// Whole XAF.
+    pub amount: i64,
+    pub phone: String,
+    pub created_at: DateTime<Utc>,
+    /// Already approved: a line naming it is flagged, never approved again.
+    pub approved: bool,
+}
+
+/// How a line was matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum By {
+    TransactionId,
+    AmountAndPhone,
+}
+
+/// What a line of the statement is, for the review screen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// One waiting payment, surely: can be approved with the others in one action.
+    Confident { candidate: Uuid, by: By },
+    /// Several could be it, or the amount differs from the one with its transaction id.
+    Ambiguous { candidates: Vec<Uuid> },
+    /// Its transaction id belongs to a payment already approved.
+    AlreadyApproved { candidate: Uuid },
+    /// Money Tessera knows nothing about.
+    Unmatched,
+}
+
+fn same_id(a: &str, b: &str) -> bool {
+    !a.trim().is_empty() && a.trim().eq_ignore_ascii_case(b.trim())
+}
+
+/// Each line's verdict, in the lines' order. `window`: how far from the payment's creation a
+/// line may be to match by amount and phone. A payment two lines claim is confident for
+/// neither.
+pub fn match_lines(
+    lines: &[Line],
+    candidates: &[Candidate],
+    window: chrono::Duration,
+) -> Vec<Verdict> {
+    let mut verdicts: Vec<Verdict> = lines
+        .iter()
+        .map(|line| {
+            if let Some(c) = candidates
+                .iter()
+                .find(|c| same_id(&c.transaction_id, &line.transaction_id))
+            {
+                return if c.approved {
+                    Verdict::AlreadyApproved { candidate: c.id }
+                } else if c.amount == line.amount {
+                    Verdict::Confident {
+                        candidate: c.id,
+                        by: By::TransactionId,
+                    }
+                } else {
+                    Verdict::Ambiguous {
+                        candidates: vec![c.id],
+                    }
+                };
+            }
+            let near: Vec<Uuid> = candidates
+                .iter()
+                .filter(|c| !c.approved && c.amount == line.amount && c.phone == line.phone)
+                .filter(|c| {
+                    line.at
+                        .is_none_or(|at| (at.and_utc() - c.created_at).abs() <= window)
+                })
+                .map(|c| c.id)
+                .collect();
+            match near.as_slice() {
+                [] => Verdict::Unmatched,
+                [one] => Verdict::Confident {
+                    candidate: *one,
+                    by: By::AmountAndPhone,
+                },
+                _ => Verdict::Ambiguous { candidates: near },
+            }
+        })
+        .collect();
+    // A payment claimed confidently by two lines: neither is sure.
+    let claimed = |id: Uuid, verdicts: &[Verdict]| {
+        verdicts
+            .iter()
+            .filter(|v| matches!(v, Verdict::Confident { candidate, .. } if *candidate == id))
+            .count()
+    };
+    let twice: Vec<Uuid> = verdicts
+        .iter()
+        .filter_map(|v| match v {
+            Verdict::Confident { candidate, .. } => Some(*candidate),
+            _ => None,
+        })
+        .filter(|id| claimed(*id, &verdicts) > 1)
+        .collect();
+    for v in &mut verdicts {
+        if let Verdict::Confident { candidate, .. } = v {
+            if twice.contains(candidate) {
+                *v = Verdict::Ambiguous {
+                    candidates: vec![*candidate],
+                };
+            }
+        }
+    }
+    verdicts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MTN: &str = "\u{feff}Id,External Transaction Id,Date,Status,Type,From,From Name,To,Amount,Currency\n\
+        6120456789,,2026-12-05 09:14:02,SUCCESSFUL,PAYMENT,237677123456,AWA NDIAYE,237650000000,15000,XAF\n\
+        6120456790,,2026-12-05 09:20:40,FAILED,PAYMENT,237699000001,PAUL MBARGA,237650000000,5000,XAF\n\
+        6120456791,,2026-12-05 10:02:11,SUCCESSFUL,PAYMENT,237699000002,JEAN FOTSO,237650000000,\"5,000\",XAF\n";
+
+    const ORANGE: &str = "N°;Date;Référence;Service;Statut;N° de Compte;Débit;Crédit\n\
+        1;05/12/2026 11:02:33;MP261205.1102.A10001;Paiement marchand;Succès;699000003;;15 000\n\
+        2;05/12/2026 11:40:00;MP261205.1140.A10002;Paiement marchand;Echec;699000004;;5 000\n";
+
+    #[test]
+    fn both_presets_read_their_exports() {
+        let mtn = read(MTN.as_bytes(), &Mapping::mtn()).unwrap();
+        assert_eq!(mtn.len(), 2, "the failed line is left out");
+        assert_eq!(mtn[0].transaction_id, "6120456789");
+        assert_eq!(mtn[0].amount, 15000);
+        assert_eq!(mtn[0].phone, "677123456");
+        assert_eq!(mtn[1].amount, 5000);
+        assert_eq!(mtn[1].row, 4);
+        let orange = read(ORANGE.as_bytes(), &Mapping::orange()).unwrap();
+        assert_eq!(orange.len(), 1);
+        assert_eq!(orange[0].transaction_id, "MP261205.1102.A10001");
+        assert_eq!(orange[0].amount, 15000);
+        assert_eq!(orange[0].phone, "699000003");
+        assert!(orange[0].at.is_some());
+        assert_eq!(
+            read(ORANGE.as_bytes(), &Mapping::mtn()),
+            Err(StatementError::MissingColumn("Id".into()))
+        );
+    }
+
+    #[test]
+    fn amounts_and_numbers_are_read_as_people_write_them() {
+        for (raw, n) in [
+            ("15 000", 15000),
+            ("15,000", 15000),
+            ("15000.00", 15000),
+            ("15 000 FCFA", 15000),
+            ("1.500.000", 1500000),
+        ] {
+            assert_eq!(whole_amount(raw), Some(n), "{raw}");
+        }
+        assert_eq!(whole_amount("n/a"), None);
+        assert_eq!(whole_amount("15000.50"), None);
+        assert_eq!(phone_key("+237 6 77 12 34 56"), "677123456");
+        assert_eq!(phone_key("677123456"), "677123456");
+    }
+
+    fn candidate(txid: &str, amount: i64, phone: &str, approved: bool) -> Candidate {
+        Candidate {
+            id: Uuid::new_v4(),
+            reference: "TKT".into(),
+            transaction_id: txid.into(),
+            amount,
+            phone: phone.into(),
+            created_at: DateTime::parse_from_rfc3339("2026-12-05T08:00:00Z")
+                .unwrap()
+                .with_timezone(&Utc),
+            approved,
+        }
+    }
+
+    fn line(txid: &str, amount: i64, phone: &str) -> Line {
+        Line {
+            row: 2,
+            transaction_id: txid.into(),
+            amount,
+            phone: phone.into(),
+            at: NaiveDateTime::parse_from_str("2026-12-05 09:00:00", "%Y-%m-%d %H:%M:%S").ok(),
+        }
+    }
+
+    #[test]
+    fn lines_match_by_transaction_id_then_by_amount_and_phone() {
+        let by_id = candidate("6120456789", 15000, "600000000", false);
+        let by_phone = candidate("typed-wrong", 5000, "699000002", false);
+        let twins = [
+            candidate("a", 7000, "677000000", false),
+            candidate("b", 7000, "677000000", false),
+        ];
+        let done = candidate("6120000001", 5000, "690000000", true);
+        let wrong_amount = candidate("6120000002", 9000, "691000000", false);
+        let all = [
+            by_id.clone(),
+            by_phone.clone(),
+            twins[0].clone(),
+            twins[1].clone(),
+            done.clone(),
+            wrong_amount.clone(),
+        ];
+        let lines = [
+            line("6120456789", 15000, "677123456"),
+            line("6120456791", 5000, "699000002"),
+            line("6120456792", 7000, "677000000"),
+            line("6120000001", 5000, "690000000"),
+            line("6120000002", 8000, "691000000"),
+            line("6129999999", 1000, "650000000"),
+        ];
+        let v = match_lines(&lines, &all, chrono::Duration::hours(48));
+        assert_eq!(
+            v[0],
+            Verdict::Confident {
+                candidate: by_id.id,
+                by: By::TransactionId
+            }
+        );
+        assert_eq!(
+            v[1],
+            Verdict::Confident {
+                candidate: by_phone.id,
+                by: By::AmountAndPhone
+            }
+        );
+        assert_eq!(
+            v[2],
+            Verdict::Ambiguous {
+                candidates: vec![twins[0].id, twins[1].id]
+            }
+        );
+        assert_eq!(v[3], Verdict::AlreadyApproved { candidate: done.id });
+        assert_eq!(
+            v[4],
+            Verdict::Ambiguous {
+                candidates: vec![wrong_amount.id]
+            }
+        );
+        assert_eq!(v[5], Verdict::Unmatched);
+        // Outside the window, amount and phone are not enough.
+        let v = match_lines(&lines[1..2], &all, chrono::Duration::minutes(30));
+        assert_eq!(v[0], Verdict::Unmatched);
+    }
+
+    #[test]
+    fn the_same_statement_twice_never_approves_a_payment_twice() {
+        let c = candidate("6120456789", 15000, "677123456", false);
+        let once = line("6120456789", 15000, "677123456");
+        // Overlapping statements: the same line read twice claims the payment twice.
+        let v = match_lines(
+            &[once.clone(), once],
+            std::slice::from_ref(&c),
+            chrono::Duration::hours(48),
+        );
+        assert!(v.iter().all(|v| *v
+            == Verdict::Ambiguous {
+                candidates: vec![c.id]
+            }));
+        // Once approved, a later import flags it.
+        let approved = Candidate {
+            approved: true,
+            ..c.clone()
+        };
+        let v = match_lines(
+            &[line("6120456789", 15000, "677123456")],
+            &[approved],
+            chrono::Duration::hours(48),
+        );
+        assert_eq!(v[0], Verdict::AlreadyApproved { candidate: c.id });
+    }
+}

@@ -147,6 +147,25 @@ pub fn wrap(text: &str, style: Style, width: f32) -> Vec<String> {
     lines
 }
 
+/// A line cut into runs of one direction, in the order they are drawn from left to right
+/// (the Unicode bidirectional algorithm), each with whether it reads right to left: a holder
+/// named `Ali محمد` is drawn `Ali` then the Arabic word, shaped right to left.
+pub fn visual_runs(text: &str) -> Vec<(String, bool)> {
+    let info = unicode_bidi::BidiInfo::new(text, None);
+    if !info.has_rtl() {
+        return vec![(text.to_string(), false)];
+    }
+    let mut runs = Vec::new();
+    for para in &info.paragraphs {
+        let (levels, ranges) = info.visual_runs(para, para.range.clone());
+        for range in ranges {
+            let rtl = levels[range.start].is_rtl();
+            runs.push((text[range].to_string(), rtl));
+        }
+    }
+    runs
+}
+
 /// Where a cell's text sits against its x.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Align {
@@ -370,14 +389,23 @@ fn draw(surface: &mut krilla::surface::Surface<'_>, faces: &Faces, op: &Op) {
             } else {
                 faces.regular.clone()
             };
-            surface.draw_text(
-                Point::from_xy(*x, *baseline),
-                font,
-                style.size,
-                text,
-                false,
-                TextDirection::Auto,
-            );
+            let mut at = *x;
+            for (run, rtl) in visual_runs(text) {
+                let direction = if rtl {
+                    TextDirection::RightToLeft
+                } else {
+                    TextDirection::LeftToRight
+                };
+                surface.draw_text(
+                    Point::from_xy(at, *baseline),
+                    font.clone(),
+                    style.size,
+                    &run,
+                    false,
+                    direction,
+                );
+                at += measure(&run, *style);
+            }
         }
         Op::Rule { y } => {
             let mut path = PathBuilder::new();
@@ -558,6 +586,33 @@ pub mod tests {
         let reversed: String = arabic.chars().rev().collect();
         assert!(text.contains(&arabic) || text.contains(&reversed), "{text}");
         assert!(!text.contains('?'), "{text}");
+    }
+
+    #[test]
+    fn mixed_scripts_are_drawn_in_reading_order() {
+        assert_eq!(
+            visual_runs("Awa Ndiaye"),
+            vec![("Awa Ndiaye".to_string(), false)]
+        );
+        let runs = visual_runs("Ali محمد Ben");
+        assert_eq!(runs.len(), 3, "{runs:?}");
+        assert_eq!(runs[0], ("Ali ".to_string(), false));
+        assert_eq!(runs[1], ("محمد".to_string(), true));
+        assert_eq!(runs[2], (" Ben".to_string(), false));
+        // An Arabic line with a Latin word: the Latin word sits where it is read.
+        let runs = visual_runs("محمد Ali");
+        assert!(
+            runs.iter().any(|(r, rtl)| r.contains("Ali") && !rtl),
+            "{runs:?}"
+        );
+        // Drawn, every letter comes back out.
+        let mut doc = Layout::new("Test", Lang::En);
+        doc.text("Ali محمد Ben", Style::regular(14.0));
+        let text = extract(&doc.finish("Page").unwrap());
+        assert!(
+            text.contains("Ali") && text.contains("Ben") && !text.contains('?'),
+            "{text}"
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! through `settle`, never straight to the ledger.
 
 pub mod mtn_momo;
+pub mod notchpay;
 pub mod orange_money;
 pub mod paytr;
 pub mod sandbox;

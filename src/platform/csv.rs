@@ -79,9 +79,8 @@ fn amount(minor: i64, currency: Currency, decimal: char) -> String {
 
 /// A sheet being written: the header row first, then one row per record.
 pub struct Sheet {
-    separator: u8,
     decimal: char,
-    out: Vec<u8>,
+    out: ::csv::Writer<Vec<u8>>,
 }
 
 impl Sheet {
@@ -90,11 +89,12 @@ impl Sheet {
             Lang::Fr => (b';', ','),
             Lang::En => (b',', '.'),
         };
-        let mut sheet = Sheet {
-            separator,
-            decimal,
-            out: "\u{feff}".as_bytes().to_vec(),
-        };
+        let out = ::csv::WriterBuilder::new()
+            .delimiter(separator)
+            .terminator(::csv::Terminator::CRLF)
+            .flexible(true)
+            .from_writer("\u{feff}".as_bytes().to_vec());
+        let mut sheet = Sheet { decimal, out };
         sheet.row(headers.iter().map(|h| Cell::from(*h)).collect());
         sheet
     }
@@ -111,20 +111,17 @@ impl Sheet {
 
     pub fn row(&mut self, cells: Vec<Cell>) {
         let fields: Vec<String> = cells.into_iter().map(|c| self.text(c)).collect();
-        let mut w = ::csv::WriterBuilder::new()
-            .delimiter(self.separator)
-            .terminator(::csv::Terminator::CRLF)
-            .from_writer(Vec::new());
-        // Writing to memory cannot fail; a record that somehow did is left out, not half-written.
-        if w.write_record(&fields).is_ok() {
-            if let Ok(bytes) = w.into_inner() {
-                self.out.extend_from_slice(&bytes);
-            }
+        // Writing to memory cannot fail.
+        if let Err(e) = self.out.write_record(&fields) {
+            tracing::warn!(error = %e, "a CSV row was left out");
         }
     }
 
     pub fn into_bytes(self) -> Vec<u8> {
+        // Flushing into memory cannot fail either; if it did, what was written is kept.
         self.out
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner().get_ref().clone())
     }
 
     /// The sheet as a download named `filename`.
@@ -143,7 +140,7 @@ impl Sheet {
                     HeaderValue::from_static("private, no-store"),
                 ),
             ],
-            self.out,
+            self.into_bytes(),
         )
             .into_response()
     }

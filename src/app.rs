@@ -37,7 +37,7 @@ use crate::{
         payments::{
             admin_pages::AdminPaymentsPage,
             instructions::AdminPayAccountsPage,
-            pages::{PaymentResultPage, SandboxPage},
+            pages::{PaymentResultPage, PhoneWaitPage, SandboxPage},
             verification::VerificationPage,
         },
     },
@@ -138,6 +138,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/billing/payment/success") view=PaymentResultPage ssr=SsrMode::Async/>
                     <Route path=path!("/billing/payment/fail") view=PaymentResultPage ssr=SsrMode::Async/>
                     <Route path=path!("/billing/sandbox/:reference") view=SandboxPage ssr=SsrMode::Async/>
+                    <Route path=path!("/pay/phone/:reference") view=PhoneWaitPage ssr=SsrMode::Async/>
                     <Route path=path!("/tickets") view=TicketsPage ssr=SsrMode::Async/>
                     <Route path=path!("/tickets/:reference") view=TicketPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/tickets") view=AdminTicketsPage ssr=SsrMode::Async/>
@@ -182,6 +183,7 @@ fn title_key(path: &str) -> &'static str {
     ];
     const PREFIX: &[(&str, &str)] = &[
         ("/reset/", "reset.title"),
+        ("/pay/phone/", "phone.page_title"),
         ("/billing", "billing.title"),
         ("/tickets/", "tickets.title"),
         ("/events/", "events.title"),

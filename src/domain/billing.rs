@@ -148,7 +148,10 @@ impl AccountKind {
 pub enum PayWith {
     Card,
     Wallet,
+    /// Mobile money by transfer, with a proof (the payment-ticket wizard).
     MobileMoney,
+    /// Mobile money approved on the payer's phone.
+    Phone,
 }
 
 impl PayWith {
@@ -157,6 +160,7 @@ impl PayWith {
             "card" => Ok(Self::Card),
             "wallet" => Ok(Self::Wallet),
             "mobile_money" => Ok(Self::MobileMoney),
+            "phone" => Ok(Self::Phone),
             _ => Err("error.pay_with_invalid"),
         }
     }

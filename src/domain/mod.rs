@@ -37,6 +37,7 @@ mod proof;
 mod role;
 mod ticket;
 mod ussd;
+mod wallet_number;
 
 pub use billing::{
     days_left, format_invoice_number, format_payment_reference, invoice_number_prefix,
@@ -59,3 +60,4 @@ pub use proof::{clean_filename, ProofKind, MAX_PROOF_BYTES};
 pub use role::Role;
 pub use ticket::{parse_code, TicketReference, TicketStatus, TransactionId};
 pub use ussd::UssdCode;
+pub use wallet_number::{Operator, WalletNumber, MTN_SANDBOX_NUMBERS};

@@ -104,6 +104,96 @@ pub struct Config {
     /// SumUp, for organisers who connect their own account; the built-in sandbox plays it in
     /// the demo.
     pub sumup: Option<SumUpConfig>,
+    /// Mobile money paid from the payer's phone (MTN MoMo's request to pay).
+    pub mobile_money: MobileMoneyConfig,
+}
+
+/// Mobile money paid from the payer's phone.
+#[derive(Debug, Clone)]
+pub struct MobileMoneyConfig {
+    /// MTN MoMo Collection, or the built-in sandbox playing it in the demo.
+    pub momo: Option<MomoConfig>,
+    /// `MOBILE_MONEY_WINDOW_SECS`: how long a payer has to approve on their phone, shown to
+    /// them as a countdown; a request still unanswered a little after it is given up.
+    pub window_secs: i64,
+}
+
+impl Default for MobileMoneyConfig {
+    fn default() -> Self {
+        Self {
+            momo: None,
+            window_secs: 300,
+        }
+    }
+}
+
+/// What an MTN MoMo Collection account needs.
+#[derive(Debug, Clone)]
+pub struct MomoConfig {
+    /// `https://sandbox.momodeveloper.mtn.com`, `https://proxy.momoapi.mtn.com`, the app's own
+    /// sandbox, or a local server in tests.
+    pub api_base: String,
+    pub api_user: String,
+    pub api_key: Secret,
+    pub subscription_key: Secret,
+    /// `sandbox` or `mtncameroon`.
+    pub environment: String,
+    pub callback_url: Option<String>,
+    /// The built-in sandbox plays MTN: nothing is charged.
+    pub sandbox: bool,
+}
+
+impl MomoConfig {
+    /// `MOMO_API_USER`, `MOMO_API_KEY` and `MOMO_SUBSCRIPTION_KEY` together; without them, the
+    /// built-in sandbox in the demo (or with `MOMO_SANDBOX=true`).
+    fn from_env(base_url: &str, demo: bool) -> Result<Option<Self>, ConfigError> {
+        let creds = (
+            var("MOMO_API_USER"),
+            var("MOMO_API_KEY"),
+            var("MOMO_SUBSCRIPTION_KEY"),
+        );
+        match creds {
+            (Some(api_user), Some(key), Some(sub)) => {
+                let environment = var("MOMO_ENVIRONMENT").unwrap_or_else(|| "sandbox".into());
+                let default_base = if environment == "sandbox" {
+                    "https://sandbox.momodeveloper.mtn.com"
+                } else {
+                    "https://proxy.momoapi.mtn.com"
+                };
+                Ok(Some(Self {
+                    api_base: var("MOMO_API_BASE")
+                        .unwrap_or_else(|| default_base.into())
+                        .trim_end_matches('/')
+                        .to_string(),
+                    api_user,
+                    api_key: Secret::new(key),
+                    subscription_key: Secret::new(sub),
+                    environment,
+                    callback_url: Some(format!("{base_url}/api/payments/momo/callback")),
+                    sandbox: false,
+                }))
+            }
+            (None, None, None) if flag("MOMO_SANDBOX", demo)? => Ok(Some(Self::sandbox(base_url))),
+            (None, None, None) => Ok(None),
+            _ => Err(ConfigError::Invalid {
+                name: "MOMO_API_USER",
+                reason: "MOMO_API_USER, MOMO_API_KEY and MOMO_SUBSCRIPTION_KEY go together".into(),
+            }),
+        }
+    }
+
+    /// The app's own sandbox playing MTN, under `/sandbox/momo` of `base_url`.
+    pub fn sandbox(base_url: &str) -> Self {
+        Self {
+            api_base: format!("{base_url}/sandbox/momo"),
+            api_user: "tessera-sandbox".into(),
+            api_key: Secret::new("sandbox"),
+            subscription_key: Secret::new("sandbox"),
+            environment: "sandbox".into(),
+            callback_url: Some(format!("{base_url}/api/payments/momo/callback")),
+            sandbox: true,
+        }
+    }
 }
 
 /// SumUp's OAuth application and API.
@@ -490,6 +580,13 @@ impl Config {
             settle_concurrency: parsed("SETTLE_CONCURRENCY", 4)?,
             encryption_key: var("TESSERA_ENCRYPTION_KEY").map(Secret::new),
             sumup: None,
+            mobile_money: MobileMoneyConfig {
+                momo: MomoConfig::from_env(
+                    base_url.trim_end_matches('/'),
+                    flag("TESSERA_DEMO", false)?,
+                )?,
+                window_secs: parsed("MOBILE_MONEY_WINDOW_SECS", 300)?,
+            },
         }
         .with_sumup())
     }
@@ -530,6 +627,7 @@ impl Config {
             settle_concurrency: 4,
             encryption_key: None,
             sumup: None,
+            mobile_money: MobileMoneyConfig::default(),
         }
     }
 

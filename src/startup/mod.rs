@@ -140,6 +140,7 @@ pub fn router(state: AppState) -> Router {
         .merge(features::orders::web::routes())
         .merge(features::payments::web::routes())
         .merge(features::payments::providers::sumup_sandbox::routes())
+        .merge(features::payments::providers::momo_sandbox::routes())
         .merge(features::orders::organiser::routes())
         .route(
             "/fn/{*fn_name}",

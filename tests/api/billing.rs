@@ -41,6 +41,17 @@ pub async fn next(app: &TestApp, c: &Client, name: &str, form: &[(&str, &str)]) 
 /// offered to one kind of account: the account is first made the kind the plan is for (when
 /// the plan exists), as if it had been registered as one.
 pub async fn subscribe(app: &TestApp, c: &Client, plan: &str, pay_with: &str) -> (u16, String) {
+    account_for(app, c, plan).await;
+    let form = [
+        ("plan", plan),
+        ("duration_days", "30"),
+        ("pay_with", pay_with),
+    ];
+    next(app, c, "billing_subscribe", &form).await
+}
+
+/// Makes the signed-in account the kind `plan` is offered to, as if registered as one.
+pub async fn account_for(app: &TestApp, c: &Client, plan: &str) {
     let email = app.me(c).await.expect("signed in");
     sqlx::query(
         "UPDATE families SET kind = p.audience FROM plans p
@@ -51,12 +62,6 @@ pub async fn subscribe(app: &TestApp, c: &Client, plan: &str, pay_with: &str) ->
     .execute(&app.pool)
     .await
     .unwrap();
-    let form = [
-        ("plan", plan),
-        ("duration_days", "30"),
-        ("pay_with", pay_with),
-    ];
-    next(app, c, "billing_subscribe", &form).await
 }
 
 /// Presses one of the sandbox checkout's buttons; answers the next address.

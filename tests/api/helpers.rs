@@ -28,12 +28,20 @@ pub async fn spawn_app(pool: PgPool) -> TestApp {
 }
 
 pub async fn spawn_with(pool: PgPool, adjust: impl FnOnce(&mut Config)) -> TestApp {
+    spawn_at(pool, |config, _| adjust(config)).await
+}
+
+/// Spawns the app; `adjust` also gets the address it will answer on (for what calls the app
+/// itself, such as the built-in sandboxes).
+pub async fn spawn_at(pool: PgPool, adjust: impl FnOnce(&mut Config, &str)) -> TestApp {
     // The app's own log, shown with a failing test's output.
     tessera::startup::init_tracing();
     migrate(&pool).await.expect("migrations apply");
     let dir = std::env::temp_dir().join(format!("tessera-test-{}", uuid::Uuid::new_v4()));
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = format!("http://{}", listener.local_addr().expect("addr"));
     let mut config = Config::for_tests("unused", dir.clone());
-    adjust(&mut config);
+    adjust(&mut config, &addr);
     let leptos_options = leptos::config::LeptosOptions::builder()
         .output_name("tessera")
         .site_root("target/site")
@@ -43,8 +51,6 @@ pub async fn spawn_with(pool: PgPool, adjust: impl FnOnce(&mut Config)) -> TestA
         .expect("state");
     let signer = state.signer.clone();
     let app_state = state.clone();
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = format!("http://{}", listener.local_addr().expect("addr"));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, app).await });
     TestApp {

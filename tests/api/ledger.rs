@@ -8,7 +8,7 @@ use sqlx::PgPool;
 use crate::billing::{choose, family, next, reference_in, subscribe, subscription};
 use crate::helpers::{client, spawn_app, TestApp};
 
-async fn bearer(app: &TestApp, email: &str) -> String {
+pub async fn bearer(app: &TestApp, email: &str) -> String {
     let body: Value = Client::new()
         .post(format!("{}/api/auth/token", app.addr))
         .json(&json!({ "email": email, "password": "correct horse battery" }))

@@ -6,6 +6,7 @@ mod cli;
 mod helpers;
 mod ledger;
 mod mail;
+mod mobile_money;
 mod orders;
 mod payments_core;
 mod rate_limits;

@@ -18,9 +18,10 @@ pub async fn get_billing() -> Result<BillingView, AppError> {
     )
 }
 
-/// One plan on offer, for the subscribe page, and whether cards are taken.
+/// One plan on offer, for the subscribe page, whether cards are taken, and the number to
+/// offer for paying from the phone (when an operator is configured).
 #[server(prefix = "/fn", endpoint = "billing_plan")]
-pub async fn get_plan(code: String) -> Result<(PlanOffer, bool), AppError> {
+pub async fn get_plan(code: String) -> Result<(PlanOffer, bool, Option<String>), AppError> {
     use crate::{
         features::payments,
         platform::{auth, respond},
@@ -39,9 +40,12 @@ pub async fn get_plan(code: String) -> Result<(PlanOffer, bool), AppError> {
                 .into_iter()
                 .find(|p| p.code == code)
                 .ok_or(AppError::NotFound)?;
+            let phone = payments::phone::available(&state)
+                .then(|| user.phone.trim_start_matches('+').to_string());
             Ok((
                 plan,
                 payments::providers::default_card(&state.config).is_some(),
+                phone,
             ))
         }
         .await,
@@ -53,6 +57,7 @@ pub async fn subscribe(
     plan: String,
     #[server(default)] duration_days: String,
     #[server(default)] pay_with: String,
+    #[server(default)] phone: String,
 ) -> Result<String, AppError> {
     use crate::platform::{auth, respond};
     respond::reply(
@@ -64,6 +69,7 @@ pub async fn subscribe(
                 plan: plan.clone(),
                 duration_days,
                 pay_with,
+                phone,
             };
             let next = super::service::subscribe(&state, &user, &form, &ip).await?;
             leptos_axum::redirect(&next);

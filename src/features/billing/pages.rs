@@ -10,7 +10,7 @@ use super::{
 use crate::features::payments::api::TopUp;
 use crate::{
     domain::local_display,
-    ui::{form_state, label, lang, tr, FormMessage, LoadError},
+    ui::{form_state, label, lang, tr, Field, FormMessage, LoadError},
 };
 
 fn status_key(status: &str) -> String {
@@ -183,7 +183,7 @@ pub fn SubscribePage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>{tr("page.loading")}</p> }>
             {move || Suspend::new(async move {
                 match plan.await {
-                    Ok((p, card)) => {
+                    Ok((p, card, phone)) => {
                         let first = p.prices.first().map(|x| x.duration_days).unwrap_or_default();
                         let duration_err = move || state.get().and_then(|e| e.for_field("duration_days").map(tr));
                         let pay_err = move || state.get().and_then(|e| e.for_field("pay_with").map(tr));
@@ -214,9 +214,16 @@ pub fn SubscribePage() -> impl IntoView {
                                             <label for="pw-card" class="choice"><input type="radio" id="pw-card" name="pay_with" value="card" checked=true/>{tr("billing.pay_card")}</label>
                                         })}
                                         <label for="pw-wallet" class="choice"><input type="radio" id="pw-wallet" name="pay_with" value="wallet" checked=!card/>{tr("billing.pay_wallet")}</label>
+                                        {phone.is_some().then(|| view! {
+                                            <label for="pw-phone" class="choice"><input type="radio" id="pw-phone" name="pay_with" value="phone"/>{tr("billing.pay_phone")}</label>
+                                        })}
                                         <label for="pw-momo" class="choice"><input type="radio" id="pw-momo" name="pay_with" value="mobile_money"/>{tr("billing.pay_mobile_money")}</label>
                                         <p class="field-error" role="alert" hidden=move || pay_err().is_none()>{pay_err}</p>
                                     </fieldset>
+                                    {phone.map(|number| view! {
+                                        <Field name="phone" label="phone.number_label" kind="tel" autocomplete="tel"
+                                            hint="phone.number_hint" value=number required=false state/>
+                                    })}
                                     <p class="muted">{tr("billing.card_note")}</p>
                                     <button type="submit" disabled=move || action.pending().get()>{tr("billing.continue")}</button>
                                 </ActionForm>

@@ -168,6 +168,8 @@ pub struct SubscribeForm {
     pub plan: String,
     pub duration_days: String,
     pub pay_with: String,
+    /// The wallet to ask, when paying from the phone.
+    pub phone: String,
 }
 
 impl SubscribeForm {
@@ -175,6 +177,7 @@ impl SubscribeForm {
         vec![
             ("duration_days".into(), self.duration_days.clone()),
             ("pay_with".into(), self.pay_with.clone()),
+            ("phone".into(), self.phone.clone()),
         ]
     }
 }
@@ -253,6 +256,12 @@ pub async fn subscribe(
             ])
             .unwrap_or_default();
             Ok(format!("/pay?{q}"))
+        }
+        PayWith::Phone => {
+            let number = payments::phone::wallet(state, &form.phone, &echo)?;
+            let reference =
+                payments::phone::start(state, payment("MTN_MOMO", "mtn_momo"), &number).await?;
+            Ok(payments::phone::waiting_url(&reference))
         }
         PayWith::Card => {
             let provider = payments::providers::default_card(&state.config)

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::{Analytics, LedgerFilter, LedgerRow, PaymentResult, SandboxView};
+use super::{Analytics, LedgerFilter, LedgerRow, PaymentResult, PhoneWait, SandboxView};
 use crate::error::AppError;
 
 #[server(prefix = "/fn", endpoint = "billing_payment")]
@@ -14,6 +14,40 @@ pub async fn get_payment_result(reference: String) -> Result<PaymentResult, AppE
             let state = respond::state()?;
             let user = auth::require_user().await?;
             super::queries::result(&state.pool, &user, &reference).await
+        }
+        .await,
+    )
+}
+
+/// The waiting page of a payment approved on the phone, for its payer.
+#[server(prefix = "/fn", endpoint = "phone_wait")]
+pub async fn get_phone_wait(reference: String) -> Result<PhoneWait, AppError> {
+    use crate::platform::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            let user = auth::require_user().await?;
+            super::phone::view(&state, &user, &reference).await
+        }
+        .await,
+    )
+}
+
+/// "Try again" on the waiting page: a new request to the phone; the browser goes to its page.
+#[server(prefix = "/fn", endpoint = "phone_retry")]
+pub async fn phone_retry(
+    reference: String,
+    #[server(default)] phone: String,
+) -> Result<String, AppError> {
+    use crate::platform::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            let user = auth::require_user().await?;
+            let next = super::phone::retry(&state, &user, &reference, &phone).await?;
+            let url = super::phone::waiting_url(&next);
+            leptos_axum::redirect(&url);
+            Ok(url)
         }
         .await,
     )

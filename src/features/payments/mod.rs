@@ -19,6 +19,8 @@ pub mod invoice;
 pub mod ledger;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod phone;
+#[cfg(feature = "ssr")]
 pub mod poller;
 #[cfg(feature = "ssr")]
 pub mod providers;
@@ -93,6 +95,37 @@ pub struct PaymentResult {
     pub period_end: Option<DateTime<Utc>>,
     pub failure_reason: Option<String>,
     pub needs_review: bool,
+}
+
+/// The waiting page's view of a payment.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PhoneWait {
+    pub reference: String,
+    pub status: String,
+    pub amount: String,
+    pub description: String,
+    /// `+2376••••456`
+    pub number: String,
+    /// The number in full, for the retry form (the page is the payer's own).
+    pub msisdn: String,
+    pub operator: String,
+    pub approval_code: String,
+    /// Seconds of the approval window left (0 once it has run out).
+    pub seconds_left: i64,
+    /// The message key saying why it failed.
+    pub reason_key: Option<String>,
+    pub needs_review: bool,
+    pub period_end: Option<DateTime<Utc>>,
+    pub invoice_number: Option<String>,
+    pub plan_code: Option<String>,
+    pub duration_days: Option<i32>,
+    /// The built-in sandbox's request, while it waits: the pretend phone answers it.
+    pub sandbox_request: Option<uuid::Uuid>,
+}
+
+/// The waiting page's own address, where the pretend phone sends the payer back.
+pub fn phone_back(reference: &str) -> String {
+    format!("/pay/phone/{reference}")
 }
 
 /// The sandbox checkout page's view of a payment.

@@ -103,7 +103,7 @@ pub enum Scope {
     Payment(Uuid),
 }
 
-const PROVIDERS: &[&str] = &["sandbox", "stripe", "paytr", "sumup"];
+const PROVIDERS: &[&str] = &["sandbox", "stripe", "paytr", "sumup", "mtn_momo"];
 
 /// A claimed payment, as the check needs it.
 struct Claimed {
@@ -240,6 +240,34 @@ async fn check_one(state: &AppState, c: &Claimed) -> Line {
             .await
             {
                 Ok(Settled::Completed) => line(said, Change::Settled),
+                Ok(_) => line(said, Change::Unchanged),
+                Err(SettleError::Mismatch) => line(said, Change::Review),
+                Err(e) => line(format!("{said}; {e}"), Change::Error),
+            }
+        }
+        Ok(Verdict::Suspect {
+            amount,
+            currency,
+            transaction,
+            reason,
+        }) => {
+            let outcome = Outcome::Suspect {
+                amount: *amount,
+                currency: currency.clone(),
+                transaction: transaction.clone(),
+                reason: reason.clone(),
+            };
+            let said = format!("paid {}: {reason}", super::show(*amount, currency));
+            match settle::settle_reported(
+                state,
+                provider.name(),
+                &c.open.provider_ref,
+                None,
+                "poll",
+                outcome,
+            )
+            .await
+            {
                 Ok(_) => line(said, Change::Unchanged),
                 Err(SettleError::Mismatch) => line(said, Change::Review),
                 Err(e) => line(format!("{said}; {e}"), Change::Error),

@@ -19,7 +19,11 @@ use crate::{
 
 /// A payment visible to `user` (admins, its payer, its family's manager); anything else is
 /// "not found", so references cannot be probed.
-async fn visible(pool: &PgPool, user: &AuthUser, reference: &str) -> Result<Uuid, AppError> {
+pub(crate) async fn visible(
+    pool: &PgPool,
+    user: &AuthUser,
+    reference: &str,
+) -> Result<Uuid, AppError> {
     let reference = parse_payment_reference(reference).ok_or(AppError::NotFound)?;
     let r = sqlx::query!(
         "SELECT id, user_id, family_id FROM payments WHERE reference = $1",

@@ -36,6 +36,14 @@ pub enum Outcome {
     Failed {
         reason: String,
     },
+    /// Money arrived but not as asked (another payer than the one asked): never completes by
+    /// itself; the payment goes to review.
+    Suspect {
+        amount: i64,
+        currency: String,
+        transaction: Option<String>,
+        reason: String,
+    },
 }
 
 impl Outcome {
@@ -210,6 +218,31 @@ pub async fn settle_in(
                 flag(tx, state, &p, &reason).await?;
                 Err(SettleError::Mismatch)
             }
+        }
+        Outcome::Suspect {
+            amount,
+            currency,
+            transaction,
+            reason,
+        } => {
+            sqlx::query!(
+                "UPDATE payments SET provider_txn = COALESCE($2, provider_txn), provider_amount = $3,
+                        provider_currency = $4 WHERE id = $1",
+                p.id,
+                transaction,
+                amount,
+                currency.to_ascii_uppercase()
+            )
+            .execute(&mut **tx)
+            .await
+            .map_err(respond::internal)?;
+            if matches!(status, PaymentStatus::Completed | PaymentStatus::Refunded)
+                || p.needs_review
+            {
+                return Ok(Settled::Unchanged);
+            }
+            flag(tx, state, &p, &reason).await?;
+            Err(SettleError::Mismatch)
         }
         Outcome::Failed { reason } if status.is_open() => {
             fail(tx, state, &p, &reason, source.actor()).await?;

@@ -14,7 +14,7 @@ use serde_json::json;
 use tower_sessions::Session;
 
 use super::{
-    invoice,
+    invoice, poller,
     providers::{paytr, stripe},
     queries,
     settle::{settle_reported, Outcome, SettleError, Settled},
@@ -33,6 +33,10 @@ pub fn api_routes() -> Router<AppState> {
     Router::new()
         .route("/payments/stripe/webhook", post(stripe_webhook))
         .route("/payments/sumup/webhook", post(sumup_webhook))
+        .route(
+            "/payments/momo/callback",
+            post(momo_callback).put(momo_callback),
+        )
 }
 
 /// Browser-facing routes.
@@ -42,6 +46,57 @@ pub fn routes() -> Router<AppState> {
         .route("/billing/invoices/{number}", get(invoice_html))
         .route("/billing/invoices/{number}/pdf", get(invoice_pdf))
         .route("/admin/payments.csv", get(ledger_csv))
+}
+
+/// `PUT|POST /api/payments/momo/callback`: MTN's callback, sent once, unsigned, and often not
+/// at all. It is only a hint: the request it names (by `referenceId`, or our `externalId`) is
+/// read back from MTN now, and settled from that answer. Anything else is refused and logged.
+#[tracing::instrument(skip_all)]
+async fn momo_callback(State(state): State<AppState>, body: Bytes) -> Response {
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(&body) else {
+        tracing::warn!("MTN callback refused: not JSON");
+        return refuse(StatusCode::BAD_REQUEST, "body is not JSON");
+    };
+    let reference_id = v["referenceId"].as_str().unwrap_or_default();
+    let external_id = v["externalId"].as_str().unwrap_or_default();
+    let found = sqlx::query_scalar!(
+        "SELECT id FROM payments WHERE provider = 'mtn_momo'
+           AND (provider_ref = $1 OR ($1 = '' AND reference = $2))",
+        reference_id,
+        external_id
+    )
+    .fetch_optional(&state.pool)
+    .await;
+    let id = match found {
+        Ok(Some(id)) => id,
+        Ok(None) => {
+            tracing::warn!(
+                reference_id,
+                external_id,
+                "MTN callback for a request we never made"
+            );
+            return refuse(StatusCode::NOT_FOUND, "unknown request");
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "MTN callback: payment lookup failed");
+            return refuse(StatusCode::INTERNAL_SERVER_ERROR, "internal error");
+        }
+    };
+    match poller::run(&state, poller::Scope::Payment(id), Some(1)).await {
+        Ok(report) => {
+            let changed = report
+                .lines
+                .iter()
+                .map(|l| l.changed.as_str())
+                .next()
+                .unwrap_or("unchanged");
+            Json(json!({ "received": true, "checked": changed })).into_response()
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "MTN callback: check failed");
+            refuse(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+        }
+    }
 }
 
 fn refuse(status: StatusCode, message: &str) -> Response {

@@ -3,6 +3,7 @@
 //! never reach Tessera. A new provider is one more implementation here, and its reports go
 //! through `settle`, never straight to the ledger.
 
+pub mod momo_sandbox;
 pub mod mtn_momo;
 pub mod notchpay;
 pub mod orange_money;
@@ -79,6 +80,13 @@ pub enum Verdict {
     Expired,
     /// Nothing decided yet.
     Open,
+    /// Money arrived, but not as asked (another payer): kept for a person to look at.
+    Suspect {
+        amount: i64,
+        currency: String,
+        transaction: Option<String>,
+        reason: String,
+    },
 }
 
 /// A refund to ask a provider for.
@@ -153,6 +161,7 @@ pub fn by_name(name: &str) -> Option<&'static dyn Provider> {
         "stripe" => Some(&stripe::Stripe),
         "paytr" => Some(&paytr::Paytr),
         "sumup" => Some(&sumup::SumUp),
+        "mtn_momo" => Some(&mtn_momo::MtnMomo),
         _ => None,
     }
 }

@@ -10,27 +10,28 @@
 //! - Some mistakes come back as HTTP 500 with a code (`INVALID_CURRENCY`, `PAYER_NOT_FOUND`,
 //!   `NOT_ENOUGH_FUNDS`…), which the payer is shown in words.
 //!
-//! This module is the wire client; it is not yet offered on any page.
+//! `MtnMomo` is the provider: the payment's own id is the `X-Reference-Id`, stored with the
+//! payment before the request is sent; the poller reads the status back (and sends the
+//! request again, with the same id, when MTN never received it); MTN's callback only makes the
+//! poller look now.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, OnceLock},
+};
 
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use super::wire::{answer, TokenAnswer, TokenCache};
-use crate::platform::config::Secret;
-
-/// What an MTN MoMo Collection account needs.
-#[derive(Debug, Clone)]
-pub struct MomoConfig {
-    /// `https://sandbox.momodeveloper.mtn.com`, `https://proxy.momoapi.mtn.com`, or a local
-    /// server in tests.
-    pub api_base: String,
-    pub api_user: String,
-    pub api_key: Secret,
-    pub subscription_key: Secret,
-    /// `sandbox` or `mtncameroon`.
-    pub environment: String,
-    pub callback_url: Option<String>,
-}
+use super::{
+    wire::{answer, TokenAnswer, TokenCache},
+    Checkout, CheckoutRequest, Open, Provider, ProviderError, RefundRequest, Verdict,
+};
+pub use crate::platform::config::MomoConfig;
+use crate::{
+    domain::Currency,
+    platform::{fulfil::BoxFuture, state::AppState},
+};
 
 /// Why MTN did not do what was asked.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -71,11 +72,11 @@ pub fn reason_key(code: &str) -> &'static str {
     }
 }
 
-/// A request to pay as MTN takes it: every value a string, the amount in whole units.
+/// A request to pay as MTN takes it: every value a string.
 #[derive(Debug, Clone)]
 pub struct RequestToPay<'a> {
     pub reference_id: Uuid,
-    /// Whole units (XAF has no minor unit).
+    /// Minor units; on the wire in major units (XAF has no minor unit: `15000`).
     pub amount: i64,
     pub currency: &'a str,
     /// Ours: the payment's reference, shown in the payer's history.
@@ -187,7 +188,7 @@ impl MomoClient {
     pub async fn request_to_pay(&self, r: &RequestToPay<'_>) -> Result<(), MomoError> {
         let token = self.token().await?;
         let body = json!({
-            "amount": r.amount.to_string(),
+            "amount": wire_amount(r.amount, r.currency),
             "currency": r.currency,
             "externalId": r.external_id,
             "payer": { "partyIdType": "MSISDN", "partyId": r.msisdn },
@@ -223,12 +224,59 @@ impl MomoClient {
     }
 }
 
+fn minor_digits(currency: &str) -> u32 {
+    Currency::parse(currency).map_or(2, |c| c.minor_digits())
+}
+
+/// Minor units as MTN writes an amount: major units, a decimal point only where the currency
+/// has minor units (`15000` XAF, `12.50` EUR).
+pub fn wire_amount(minor: i64, currency: &str) -> String {
+    let digits = minor_digits(currency);
+    if digits == 0 {
+        return minor.to_string();
+    }
+    let scale = 10i64.pow(digits);
+    format!(
+        "{}.{:0width$}",
+        minor / scale,
+        (minor % scale).abs(),
+        width = digits as usize
+    )
+}
+
+/// MTN's amount (`15000`, `12.5`, `12.50`) in minor units; `None` when it is not a number or
+/// has more decimals than the currency.
+pub fn minor_amount(text: &str, currency: &str) -> Option<i64> {
+    let digits = minor_digits(currency);
+    let (whole, frac) = text.trim().split_once('.').unwrap_or((text.trim(), ""));
+    if whole.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let frac = frac.trim_end_matches('0');
+    if frac.len() > digits as usize {
+        return None;
+    }
+    let scale = 10i64.pow(digits);
+    let whole: i64 = whole.parse().ok()?;
+    let frac_value: i64 = if frac.is_empty() {
+        0
+    } else {
+        format!("{frac:0<width$}", width = digits as usize)
+            .parse()
+            .ok()?
+    };
+    whole.checked_mul(scale)?.checked_add(frac_value)
+}
+
 /// MTN's answer about a request to pay, read as a status.
 pub fn parse_status(v: &Value) -> Status {
     let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default();
     match text("status") {
         "SUCCESSFUL" => Status::Successful {
-            amount: text("amount").trim().parse().unwrap_or(-1),
+            amount: minor_amount(text("amount"), text("currency")).unwrap_or(-1),
             currency: text("currency").to_string(),
             payer: v
                 .pointer("/payer/partyId")
@@ -253,6 +301,180 @@ pub fn parse_status(v: &Value) -> Status {
     }
 }
 
+impl From<MomoError> for ProviderError {
+    fn from(e: MomoError) -> Self {
+        match e {
+            MomoError::Unreachable(why) => ProviderError::Unreachable(why),
+            MomoError::Credentials => {
+                ProviderError::Disconnected("MTN refused the credentials".into())
+            }
+            MomoError::Refused(code) => ProviderError::Refused(code),
+        }
+    }
+}
+
+/// One client per MTN account, so its token is minted once an hour rather than per call.
+fn client(state: &AppState) -> Result<Arc<MomoClient>, ProviderError> {
+    static CLIENTS: OnceLock<Mutex<HashMap<String, Arc<MomoClient>>>> = OnceLock::new();
+    let config = state
+        .config
+        .mobile_money
+        .momo
+        .as_ref()
+        .ok_or(ProviderError::NotConfigured)?;
+    let key = format!(
+        "{}|{}|{}",
+        config.api_base, config.api_user, config.environment
+    );
+    let mut clients = CLIENTS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    Ok(clients
+        .entry(key)
+        .or_insert_with(|| Arc::new(MomoClient::new(state.http.clone(), config.clone())))
+        .clone())
+}
+
+/// The last nine digits: the same wallet, with or without its country code.
+fn last9(msisdn: &str) -> &str {
+    &msisdn[msisdn.len().saturating_sub(9)..]
+}
+
+/// MTN MoMo Collection as a provider.
+pub struct MtnMomo;
+
+impl Provider for MtnMomo {
+    fn name(&self) -> &'static str {
+        "mtn_momo"
+    }
+
+    /// Sends the request to pay under the payment's own id. An answer lost on the way is not a
+    /// failure: the id is already stored, and the poller asks MTN about it.
+    fn start<'a>(
+        &'a self,
+        state: &'a AppState,
+        req: &'a CheckoutRequest<'a>,
+    ) -> BoxFuture<'a, Result<Checkout, ProviderError>> {
+        Box::pin(async move {
+            let client = client(state)?;
+            let payer_message = format!("Tessera {}", req.reference);
+            let r = RequestToPay {
+                reference_id: req.payment_id,
+                amount: req.amount,
+                currency: req.currency,
+                external_id: req.reference,
+                msisdn: req.phone,
+                payer_message: &payer_message,
+                payee_note: req.description,
+            };
+            match client.request_to_pay(&r).await {
+                Ok(()) => {}
+                Err(MomoError::Unreachable(e)) => tracing::warn!(
+                    reference = req.reference,
+                    error = %e,
+                    "request to pay not confirmed by MTN; the poller asks about it"
+                ),
+                Err(e) => return Err(e.into()),
+            }
+            Ok(Checkout {
+                redirect_url: String::new(),
+                provider_ref: req.payment_id.to_string(),
+            })
+        })
+    }
+
+    fn check<'a>(
+        &'a self,
+        state: &'a AppState,
+        p: &'a Open,
+    ) -> BoxFuture<'a, Result<Verdict, ProviderError>> {
+        Box::pin(async move {
+            let client = client(state)?;
+            let id = Uuid::parse_str(&p.provider_ref)
+                .map_err(|_| ProviderError::Refused("not an MTN reference".into()))?;
+            let asked = sqlx::query!(
+                r#"SELECT payer_msisdn, description,
+                          COALESCE(expires_at < now() - interval '30 seconds', false) AS "lapsed!"
+                   FROM payments WHERE id = $1"#,
+                p.id
+            )
+            .fetch_one(&state.pool)
+            .await
+            .map_err(|e| ProviderError::Unreachable(e.to_string()))?;
+            let expected = asked.payer_msisdn.unwrap_or_default();
+            match client.status(id).await {
+                Ok(Status::Pending) if asked.lapsed => Ok(Verdict::Failed {
+                    reason: "EXPIRED".into(),
+                }),
+                Ok(Status::Pending) => Ok(Verdict::Open),
+                Ok(Status::Failed { reason }) => Ok(Verdict::Failed { reason }),
+                Ok(Status::Successful {
+                    amount,
+                    currency,
+                    payer,
+                    transaction,
+                }) => {
+                    let transaction = (!transaction.is_empty()).then_some(transaction);
+                    if !payer.is_empty() && last9(&payer) != last9(&expected) {
+                        return Ok(Verdict::Suspect {
+                            amount,
+                            currency,
+                            transaction,
+                            reason: format!(
+                                "MTN reports the payer {payer}; the request went to {expected}"
+                            ),
+                        });
+                    }
+                    Ok(Verdict::Paid {
+                        amount,
+                        currency,
+                        transaction,
+                    })
+                }
+                Err(MomoError::Refused(code))
+                    if code == "RESOURCE_NOT_FOUND" || code == "HTTP_404" =>
+                {
+                    if asked.lapsed {
+                        return Ok(Verdict::Failed {
+                            reason: "EXPIRED".into(),
+                        });
+                    }
+                    // MTN never had the request: it is sent again, under the same id.
+                    let payer_message = format!("Tessera {}", p.reference);
+                    client
+                        .request_to_pay(&RequestToPay {
+                            reference_id: id,
+                            amount: p.amount,
+                            currency: &p.currency,
+                            external_id: &p.reference,
+                            msisdn: &expected,
+                            payer_message: &payer_message,
+                            payee_note: &asked.description,
+                        })
+                        .await?;
+                    Ok(Verdict::Open)
+                }
+                Err(e) => Err(e.into()),
+            }
+        })
+    }
+
+    /// Collection takes money in; giving it back is a disbursement, which Tessera does not
+    /// make. The refund goes to the family's wallet or is paid back by hand.
+    fn refund<'a>(
+        &'a self,
+        _state: &'a AppState,
+        _r: &'a RefundRequest<'a>,
+    ) -> BoxFuture<'a, Result<String, ProviderError>> {
+        Box::pin(async {
+            Err(ProviderError::Refused(
+                "MTN MoMo payments are not refunded through MTN here".into(),
+            ))
+        })
+    }
+}
+
 #[cfg(test)]
 pub mod tests {
     //! A stand-in for MTN's sandbox speaking its wire format, with its documented test numbers.
@@ -270,6 +492,7 @@ pub mod tests {
     };
 
     use super::*;
+    use crate::platform::config::Secret;
 
     #[derive(Default)]
     pub struct Fake {
@@ -412,6 +635,7 @@ pub mod tests {
                 subscription_key: Secret::new(SUB),
                 environment: "sandbox".into(),
                 callback_url: None,
+                sandbox: false,
             },
         )
     }
@@ -437,7 +661,8 @@ pub mod tests {
             .await
             .unwrap();
         let body = fake.requests.lock().unwrap()[&id.to_string()].0.clone();
-        assert_eq!(body["amount"], "15000");
+        // Minor units go out as MTN writes amounts: major units, as a string.
+        assert_eq!(body["amount"], "150.00");
         assert_eq!(body["payer"]["partyIdType"], "MSISDN");
         assert_eq!(
             momo.status(id).await.unwrap(),
@@ -450,6 +675,22 @@ pub mod tests {
         );
         // One token served both calls.
         assert_eq!(*fake.tokens_minted.lock().unwrap(), 1);
+    }
+
+    #[test]
+    fn amounts_are_written_and_read_as_mtn_does() {
+        assert_eq!(wire_amount(15000, "XAF"), "15000");
+        assert_eq!(wire_amount(1250, "EUR"), "12.50");
+        assert_eq!(wire_amount(5, "EUR"), "0.05");
+        assert_eq!(minor_amount("15000", "XAF"), Some(15000));
+        assert_eq!(minor_amount("15000.00", "XAF"), Some(15000));
+        assert_eq!(minor_amount("15000.5", "XAF"), None);
+        assert_eq!(minor_amount("12.5", "EUR"), Some(1250));
+        assert_eq!(minor_amount("12.50", "EUR"), Some(1250));
+        assert_eq!(minor_amount("12.505", "EUR"), None);
+        assert_eq!(minor_amount("-3", "XAF"), None);
+        assert_eq!(minor_amount("", "XAF"), None);
+        assert_eq!(minor_amount("1e3", "XAF"), None);
     }
 
     #[tokio::test]

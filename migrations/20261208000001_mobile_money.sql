@@ -1,0 +1,15 @@
+-- Mobile money paid from the payer's phone: the wallet asked, kept with the payment so a
+-- request to pay can be sent again under the same id and the payer reported by the operator
+-- compared with it.
+ALTER TABLE payments ADD COLUMN payer_msisdn text CHECK (payer_msisdn ~ '^[0-9]{8,15}$');
+
+-- The built-in sandbox playing MTN MoMo in the demo: the requests to pay it received and what
+-- the payer's (pretend) phone answered.
+CREATE TABLE sandbox_momo_requests (
+    reference_id uuid PRIMARY KEY,
+    body         jsonb NOT NULL,
+    callback_url text,
+    polls        integer NOT NULL DEFAULT 0,
+    decision     text CHECK (decision IN ('SUCCESSFUL', 'APPROVAL_REJECTED', 'NOT_ENOUGH_FUNDS')),
+    created_at   timestamptz NOT NULL DEFAULT now()
+);

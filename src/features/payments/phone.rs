@@ -1,0 +1,286 @@
+//! Paying from the phone: the payer gives their MTN Mobile Money number, the operator asks
+//! their phone to approve, and the waiting page shows the approval window running down, then
+//! the result. The payment is recorded (with its operator reference) before anything is sent;
+//! the poller reads the operator's answer and settles through the one settle path, so the
+//! subscription or the tickets follow without an admin.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::{
+    ledger::{self, NewPayment},
+    poller,
+    providers::{self, CheckoutRequest, ProviderError},
+    queries, settle, PhoneWait,
+};
+use crate::{
+    domain::{Operator, WalletNumber},
+    error::AppError,
+    platform::{auth::AuthUser, respond, state::AppState},
+};
+
+/// The waiting page of a payment.
+pub fn waiting_url(reference: &str) -> String {
+    super::phone_back(reference)
+}
+
+/// Whether a payer can be asked on their phone for `operator` here.
+pub fn offered(state: &AppState, operator: Operator) -> bool {
+    match operator {
+        Operator::Mtn => state.config.mobile_money.momo.is_some(),
+        Operator::Orange => false,
+    }
+}
+
+/// Whether any operator is configured (the forms offer "Pay from my phone").
+pub fn available(state: &AppState) -> bool {
+    offered(state, Operator::Mtn) || offered(state, Operator::Orange)
+}
+
+/// Whether MTN's sandbox numbers are taken (the built-in sandbox or MTN's own).
+pub fn sandbox(state: &AppState) -> bool {
+    state
+        .config
+        .mobile_money
+        .momo
+        .as_ref()
+        .is_some_and(|m| m.sandbox || m.environment == "sandbox")
+}
+
+/// The number typed on a form, read as a wallet of an operator that is offered here.
+pub fn wallet(
+    state: &AppState,
+    raw: &str,
+    echo: &[(String, String)],
+) -> Result<WalletNumber, AppError> {
+    let number = WalletNumber::parse(raw, sandbox(state))
+        .map_err(|k| AppError::field("phone", k, echo.to_vec()))?;
+    if !offered(state, number.operator()) {
+        return Err(AppError::field(
+            "phone",
+            match number.operator() {
+                Operator::Mtn => "error.wallet_mtn_unavailable",
+                Operator::Orange => "error.wallet_orange_unavailable",
+            },
+            echo.to_vec(),
+        ));
+    }
+    Ok(number)
+}
+
+/// Records the payment, then asks the payer's phone; answers the payment's reference. A
+/// refusal by the operator (no such account, wrong currency) fails the payment through the
+/// settle path, and the waiting page says why.
+#[tracing::instrument(skip_all, fields(operator = ?number.operator()))]
+pub async fn start(
+    state: &AppState,
+    p: NewPayment<'_>,
+    number: &WalletNumber,
+) -> Result<String, AppError> {
+    let provider: &dyn providers::Provider = match number.operator() {
+        Operator::Mtn => &providers::mtn_momo::MtnMomo,
+        Operator::Orange => {
+            return Err(AppError::form(
+                "error.wallet_orange_unavailable",
+                vec![],
+                409,
+            ))
+        }
+    };
+    let p = NewPayment {
+        method: number.operator().method(),
+        provider: provider.name(),
+        ..p
+    };
+    let mut tx = state.pool.begin().await.map_err(respond::internal)?;
+    let (id, reference) = ledger::open(&mut tx, &p).await?;
+    let back = waiting_url(&reference);
+    // The operator's reference is the payment's own id, stored before the request leaves, so
+    // a retry after a timeout asks about the same request and never makes a second one.
+    sqlx::query!(
+        "UPDATE payments SET status = 'PROCESSING', provider_ref = $2, payer_msisdn = $3,
+                success_url = $4, fail_url = $4, checkout_url = $4,
+                expires_at = now() + make_interval(secs => $5),
+                next_check_at = now() + make_interval(secs => $6),
+                watched_until = now() + interval '2 minutes', updated_at = now()
+         WHERE id = $1",
+        id,
+        id.to_string(),
+        number.msisdn(),
+        back,
+        state.config.mobile_money.window_secs as f64,
+        state.config.poller.watch_secs as f64
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(respond::internal)?;
+    tx.commit().await.map_err(respond::internal)?;
+    let req = CheckoutRequest {
+        payment_id: id,
+        reference: &reference,
+        description: p.description,
+        amount: p.amount,
+        currency: p.currency,
+        email: p.payer.email,
+        name: p.payer.name,
+        phone: number.msisdn(),
+        client_ip: "",
+        success_url: &back,
+        cancel_url: &back,
+        sandbox_query: "",
+        expires_at: None,
+        account: None,
+        checkout_reference: &reference,
+    };
+    if let Err(e) = provider.start(state, &req).await {
+        tracing::warn!(%reference, error = %e, "the operator refused the request to pay");
+        let reason = match e {
+            ProviderError::Refused(code) => code,
+            ProviderError::Disconnected(_) | ProviderError::NotConfigured => {
+                "UNAVAILABLE".to_string()
+            }
+            other => other.to_string(),
+        };
+        let outcome = settle::Outcome::Failed { reason };
+        match settle::settle_reported(
+            state,
+            provider.name(),
+            &id.to_string(),
+            None,
+            "start",
+            outcome,
+        )
+        .await
+        {
+            Ok(_) => {}
+            Err(settle::SettleError::Internal(e)) => return Err(e),
+            Err(e) => return Err(respond::internal(e)),
+        }
+    }
+    Ok(reference)
+}
+
+/// The payer's words for why a payment from the phone failed.
+pub fn reason_key(reason: &str) -> &'static str {
+    match reason {
+        "UNAVAILABLE" => "momo.reason.unavailable",
+        "expired" => "momo.reason.expired",
+        code => providers::mtn_momo::reason_key(code),
+    }
+}
+
+/// The waiting page for `user`: the payment as it stands. Each load asks the poller to look
+/// at it every few seconds while the payer waits.
+pub async fn view(
+    state: &AppState,
+    user: &AuthUser,
+    reference: &str,
+) -> Result<PhoneWait, AppError> {
+    let id = queries::visible(&state.pool, user, reference).await?;
+    poller::watch(state, id).await?;
+    let r = sqlx::query!(
+        r#"SELECT p.reference, p.status, p.amount, p.currency, p.description, p.payer_msisdn,
+                  p.method, p.failure_reason, p.needs_review, p.plan_code, p.duration_days,
+                  p.provider, p.provider_ref,
+                  p.period_end AS "period_end: DateTime<Utc>",
+                  GREATEST(0, EXTRACT(EPOCH FROM (p.expires_at - now())))::bigint AS "seconds_left!",
+                  i.number AS "invoice?"
+           FROM payments p LEFT JOIN invoices i ON i.payment_id = p.id WHERE p.id = $1"#,
+        id
+    )
+    .fetch_one(&state.pool)
+    .await
+    .map_err(respond::internal)?;
+    if r.payer_msisdn.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let msisdn = r.payer_msisdn.unwrap_or_default();
+    let operator = if r.method == "ORANGE_MONEY" {
+        Operator::Orange
+    } else {
+        Operator::Mtn
+    };
+    let open = matches!(r.status.as_str(), "PENDING" | "PROCESSING");
+    let sandboxed = r.provider == "mtn_momo"
+        && state
+            .config
+            .mobile_money
+            .momo
+            .as_ref()
+            .is_some_and(|m| m.sandbox);
+    Ok(PhoneWait {
+        reference: r.reference,
+        status: r.status.clone(),
+        amount: super::show(r.amount, &r.currency),
+        description: r.description,
+        number: WalletNumber::masked(&msisdn),
+        msisdn,
+        operator: match operator {
+            Operator::Mtn => "MTN Mobile Money".into(),
+            Operator::Orange => "Orange Money".into(),
+        },
+        approval_code: operator.approval_code().into(),
+        seconds_left: if open { r.seconds_left } else { 0 },
+        reason_key: matches!(r.status.as_str(), "FAILED" | "CANCELLED")
+            .then(|| reason_key(r.failure_reason.as_deref().unwrap_or_default()).to_string()),
+        needs_review: r.needs_review,
+        period_end: r.period_end,
+        invoice_number: r.invoice,
+        plan_code: r.plan_code,
+        duration_days: r.duration_days,
+        sandbox_request: (sandboxed && open)
+            .then(|| r.provider_ref.and_then(|p| Uuid::parse_str(&p).ok()))
+            .flatten(),
+    })
+}
+
+/// "Try again" on the waiting page of a payment that failed: the same purchase asked again
+/// on the phone (the number may be changed), as a new payment with its own reference.
+#[tracing::instrument(skip_all)]
+pub async fn retry(
+    state: &AppState,
+    user: &AuthUser,
+    reference: &str,
+    phone: &str,
+) -> Result<String, AppError> {
+    let echo = vec![("phone".to_string(), phone.to_string())];
+    let id = queries::visible(&state.pool, user, reference).await?;
+    let old = sqlx::query!(
+        "SELECT purpose, family_id, order_id, user_id, plan_code, duration_days, amount, currency,
+                description, status, payer_msisdn, payer_email, payer_name, payer_language, payer_org
+         FROM payments WHERE id = $1",
+        id
+    )
+    .fetch_one(&state.pool)
+    .await
+    .map_err(respond::internal)?;
+    // Only a subscription is asked again from here; an order is paid again from its page.
+    if old.payer_msisdn.is_none() || old.purpose != "SUBSCRIPTION" {
+        return Err(AppError::NotFound);
+    }
+    if !matches!(old.status.as_str(), "FAILED" | "CANCELLED") {
+        return Err(AppError::form("error.payment_not_failed", echo, 409));
+    }
+    let number = wallet(state, phone, &echo)?;
+    let purpose = crate::domain::PaymentPurpose::parse(&old.purpose).map_err(respond::internal)?;
+    let p = NewPayment {
+        purpose,
+        family_id: old.family_id,
+        order_id: old.order_id,
+        user_id: old.user_id,
+        plan_code: old.plan_code.as_deref(),
+        duration_days: old.duration_days,
+        amount: old.amount,
+        currency: &old.currency,
+        method: number.operator().method(),
+        provider: "mtn_momo",
+        description: &old.description,
+        payer: ledger::Payer {
+            email: &old.payer_email,
+            name: &old.payer_name,
+            language: crate::domain::Lang::parse(&old.payer_language).unwrap_or_default(),
+            org: &old.payer_org,
+        },
+    };
+    start(state, p, &number).await
+}

@@ -1,0 +1,566 @@
+//! Paying from the phone with MTN MoMo: the app's built-in sandbox speaks MTN's Collection API
+//! over HTTP (token, request to pay, status, the callback), and the provider, the poller, the
+//! callback route and the waiting page are exercised against it.
+
+use reqwest::Client;
+use serde_json::{json, Value};
+use sqlx::PgPool;
+use tessera::{
+    features::payments::poller::{self, Change, Scope},
+    platform::config::MomoConfig,
+};
+use uuid::Uuid;
+
+use crate::{
+    billing::{account_for, family, next, reference_in, subscription},
+    helpers::{spawn_at, TestApp},
+    ledger::bearer,
+};
+
+async fn app_with_sandbox(pool: PgPool) -> TestApp {
+    spawn_at(pool, |config, addr| {
+        config.base_url = addr.to_string();
+        config.mobile_money.momo = Some(MomoConfig::sandbox(addr));
+    })
+    .await
+}
+
+/// Subscribes to the family plan (15 000 FCFA, 30 days) paying from `phone`.
+async fn pay_from_phone(app: &TestApp, c: &Client, plan: &str, phone: &str) -> (u16, String) {
+    account_for(app, c, plan).await;
+    let form = [
+        ("plan", plan),
+        ("duration_days", "30"),
+        ("pay_with", "phone"),
+        ("phone", phone),
+    ];
+    next(app, c, "billing_subscribe", &form).await
+}
+
+struct Pay {
+    id: Uuid,
+    status: String,
+    provider: String,
+    provider_ref: Option<String>,
+    msisdn: Option<String>,
+    needs_review: bool,
+    failure: Option<String>,
+}
+
+async fn payment(app: &TestApp, reference: &str) -> Pay {
+    let r: (
+        Uuid,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        bool,
+        Option<String>,
+    ) = sqlx::query_as(
+        "SELECT id, status, provider, provider_ref, payer_msisdn, needs_review, failure_reason
+             FROM payments WHERE reference = $1",
+    )
+    .bind(reference)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    Pay {
+        id: r.0,
+        status: r.1,
+        provider: r.2,
+        provider_ref: r.3,
+        msisdn: r.4,
+        needs_review: r.5,
+        failure: r.6,
+    }
+}
+
+/// The pretend phone's button; answers where it sends the browser.
+async fn phone_says(app: &TestApp, id: Uuid, choice: &str, back: &str) -> (u16, String) {
+    let res = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(format!("{}/sandbox/momo/phone/{id}", app.addr))
+        .header("origin", &app.addr)
+        .form(&[("choice", choice), ("back", back)])
+        .send()
+        .await
+        .unwrap();
+    let to = res
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    (res.status().as_u16(), to)
+}
+
+async fn check(app: &TestApp, id: Uuid) -> Change {
+    let report = poller::run(&app.state, Scope::Payment(id), Some(1))
+        .await
+        .unwrap();
+    report
+        .lines
+        .first()
+        .map_or(Change::Unchanged, |l| l.changed)
+}
+
+async fn sandbox_requests(app: &TestApp, id: Uuid) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM sandbox_momo_requests WHERE reference_id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+async fn count(app: &TestApp, sql: &str, id: Uuid) -> i64 {
+    sqlx::query_scalar(sql)
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test]
+async fn a_payment_approved_on_the_phone_extends_the_subscription_without_an_admin(pool: PgPool) {
+    let app = app_with_sandbox(pool).await;
+    let c = family(&app, "awa@example.cm").await;
+    let (_, _, before) = subscription(&app, "awa@example.cm").await;
+
+    // The subscribe page offers the phone, with the account's own number.
+    let (status, page) = app.page(&c, "/billing/subscribe/family_manager").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("value=\"phone\""), "{page}");
+    assert!(
+        page.contains("237677123456"),
+        "the account's number is offered"
+    );
+
+    let (status, to) = pay_from_phone(&app, &c, "FAMILY_MANAGER", "6 77 12 34 56").await;
+    assert_eq!(status, 200, "{to}");
+    assert!(to.starts_with("/pay/phone/PAY-"), "{to}");
+    let reference = reference_in(&to);
+    let p = payment(&app, &reference).await;
+    assert_eq!(
+        (p.status.as_str(), p.provider.as_str()),
+        ("PROCESSING", "mtn_momo")
+    );
+    // MTN's X-Reference-Id is the payment's own id, stored before the request left.
+    assert_eq!(p.provider_ref.as_deref(), Some(p.id.to_string().as_str()));
+    assert_eq!(p.msisdn.as_deref(), Some("237677123456"));
+    let body: Value =
+        sqlx::query_scalar("SELECT body FROM sandbox_momo_requests WHERE reference_id = $1")
+            .bind(p.id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(body["amount"], "15000", "XAF as whole units, a string");
+    assert_eq!(body["currency"], "XAF");
+    assert_eq!(body["externalId"], reference.as_str());
+    assert_eq!(
+        body["payer"],
+        json!({"partyIdType": "MSISDN", "partyId": "237677123456"})
+    );
+
+    // The waiting page: the request, the code to dial, the countdown, a self-refresh.
+    let (status, page) = app.page(&c, &to).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Approve the payment on your phone"), "{page}");
+    assert!(page.contains("*126#"));
+    assert!(page.contains("id=\"countdown\""));
+    assert!(page.contains("http-equiv=\"refresh\""));
+    assert!(page.contains("+2376••••456"));
+    assert!(
+        page.contains("id=\"sandbox-phone\""),
+        "the demo phone is shown"
+    );
+    // Nobody else's page.
+    let other = family(&app, "other@example.cm").await;
+    assert_eq!(app.page(&other, &to).await.0, 404);
+
+    // Not yet approved: the poller leaves it open.
+    assert_eq!(check(&app, p.id).await, Change::Unchanged);
+    assert_eq!(payment(&app, &reference).await.status, "PROCESSING");
+
+    // Approved on the phone: MTN's callback makes the app read the status, and it settles.
+    let (status, back) = phone_says(&app, p.id, "approve", &to).await;
+    assert_eq!((status, back.as_str()), (303, to.as_str()));
+    let mut settled = false;
+    for _ in 0..50 {
+        if payment(&app, &reference).await.status == "COMPLETED" {
+            settled = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(settled, "the callback settles the payment");
+    let (sub_status, plan, after) = subscription(&app, "awa@example.cm").await;
+    assert_eq!(
+        (sub_status.as_str(), plan.as_str()),
+        ("ACTIVE", "FAMILY_MANAGER")
+    );
+    assert!(
+        after >= before + chrono::Duration::days(29),
+        "{before} → {after}"
+    );
+    let txn: Option<String> = sqlx::query_scalar("SELECT provider_txn FROM payments WHERE id = $1")
+        .bind(p.id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(txn.is_some(), "MTN's financialTransactionId is kept");
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM invoices WHERE payment_id = $1",
+            p.id
+        )
+        .await,
+        1
+    );
+    let (_, page) = app.page(&c, &to).await;
+    assert!(page.contains("Payment received"), "{page}");
+    assert!(
+        !page.contains("http-equiv=\"refresh\""),
+        "no refresh once decided"
+    );
+    assert!(!page.contains("id=\"sandbox-phone\""));
+    // A later check changes nothing.
+    assert_eq!(check(&app, p.id).await, Change::Unchanged);
+}
+
+#[sqlx::test]
+async fn declined_not_enough_money_and_expired_each_say_why_and_can_be_tried_again(pool: PgPool) {
+    let app = app_with_sandbox(pool).await;
+    for (who, phone, choice, says) in [
+        (
+            "d@example.cm",
+            "677000001",
+            Some("decline"),
+            "declined on the phone",
+        ),
+        (
+            "n@example.cm",
+            "677000002",
+            Some("no_funds"),
+            "not enough money",
+        ),
+        // MTN's sandbox number for a request that times out.
+        ("e@example.cm", "46733123452", None, "not approved in time"),
+    ] {
+        let c = family(&app, who).await;
+        let (status, to) = pay_from_phone(&app, &c, "FAMILY_MANAGER", phone).await;
+        assert_eq!(status, 200, "{to}");
+        let reference = reference_in(&to);
+        let p = payment(&app, &reference).await;
+        if let Some(choice) = choice {
+            // Straight into the sandbox, so that the poller (not the callback) decides.
+            let code = if choice == "decline" {
+                "APPROVAL_REJECTED"
+            } else {
+                "NOT_ENOUGH_FUNDS"
+            };
+            sqlx::query("UPDATE sandbox_momo_requests SET decision = $2 WHERE reference_id = $1")
+                .bind(p.id)
+                .bind(code)
+                .execute(&app.pool)
+                .await
+                .unwrap();
+        }
+        assert_eq!(check(&app, p.id).await, Change::Failed, "{who}");
+        let p = payment(&app, &reference).await;
+        assert_eq!(p.status, "FAILED");
+        let (_, page) = app.page(&c, &to).await;
+        assert!(page.to_lowercase().contains(says), "{says}: {page}");
+        assert!(page.contains("Try again"));
+        let (_, sub_status, _) = {
+            let (s, p, e) = subscription(&app, who).await;
+            (p, s, e)
+        };
+        assert_ne!(sub_status, "ACTIVE", "nothing paid");
+
+        // Try again, with the number corrected: a new payment, a new request.
+        let (status, again) = next(
+            &app,
+            &c,
+            "phone_retry",
+            &[("reference", &reference), ("phone", "677123456")],
+        )
+        .await;
+        assert_eq!(status, 200, "{again}");
+        let second = reference_in(&again);
+        assert_ne!(second, reference);
+        let p2 = payment(&app, &second).await;
+        assert_eq!(p2.status, "PROCESSING");
+        assert_eq!(p2.msisdn.as_deref(), Some("237677123456"));
+        // The failed one cannot be retried twice into a loop of its own: it is still failed,
+        // and an open one has nothing to retry.
+        let (status, body) = next(
+            &app,
+            &c,
+            "phone_retry",
+            &[("reference", &second), ("phone", "677123456")],
+        )
+        .await;
+        assert_eq!(status, 409, "{body}");
+    }
+}
+
+#[sqlx::test]
+async fn numbers_of_no_operator_and_operator_refusals_are_told_in_words(pool: PgPool) {
+    let app = app_with_sandbox(pool).await;
+    let c = family(&app, "awa@example.cm").await;
+    app.set_lang(&c, "fr").await;
+    let payments = app.count("payments").await;
+    // A Nexttel number: neither MTN nor Orange; nothing is recorded; the number is kept.
+    let (status, body) = pay_from_phone(&app, &c, "FAMILY_MANAGER", "662 12 34 56").await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("error.wallet_operator_unknown"), "{body}");
+    assert!(
+        body.contains("662 12 34 56"),
+        "what was typed comes back: {body}"
+    );
+    // An Orange number: not offered by this configuration, said so.
+    let (status, body) = pay_from_phone(&app, &c, "FAMILY_MANAGER", "699123456").await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("error.wallet_orange_unavailable"), "{body}");
+    let (status, body) = pay_from_phone(&app, &c, "FAMILY_MANAGER", "").await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("error.phone_required"), "{body}");
+    assert_eq!(app.count("payments").await, payments);
+
+    // MTN refuses the currency (a USD plan): the payment fails at once, the page says why.
+    let (status, to) = pay_from_phone(&app, &c, "STARTER", "677123456").await;
+    assert_eq!(status, 200, "{to}");
+    let p = payment(&app, &reference_in(&to)).await;
+    assert_eq!(p.status, "FAILED");
+    assert_eq!(p.failure.as_deref(), Some("INVALID_CURRENCY"));
+    let (_, page) = app.page(&c, &to).await;
+    assert!(
+        page.contains("Mobile Money n'accepte pas ce montant ou cette devise"),
+        "{page}"
+    );
+}
+
+#[sqlx::test]
+async fn a_callback_is_only_a_hint_and_an_unknown_one_is_refused(pool: PgPool) {
+    let app = app_with_sandbox(pool).await;
+    let c = family(&app, "awa@example.cm").await;
+    let (_, to) = pay_from_phone(&app, &c, "FAMILY_MANAGER", "677123456").await;
+    let reference = reference_in(&to);
+    let p = payment(&app, &reference).await;
+    let http = Client::new();
+    let url = format!("{}/api/payments/momo/callback", app.addr);
+    // A request we never made.
+    let res = http
+        .put(&url)
+        .json(
+            &json!({"referenceId": Uuid::new_v4().to_string(), "status": "SUCCESSFUL",
+                      "amount": "15000", "currency": "XAF"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 404);
+    let res = http.put(&url).body("not json").send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 400);
+    // A forged "SUCCESSFUL" for ours: the app asks MTN, which says it is still pending.
+    let res = http
+        .put(&url)
+        .json(
+            &json!({"referenceId": p.id.to_string(), "externalId": reference,
+                      "status": "SUCCESSFUL", "amount": "15000", "currency": "XAF",
+                      "financialTransactionId": "999"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let p = payment(&app, &reference).await;
+    assert_eq!(p.status, "PROCESSING", "the callback's word is not taken");
+    let (sub_status, _, _) = subscription(&app, "awa@example.cm").await;
+    assert_ne!(sub_status, "ACTIVE");
+}
+
+#[sqlx::test]
+async fn callbacks_the_poller_and_an_admin_racing_make_one_settlement(pool: PgPool) {
+    let app = app_with_sandbox(pool).await;
+    let c = family(&app, "awa@example.cm").await;
+    let _admin = family(&app, "admin@example.cm").await;
+    app.make_admin("admin@example.cm").await;
+    let token = bearer(&app, "admin@example.cm").await;
+    let (_, before) = {
+        let (_, _, e) = subscription(&app, "awa@example.cm").await;
+        ((), e)
+    };
+    let (_, to) = pay_from_phone(&app, &c, "FAMILY_MANAGER", "677123456").await;
+    let reference = reference_in(&to);
+    let p = payment(&app, &reference).await;
+    // Approved on the phone, without the sandbox's own callback: the racers below decide.
+    sqlx::query("UPDATE sandbox_momo_requests SET decision = 'SUCCESSFUL', callback_url = NULL WHERE reference_id = $1")
+        .bind(p.id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let mut racers = tokio::task::JoinSet::new();
+    for i in 0..18 {
+        let (app_state, addr, id, token) =
+            (app.state.clone(), app.addr.clone(), p.id, token.clone());
+        racers.spawn(async move {
+            match i % 3 {
+                0 => {
+                    Client::new()
+                        .put(format!("{addr}/api/payments/momo/callback"))
+                        .json(&json!({"referenceId": id.to_string(), "status": "SUCCESSFUL"}))
+                        .send()
+                        .await
+                        .map(|r| r.status().as_u16())
+                        .unwrap_or(0);
+                }
+                1 => {
+                    let _ = poller::run(&app_state, Scope::Payment(id), Some(1)).await;
+                }
+                _ => {
+                    let code = Client::new()
+                        .post(format!("{addr}/api/payments/{id}/confirm"))
+                        .bearer_auth(token)
+                        .send()
+                        .await
+                        .map(|r| r.status().as_u16())
+                        .unwrap_or(0);
+                    assert!(code == 200 || code == 409, "confirm answered {code}");
+                }
+            }
+        });
+    }
+    while let Some(r) = racers.join_next().await {
+        r.unwrap();
+    }
+    assert_eq!(payment(&app, &reference).await.status, "COMPLETED");
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM invoices WHERE payment_id = $1",
+            p.id
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM audit_log WHERE action = 'payment.completed' AND entity_id = $1",
+            p.id
+        )
+        .await,
+        1
+    );
+    let (_, _, after) = subscription(&app, "awa@example.cm").await;
+    let days = (after - before).num_days();
+    assert!((29..=31).contains(&days), "extended once: {days} days");
+}
+
+#[sqlx::test]
+async fn a_request_mtn_never_got_is_sent_again_under_the_same_id(pool: PgPool) {
+    let app = app_with_sandbox(pool).await;
+    let c = family(&app, "awa@example.cm").await;
+    let (_, to) = pay_from_phone(&app, &c, "FAMILY_MANAGER", "677123456").await;
+    let reference = reference_in(&to);
+    let p = payment(&app, &reference).await;
+    // As if the request had been lost on the way.
+    sqlx::query("DELETE FROM sandbox_momo_requests WHERE reference_id = $1")
+        .bind(p.id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(check(&app, p.id).await, Change::Unchanged);
+    assert_eq!(
+        sandbox_requests(&app, p.id).await,
+        1,
+        "sent again, same X-Reference-Id"
+    );
+    assert_eq!(payment(&app, &reference).await.status, "PROCESSING");
+    // Checked again: the one request, never a second.
+    assert_eq!(check(&app, p.id).await, Change::Unchanged);
+    let all: i64 = sqlx::query_scalar("SELECT count(*) FROM sandbox_momo_requests")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(all, 1);
+}
+
+#[sqlx::test]
+async fn mtn_out_of_reach_leaves_the_payment_pending_and_checked_again(pool: PgPool) {
+    // A port nothing listens on.
+    let dead = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let app = spawn_at(pool, move |config, addr| {
+        config.base_url = addr.to_string();
+        let mut momo = MomoConfig::sandbox(&format!("http://127.0.0.1:{dead}"));
+        momo.sandbox = false;
+        config.mobile_money.momo = Some(momo);
+    })
+    .await;
+    let c = family(&app, "awa@example.cm").await;
+    let (status, to) = pay_from_phone(&app, &c, "FAMILY_MANAGER", "677123456").await;
+    assert_eq!(status, 200, "{to}");
+    let reference = reference_in(&to);
+    let p = payment(&app, &reference).await;
+    assert_eq!(p.status, "PROCESSING", "not failed: MTN may have it");
+    assert_eq!(check(&app, p.id).await, Change::Error);
+    let (status, error): (String, Option<String>) =
+        sqlx::query_as("SELECT status, last_check_error FROM payments WHERE id = $1")
+            .bind(p.id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(status, "PROCESSING");
+    assert!(error.is_some_and(|e| e.contains("reached")));
+    let (_, page) = app.page(&c, &to).await;
+    assert!(page.contains("Approve the payment on your phone"));
+}
+
+#[sqlx::test]
+async fn money_from_another_payer_or_of_another_amount_goes_to_review(pool: PgPool) {
+    let app = app_with_sandbox(pool).await;
+    for (who, field, value) in [
+        ("payer@example.cm", "{payer,partyId}", "237699999999"),
+        ("amount@example.cm", "{amount}", "150"),
+    ] {
+        let c = family(&app, who).await;
+        let (_, to) = pay_from_phone(&app, &c, "FAMILY_MANAGER", "677123456").await;
+        let reference = reference_in(&to);
+        let p = payment(&app, &reference).await;
+        sqlx::query(
+            "UPDATE sandbox_momo_requests SET decision = 'SUCCESSFUL', callback_url = NULL,
+                    body = jsonb_set(body, $2::text[], to_jsonb($3::text)) WHERE reference_id = $1",
+        )
+        .bind(p.id)
+        .bind(field)
+        .bind(value)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+        assert_eq!(check(&app, p.id).await, Change::Review, "{who}");
+        let p = payment(&app, &reference).await;
+        assert!(p.needs_review, "{who}");
+        assert_ne!(p.status, "COMPLETED", "{who}");
+        let (sub_status, _, _) = subscription(&app, who).await;
+        assert_ne!(sub_status, "ACTIVE", "{who}");
+        assert_eq!(
+            count(
+                &app,
+                "SELECT count(*) FROM alerts WHERE kind = 'billing_review' AND subject_id = $1",
+                p.id
+            )
+            .await,
+            1,
+            "the admins are alerted: {who}"
+        );
+        let (_, page) = app.page(&c, &to).await;
+        assert!(page.contains("We are checking this payment"), "{page}");
+    }
+}

@@ -13,3 +13,20 @@ CREATE TABLE sandbox_momo_requests (
     decision     text CHECK (decision IN ('SUCCESSFUL', 'APPROVAL_REJECTED', 'NOT_ENOUGH_FUNDS')),
     created_at   timestamptz NOT NULL DEFAULT now()
 );
+
+-- Orange Money: the notif_token Orange gave for the payment (encrypted), which its unsigned
+-- notification must carry.
+ALTER TABLE payments ADD COLUMN notif_token bytea;
+
+-- The built-in sandbox playing Orange Money Web Payment in the demo.
+CREATE TABLE sandbox_orange_payments (
+    pay_token   text PRIMARY KEY,
+    order_id    text NOT NULL UNIQUE,
+    amount      bigint NOT NULL,
+    notif_token text NOT NULL,
+    notif_url   text NOT NULL,
+    return_url  text NOT NULL,
+    status      text NOT NULL DEFAULT 'INITIATED' CHECK (status IN ('INITIATED', 'SUCCESS', 'FAILED')),
+    txnid       text,
+    created_at  timestamptz NOT NULL DEFAULT now()
+);

@@ -60,7 +60,15 @@ impl WalletNumber {
                 operator: Operator::Mtn,
             });
         }
-        let phone = PhoneNumber::parse(raw)?;
+        // `237677123456`, as operators write numbers, is taken with its country code.
+        let international = compact.len() == 12
+            && compact.starts_with("2376")
+            && compact.bytes().all(|b| b.is_ascii_digit());
+        let phone = if international {
+            PhoneNumber::parse(&format!("+{compact}"))?
+        } else {
+            PhoneNumber::parse(raw)?
+        };
         let digits = &phone.as_ref()[1..];
         let local = digits
             .strip_prefix("237")
@@ -125,6 +133,8 @@ mod tests {
             ("659123456", Operator::Orange),
             ("685123456", Operator::Orange),
             ("689123456", Operator::Orange),
+            ("237677123456", Operator::Mtn),
+            ("237 699 12 34 56", Operator::Orange),
         ] {
             let n = WalletNumber::parse(raw, false).unwrap();
             assert_eq!(n.operator(), op, "{raw}");

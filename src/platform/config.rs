@@ -113,6 +113,8 @@ pub struct Config {
 pub struct MobileMoneyConfig {
     /// MTN MoMo Collection, or the built-in sandbox playing it in the demo.
     pub momo: Option<MomoConfig>,
+    /// Orange Money Web Payment, or the built-in sandbox playing it in the demo.
+    pub orange: Option<OrangeConfig>,
     /// `MOBILE_MONEY_WINDOW_SECS`: how long a payer has to approve on their phone, shown to
     /// them as a countdown; a request still unanswered a little after it is given up.
     pub window_secs: i64,
@@ -122,7 +124,72 @@ impl Default for MobileMoneyConfig {
     fn default() -> Self {
         Self {
             momo: None,
+            orange: None,
             window_secs: 300,
+        }
+    }
+}
+
+/// What an Orange Money merchant account needs.
+#[derive(Debug, Clone)]
+pub struct OrangeConfig {
+    /// `https://api.orange.com`, the app's own sandbox, or a local server in tests.
+    pub api_base: String,
+    pub client_id: String,
+    pub client_secret: Secret,
+    pub merchant_key: Secret,
+    /// The country segment of the address: `cm` for Cameroon, `dev` for the sandbox.
+    pub country: String,
+    /// `XAF`; Orange's own sandbox takes `OUV` only.
+    pub currency: String,
+    /// The built-in sandbox plays Orange: nothing is charged.
+    pub sandbox: bool,
+}
+
+impl OrangeConfig {
+    /// `ORANGE_CLIENT_ID`, `ORANGE_CLIENT_SECRET` and `ORANGE_MERCHANT_KEY` together; without
+    /// them, the built-in sandbox in the demo (or with `ORANGE_SANDBOX=true`).
+    fn from_env(base_url: &str, demo: bool) -> Result<Option<Self>, ConfigError> {
+        match (
+            var("ORANGE_CLIENT_ID"),
+            var("ORANGE_CLIENT_SECRET"),
+            var("ORANGE_MERCHANT_KEY"),
+        ) {
+            (Some(client_id), Some(secret), Some(merchant_key)) => Ok(Some(Self {
+                api_base: var("ORANGE_API_BASE")
+                    .unwrap_or_else(|| "https://api.orange.com".into())
+                    .trim_end_matches('/')
+                    .to_string(),
+                client_id,
+                client_secret: Secret::new(secret),
+                merchant_key: Secret::new(merchant_key),
+                country: var("ORANGE_COUNTRY").unwrap_or_else(|| "cm".into()),
+                currency: var("ORANGE_CURRENCY").unwrap_or_else(|| "XAF".into()),
+                sandbox: false,
+            })),
+            (None, None, None) if flag("ORANGE_SANDBOX", demo)? => {
+                Ok(Some(Self::sandbox(base_url)))
+            }
+            (None, None, None) => Ok(None),
+            _ => Err(ConfigError::Invalid {
+                name: "ORANGE_CLIENT_ID",
+                reason:
+                    "ORANGE_CLIENT_ID, ORANGE_CLIENT_SECRET and ORANGE_MERCHANT_KEY go together"
+                        .into(),
+            }),
+        }
+    }
+
+    /// The app's own sandbox playing Orange, under `/sandbox/orange` of `base_url`.
+    pub fn sandbox(base_url: &str) -> Self {
+        Self {
+            api_base: format!("{base_url}/sandbox/orange"),
+            client_id: "tessera-sandbox".into(),
+            client_secret: Secret::new("sandbox"),
+            merchant_key: Secret::new("sandbox"),
+            country: "dev".into(),
+            currency: "XAF".into(),
+            sandbox: true,
         }
     }
 }
@@ -582,6 +649,10 @@ impl Config {
             sumup: None,
             mobile_money: MobileMoneyConfig {
                 momo: MomoConfig::from_env(
+                    base_url.trim_end_matches('/'),
+                    flag("TESSERA_DEMO", false)?,
+                )?,
+                orange: OrangeConfig::from_env(
                     base_url.trim_end_matches('/'),
                     flag("TESSERA_DEMO", false)?,
                 )?,

@@ -141,6 +141,7 @@ pub fn router(state: AppState) -> Router {
         .merge(features::payments::web::routes())
         .merge(features::payments::providers::sumup_sandbox::routes())
         .merge(features::payments::providers::momo_sandbox::routes())
+        .merge(features::payments::providers::orange_sandbox::routes())
         .merge(features::orders::organiser::routes())
         .route(
             "/fn/{*fn_name}",

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use sqlx::PgPool;
 use tessera::{
     features::payments::poller::{self, Change, Scope},
-    platform::config::MomoConfig,
+    platform::config::{MomoConfig, OrangeConfig},
 };
 use uuid::Uuid;
 
@@ -21,6 +21,15 @@ async fn app_with_sandbox(pool: PgPool) -> TestApp {
     spawn_at(pool, |config, addr| {
         config.base_url = addr.to_string();
         config.mobile_money.momo = Some(MomoConfig::sandbox(addr));
+    })
+    .await
+}
+
+async fn app_with_both(pool: PgPool) -> TestApp {
+    spawn_at(pool, |config, addr| {
+        config.base_url = addr.to_string();
+        config.mobile_money.momo = Some(MomoConfig::sandbox(addr));
+        config.mobile_money.orange = Some(OrangeConfig::sandbox(addr));
     })
     .await
 }
@@ -563,4 +572,193 @@ async fn money_from_another_payer_or_of_another_amount_goes_to_review(pool: PgPo
         let (_, page) = app.page(&c, &to).await;
         assert!(page.contains("We are checking this payment"), "{page}");
     }
+}
+
+/// Presses a button of Orange's (sandbox) payment page; answers where it sends the browser.
+async fn orange_says(url: &str, origin: &str, choice: &str) -> (u16, String) {
+    let res = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(url)
+        .header("origin", origin)
+        .form(&[("choice", choice)])
+        .send()
+        .await
+        .unwrap();
+    let to = res
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    (res.status().as_u16(), to)
+}
+
+async fn wait_for(app: &TestApp, reference: &str, status: &str) -> bool {
+    for _ in 0..50 {
+        if payment(app, reference).await.status == status {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    false
+}
+
+#[sqlx::test]
+async fn an_orange_payment_confirmed_on_oranges_page_extends_the_subscription(pool: PgPool) {
+    let app = app_with_both(pool).await;
+    let c = family(&app, "awa@example.cm").await;
+    let (status, to) = pay_from_phone(&app, &c, "FAMILY_MANAGER", "699 12 34 56").await;
+    assert_eq!(status, 200, "{to}");
+    // The browser goes to Orange's payment page.
+    assert!(
+        to.starts_with(&format!("{}/sandbox/orange/pay/", app.addr)),
+        "{to}"
+    );
+    let (reference,): (String,) = sqlx::query_as(
+        "SELECT reference FROM payments WHERE provider = 'orange_money' ORDER BY created_at DESC LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let p = payment(&app, &reference).await;
+    assert_eq!(p.status, "PROCESSING");
+    assert_eq!(p.msisdn.as_deref(), Some("237699123456"));
+    let pay_token = p.provider_ref.clone().expect("pay_token kept");
+    assert!(to.ends_with(&pay_token));
+    // The notif_token is kept encrypted, never as Orange sent it.
+    let (plain,): (String,) =
+        sqlx::query_as("SELECT notif_token FROM sandbox_orange_payments WHERE pay_token = $1")
+            .bind(&pay_token)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let sealed: Vec<u8> = sqlx::query_scalar("SELECT notif_token FROM payments WHERE id = $1")
+        .bind(p.id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(!sealed.windows(plain.len()).any(|w| w == plain.as_bytes()));
+
+    // The waiting page leads back to Orange's page while it waits.
+    let wait = format!("/pay/phone/{reference}");
+    let (_, page) = app.page(&c, &wait).await;
+    assert!(page.contains("Open the Orange Money page"), "{page}");
+    assert!(page.contains(&pay_token));
+    let (status, page) = app.page(&c, &to.replace(&app.addr, "")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("15,000") || page.contains("15 000"), "{page}");
+
+    // Confirmed: back to the waiting page; Orange's notification settles it.
+    let (status, back) = orange_says(&to, &app.addr, "confirm").await;
+    assert_eq!(status, 303);
+    assert_eq!(back, format!("{}{wait}", app.addr));
+    assert!(wait_for(&app, &reference, "COMPLETED").await, "settled");
+    let (sub_status, _, _) = subscription(&app, "awa@example.cm").await;
+    assert_eq!(sub_status, "ACTIVE");
+    let txn: Option<String> = sqlx::query_scalar("SELECT provider_txn FROM payments WHERE id = $1")
+        .bind(p.id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(
+        txn.is_some_and(|t| t.starts_with("MP")),
+        "Orange's txnid is kept"
+    );
+    let (_, page) = app.page(&c, &wait).await;
+    assert!(page.contains("Payment received"));
+}
+
+#[sqlx::test]
+async fn forged_orange_notifications_change_nothing_and_a_decline_says_so(pool: PgPool) {
+    let app = app_with_both(pool).await;
+    let c = family(&app, "awa@example.cm").await;
+    let (_, to) = pay_from_phone(&app, &c, "FAMILY_MANAGER", "655123456").await;
+    let (reference, pay_token): (String, String) = sqlx::query_as(
+        "SELECT reference, provider_ref FROM payments WHERE provider = 'orange_money'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let (token,): (String,) =
+        sqlx::query_as("SELECT notif_token FROM sandbox_orange_payments WHERE pay_token = $1")
+            .bind(&pay_token)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    // Orange has the payment confirmed, but nobody has told Tessera yet.
+    sqlx::query(
+        "UPDATE sandbox_orange_payments SET status = 'SUCCESS', txnid = 'MP1' WHERE pay_token = $1",
+    )
+    .bind(&pay_token)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let http = Client::new();
+    let notify = |r: &str| format!("{}/api/payments/orange/notify/{r}", app.addr);
+    let forged = json!({"status": "SUCCESS", "notif_token": "guessed", "txnid": "MP1"});
+    let res = http
+        .post(notify(&reference))
+        .json(&forged)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 403);
+    let res = http
+        .post(notify(&reference))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 400);
+    let res = http
+        .post(notify("PAY-2026-999999"))
+        .json(&json!({"status": "SUCCESS", "notif_token": token}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 404);
+    assert_eq!(
+        payment(&app, &reference).await.status,
+        "PROCESSING",
+        "nothing changed"
+    );
+    // The genuine one: the status is read back from Orange, and settles.
+    let genuine = json!({"status": "SUCCESS", "notif_token": token, "txnid": "MP1"});
+    let res = http
+        .post(notify(&reference))
+        .json(&genuine)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(payment(&app, &reference).await.status, "COMPLETED");
+    let _ = to;
+
+    // Another payment, declined on Orange's page: the poller records why.
+    let d = family(&app, "decline@example.cm").await;
+    let (_, to) = pay_from_phone(&app, &d, "FAMILY_MANAGER", "691234567").await;
+    let (reference,): (String,) = sqlx::query_as(
+        "SELECT p.reference FROM payments p JOIN users u ON u.id = p.user_id WHERE u.email = 'decline@example.cm'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "UPDATE sandbox_orange_payments SET notif_url = 'http://127.0.0.1:9/' WHERE order_id = $1",
+    )
+    .bind(&reference)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let (status, _) = orange_says(&to, &app.addr, "decline").await;
+    assert_eq!(status, 303);
+    let p = payment(&app, &reference).await;
+    assert_eq!(check(&app, p.id).await, Change::Failed);
+    let (_, page) = app.page(&d, &format!("/pay/phone/{reference}")).await;
+    assert!(
+        page.contains("The payment was declined on the phone."),
+        "{page}"
+    );
 }

@@ -259,9 +259,9 @@ pub async fn subscribe(
         }
         PayWith::Phone => {
             let number = payments::phone::wallet(state, &form.phone, &echo)?;
-            let reference =
+            let (_, next) =
                 payments::phone::start(state, payment("MTN_MOMO", "mtn_momo"), &number).await?;
-            Ok(payments::phone::waiting_url(&reference))
+            Ok(next)
         }
         PayWith::Card => {
             let provider = payments::providers::default_card(&state.config)

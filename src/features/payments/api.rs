@@ -44,8 +44,7 @@ pub async fn phone_retry(
         async {
             let state = respond::state()?;
             let user = auth::require_user().await?;
-            let next = super::phone::retry(&state, &user, &reference, &phone).await?;
-            let url = super::phone::waiting_url(&next);
+            let (_, url) = super::phone::retry(&state, &user, &reference, &phone).await?;
             leptos_axum::redirect(&url);
             Ok(url)
         }

@@ -108,6 +108,7 @@ pub async fn start(
         expires_at: opts.expires_at,
         account: opts.account,
         checkout_reference: opts.checkout_reference.unwrap_or(&reference),
+        lang: p.payer.language.code(),
     };
     match provider.start(state, &req).await {
         Ok(checkout) => {

@@ -119,6 +119,8 @@ pub struct PhoneWait {
     pub invoice_number: Option<String>,
     pub plan_code: Option<String>,
     pub duration_days: Option<i32>,
+    /// Orange's payment page, while the payment waits there.
+    pub pay_url: Option<String>,
     /// The built-in sandbox's request, while it waits: the pretend phone answers it.
     pub sandbox_request: Option<uuid::Uuid>,
 }

@@ -200,7 +200,13 @@ fn PhoneWaitBody(
             <h1>{tr(title)}</h1>
             {open.then(|| view! {
                 <p>{ask.clone()}</p>
-                <p><strong>{dial.clone()}</strong></p>
+                {match w.pay_url.clone() {
+                    Some(url) => view! {
+                        <p><strong>{tr("phone.orange_open")}</strong></p>
+                        <p><a class="button" id="orange-page" rel="external" href=url>{tr("phone.orange_go")}</a></p>
+                    }.into_any(),
+                    None => view! { <p><strong>{dial.clone()}</strong></p> }.into_any(),
+                }}
                 <p id="countdown" role="timer" data-seconds=w.seconds_left>
                     {tr("phone.time_left")} " " <strong>{move || clock(left.get())}</strong>
                 </p>

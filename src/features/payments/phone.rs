@@ -28,7 +28,7 @@ pub fn waiting_url(reference: &str) -> String {
 pub fn offered(state: &AppState, operator: Operator) -> bool {
     match operator {
         Operator::Mtn => state.config.mobile_money.momo.is_some(),
-        Operator::Orange => false,
+        Operator::Orange => state.config.mobile_money.orange.is_some(),
     }
 }
 
@@ -68,25 +68,18 @@ pub fn wallet(
     Ok(number)
 }
 
-/// Records the payment, then asks the payer's phone; answers the payment's reference. A
-/// refusal by the operator (no such account, wrong currency) fails the payment through the
-/// settle path, and the waiting page says why.
+/// Records the payment, then asks the operator: MTN sends the request to the payer's phone,
+/// Orange opens its payment page. Answers the payment's reference and where the browser goes
+/// (the waiting page, or Orange's page, which comes back to it). A refusal by the operator (no
+/// such account, wrong currency) fails the payment through the settle path, and the waiting
+/// page says why.
 #[tracing::instrument(skip_all, fields(operator = ?number.operator()))]
 pub async fn start(
     state: &AppState,
     p: NewPayment<'_>,
     number: &WalletNumber,
-) -> Result<String, AppError> {
-    let provider: &dyn providers::Provider = match number.operator() {
-        Operator::Mtn => &providers::mtn_momo::MtnMomo,
-        Operator::Orange => {
-            return Err(AppError::form(
-                "error.wallet_orange_unavailable",
-                vec![],
-                409,
-            ))
-        }
-    };
+) -> Result<(String, String), AppError> {
+    let provider = provider_for(number.operator());
     let p = NewPayment {
         method: number.operator().method(),
         provider: provider.name(),
@@ -95,8 +88,9 @@ pub async fn start(
     let mut tx = state.pool.begin().await.map_err(respond::internal)?;
     let (id, reference) = ledger::open(&mut tx, &p).await?;
     let back = waiting_url(&reference);
-    // The operator's reference is the payment's own id, stored before the request leaves, so
-    // a retry after a timeout asks about the same request and never makes a second one.
+    // MTN's reference is the payment's own id, stored before the request leaves, so a retry
+    // after a timeout asks about the same request and never makes a second one. Orange names
+    // its own (`pay_token`), stored once it answers.
     sqlx::query!(
         "UPDATE payments SET status = 'PROCESSING', provider_ref = $2, payer_msisdn = $3,
                 success_url = $4, fail_url = $4, checkout_url = $4,
@@ -105,7 +99,7 @@ pub async fn start(
                 watched_until = now() + interval '2 minutes', updated_at = now()
          WHERE id = $1",
         id,
-        id.to_string(),
+        (number.operator() == Operator::Mtn).then(|| id.to_string()),
         number.msisdn(),
         back,
         state.config.mobile_money.window_secs as f64,
@@ -115,6 +109,7 @@ pub async fn start(
     .await
     .map_err(respond::internal)?;
     tx.commit().await.map_err(respond::internal)?;
+    let back_abs = format!("{}{back}", state.config.base_url);
     let req = CheckoutRequest {
         payment_id: id,
         reference: &reference,
@@ -125,14 +120,30 @@ pub async fn start(
         name: p.payer.name,
         phone: number.msisdn(),
         client_ip: "",
-        success_url: &back,
-        cancel_url: &back,
+        success_url: &back_abs,
+        cancel_url: &back_abs,
         sandbox_query: "",
         expires_at: None,
         account: None,
         checkout_reference: &reference,
+        lang: p.payer.language.code(),
     };
-    if let Err(e) = provider.start(state, &req).await {
+    let started = provider.start(state, &req).await;
+    if let Ok(checkout) = &started {
+        if number.operator() == Operator::Orange {
+            sqlx::query!(
+                "UPDATE payments SET provider_ref = $2, checkout_url = $3 WHERE id = $1",
+                id,
+                checkout.provider_ref,
+                checkout.redirect_url
+            )
+            .execute(&state.pool)
+            .await
+            .map_err(respond::internal)?;
+            return Ok((reference, checkout.redirect_url.clone()));
+        }
+    }
+    if let Err(e) = started {
         tracing::warn!(%reference, error = %e, "the operator refused the request to pay");
         let reason = match e {
             ProviderError::Refused(code) => code,
@@ -142,22 +153,28 @@ pub async fn start(
             other => other.to_string(),
         };
         let outcome = settle::Outcome::Failed { reason };
-        match settle::settle_reported(
-            state,
-            provider.name(),
-            &id.to_string(),
-            None,
-            "start",
-            outcome,
-        )
-        .await
-        {
+        let source = settle::Source::Gateway {
+            provider: provider.name(),
+            event_id: None,
+            kind: "start",
+        };
+        let mut tx = state.pool.begin().await.map_err(respond::internal)?;
+        match settle::settle_in(&mut tx, state, id, source, outcome).await {
             Ok(_) => {}
             Err(settle::SettleError::Internal(e)) => return Err(e),
             Err(e) => return Err(respond::internal(e)),
         }
+        tx.commit().await.map_err(respond::internal)?;
     }
-    Ok(reference)
+    Ok((reference, back))
+}
+
+/// The provider that asks a wallet of `operator`.
+fn provider_for(operator: Operator) -> &'static dyn providers::Provider {
+    match operator {
+        Operator::Mtn => &providers::mtn_momo::MtnMomo,
+        Operator::Orange => &providers::orange_money::OrangeMoney,
+    }
 }
 
 /// The payer's words for why a payment from the phone failed.
@@ -181,7 +198,7 @@ pub async fn view(
     let r = sqlx::query!(
         r#"SELECT p.reference, p.status, p.amount, p.currency, p.description, p.payer_msisdn,
                   p.method, p.failure_reason, p.needs_review, p.plan_code, p.duration_days,
-                  p.provider, p.provider_ref,
+                  p.provider, p.provider_ref, p.checkout_url,
                   p.period_end AS "period_end: DateTime<Utc>",
                   GREATEST(0, EXTRACT(EPOCH FROM (p.expires_at - now())))::bigint AS "seconds_left!",
                   i.number AS "invoice?"
@@ -214,7 +231,7 @@ pub async fn view(
         amount: super::show(r.amount, &r.currency),
         description: r.description,
         number: WalletNumber::masked(&msisdn),
-        msisdn,
+        msisdn: format!("+{msisdn}"),
         operator: match operator {
             Operator::Mtn => "MTN Mobile Money".into(),
             Operator::Orange => "Orange Money".into(),
@@ -228,6 +245,9 @@ pub async fn view(
         invoice_number: r.invoice,
         plan_code: r.plan_code,
         duration_days: r.duration_days,
+        pay_url: (open && operator == Operator::Orange)
+            .then_some(r.checkout_url)
+            .flatten(),
         sandbox_request: (sandboxed && open)
             .then(|| r.provider_ref.and_then(|p| Uuid::parse_str(&p).ok()))
             .flatten(),
@@ -242,7 +262,7 @@ pub async fn retry(
     user: &AuthUser,
     reference: &str,
     phone: &str,
-) -> Result<String, AppError> {
+) -> Result<(String, String), AppError> {
     let echo = vec![("phone".to_string(), phone.to_string())];
     let id = queries::visible(&state.pool, user, reference).await?;
     let old = sqlx::query!(
@@ -273,7 +293,7 @@ pub async fn retry(
         amount: old.amount,
         currency: &old.currency,
         method: number.operator().method(),
-        provider: "mtn_momo",
+        provider: provider_for(number.operator()).name(),
         description: &old.description,
         payer: ledger::Payer {
             email: &old.payer_email,

@@ -103,7 +103,14 @@ pub enum Scope {
     Payment(Uuid),
 }
 
-const PROVIDERS: &[&str] = &["sandbox", "stripe", "paytr", "sumup", "mtn_momo"];
+const PROVIDERS: &[&str] = &[
+    "sandbox",
+    "stripe",
+    "paytr",
+    "sumup",
+    "mtn_momo",
+    "orange_money",
+];
 
 /// A claimed payment, as the check needs it.
 struct Claimed {

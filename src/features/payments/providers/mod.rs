@@ -7,6 +7,7 @@ pub mod momo_sandbox;
 pub mod mtn_momo;
 pub mod notchpay;
 pub mod orange_money;
+pub mod orange_sandbox;
 pub mod paytr;
 pub mod sandbox;
 pub mod stripe;
@@ -45,6 +46,8 @@ pub struct CheckoutRequest<'a> {
     pub account: Option<Uuid>,
     /// The provider's reference for the checkout, where it takes one of ours (an order's).
     pub checkout_reference: &'a str,
+    /// The payer's language (`en`, `fr`), for providers whose pages speak it.
+    pub lang: &'a str,
 }
 
 /// Where to send the browser, and the provider's id for the payment.
@@ -162,6 +165,7 @@ pub fn by_name(name: &str) -> Option<&'static dyn Provider> {
         "paytr" => Some(&paytr::Paytr),
         "sumup" => Some(&sumup::SumUp),
         "mtn_momo" => Some(&mtn_momo::MtnMomo),
+        "orange_money" => Some(&orange_money::OrangeMoney),
         _ => None,
     }
 }

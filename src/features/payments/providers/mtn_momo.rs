@@ -15,16 +15,13 @@
 //! request again, with the same id, when MTN never received it); MTN's callback only makes the
 //! poller look now.
 
-use std::{
-    collections::HashMap,
-    sync::{Arc, Mutex, OnceLock},
-};
+use std::sync::Arc;
 
 use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::{
-    wire::{answer, TokenAnswer, TokenCache},
+    wire::{answer, Clients, TokenAnswer, TokenCache},
     Checkout, CheckoutRequest, Open, Provider, ProviderError, RefundRequest, Verdict,
 };
 pub use crate::platform::config::MomoConfig;
@@ -315,7 +312,7 @@ impl From<MomoError> for ProviderError {
 
 /// One client per MTN account, so its token is minted once an hour rather than per call.
 fn client(state: &AppState) -> Result<Arc<MomoClient>, ProviderError> {
-    static CLIENTS: OnceLock<Mutex<HashMap<String, Arc<MomoClient>>>> = OnceLock::new();
+    static CLIENTS: Clients<MomoClient> = Clients::new();
     let config = state
         .config
         .mobile_money
@@ -326,14 +323,7 @@ fn client(state: &AppState) -> Result<Arc<MomoClient>, ProviderError> {
         "{}|{}|{}",
         config.api_base, config.api_user, config.environment
     );
-    let mut clients = CLIENTS
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    Ok(clients
-        .entry(key)
-        .or_insert_with(|| Arc::new(MomoClient::new(state.http.clone(), config.clone())))
-        .clone())
+    Ok(CLIENTS.get(key, || MomoClient::new(state.http.clone(), config.clone())))
 }
 
 /// The last nine digits: the same wallet, with or without its country code.

@@ -10,33 +10,27 @@
 //!   what it says is re-read with `POST …/transactionstatus` (`INITIATED`, `PENDING`,
 //!   `EXPIRED`, `SUCCESS`, `FAILED`) before anything is settled.
 //!
-//! This module is the wire client; it is not yet offered on any page.
+//! `OrangeMoney` is the provider: the payer confirms on Orange's page (`payment_url`) and comes
+//! back to the waiting page; the `notif_token` is kept encrypted with the payment; the poller
+//! reads the status back, and a notification only makes it look now.
+
+use std::sync::Arc;
 
 use serde::Deserialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use super::wire::{answer, TokenAnswer, TokenCache};
-use crate::platform::config::Secret;
+use super::{
+    wire::{answer, Clients, TokenAnswer, TokenCache},
+    Checkout, CheckoutRequest, Open, Provider, ProviderError, RefundRequest, Verdict,
+};
+pub use crate::platform::config::OrangeConfig;
+use crate::platform::{fulfil::BoxFuture, state::AppState};
 
 /// Whether two tokens are equal, compared by their SHA-256 digests: how long the comparison
 /// takes tells a guesser nothing about how much of the token they guessed.
 fn equal(a: &str, b: &str) -> bool {
     Sha256::digest(a.as_bytes()) == Sha256::digest(b.as_bytes())
-}
-
-/// What an Orange Money merchant account needs.
-#[derive(Debug, Clone)]
-pub struct OrangeConfig {
-    /// `https://api.orange.com`, or a local server in tests.
-    pub api_base: String,
-    pub client_id: String,
-    pub client_secret: Secret,
-    pub merchant_key: Secret,
-    /// The country segment of the address: `cm` for Cameroon, `dev` for the sandbox.
-    pub country: String,
-    /// `XAF`; the sandbox takes `OUV` only.
-    pub currency: String,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -220,6 +214,145 @@ impl OrangeClient {
     }
 }
 
+impl From<OrangeError> for ProviderError {
+    fn from(e: OrangeError) -> Self {
+        match e {
+            OrangeError::Unreachable(why) => ProviderError::Unreachable(why),
+            OrangeError::Credentials => {
+                ProviderError::Disconnected("Orange refused the credentials".into())
+            }
+            OrangeError::Refused(why) => ProviderError::Refused(why),
+        }
+    }
+}
+
+/// One client per Orange account, so its token is asked for once, not per call.
+fn client(state: &AppState) -> Result<Arc<OrangeClient>, ProviderError> {
+    static CLIENTS: Clients<OrangeClient> = Clients::new();
+    let config = state
+        .config
+        .mobile_money
+        .orange
+        .as_ref()
+        .ok_or(ProviderError::NotConfigured)?;
+    let key = format!(
+        "{}|{}|{}",
+        config.api_base, config.client_id, config.country
+    );
+    Ok(CLIENTS.get(key, || {
+        OrangeClient::new(state.http.clone(), config.clone())
+    }))
+}
+
+/// Where Orange posts the notification of the payment `reference`.
+pub fn notif_url(state: &AppState, reference: &str) -> String {
+    format!(
+        "{}/api/payments/orange/notify/{reference}",
+        state.config.base_url
+    )
+}
+
+/// Orange Money Web Payment as a provider.
+pub struct OrangeMoney;
+
+impl Provider for OrangeMoney {
+    fn name(&self) -> &'static str {
+        "orange_money"
+    }
+
+    /// Opens Orange's payment page; its `notif_token` is kept, encrypted, with the payment.
+    fn start<'a>(
+        &'a self,
+        state: &'a AppState,
+        req: &'a CheckoutRequest<'a>,
+    ) -> BoxFuture<'a, Result<Checkout, ProviderError>> {
+        Box::pin(async move {
+            let client = client(state)?;
+            if !req.currency.eq_ignore_ascii_case(&client.config.currency) {
+                return Err(ProviderError::Refused("INVALID_CURRENCY".into()));
+            }
+            let opened = client
+                .web_payment(
+                    req.reference,
+                    req.amount,
+                    req.success_url,
+                    req.cancel_url,
+                    &notif_url(state, req.reference),
+                    req.lang,
+                    "Tessera",
+                )
+                .await?;
+            sqlx::query!(
+                "UPDATE payments SET notif_token = $2 WHERE id = $1",
+                req.payment_id,
+                state.sealer.seal(&opened.notif_token)
+            )
+            .execute(&state.pool)
+            .await
+            .map_err(|e| ProviderError::Unreachable(e.to_string()))?;
+            Ok(Checkout {
+                redirect_url: opened.payment_url,
+                provider_ref: opened.pay_token,
+            })
+        })
+    }
+
+    fn check<'a>(
+        &'a self,
+        state: &'a AppState,
+        p: &'a Open,
+    ) -> BoxFuture<'a, Result<Verdict, ProviderError>> {
+        Box::pin(async move {
+            let client = client(state)?;
+            let lapsed = sqlx::query_scalar!(
+                r#"SELECT COALESCE(expires_at < now() - interval '30 seconds', false) AS "lapsed!"
+                   FROM payments WHERE id = $1"#,
+                p.id
+            )
+            .fetch_one(&state.pool)
+            .await
+            .map_err(|e| ProviderError::Unreachable(e.to_string()))?;
+            Ok(
+                match client
+                    .transaction_status(&p.reference, p.amount, &p.provider_ref)
+                    .await?
+                {
+                    // Orange answers for the amount it was asked about: a success is that
+                    // amount, in the account's currency.
+                    OrangeStatus::Success { txnid } => Verdict::Paid {
+                        amount: p.amount,
+                        currency: client.config.currency.clone(),
+                        transaction: (!txnid.is_empty()).then_some(txnid),
+                    },
+                    OrangeStatus::Failed => Verdict::Failed {
+                        reason: "REJECTED".into(),
+                    },
+                    OrangeStatus::Expired => Verdict::Failed {
+                        reason: "EXPIRED".into(),
+                    },
+                    OrangeStatus::Waiting if lapsed => Verdict::Failed {
+                        reason: "EXPIRED".into(),
+                    },
+                    OrangeStatus::Waiting => Verdict::Open,
+                },
+            )
+        })
+    }
+
+    /// Web Payment takes money in; Tessera does not pay out through Orange.
+    fn refund<'a>(
+        &'a self,
+        _state: &'a AppState,
+        _r: &'a RefundRequest<'a>,
+    ) -> BoxFuture<'a, Result<String, ProviderError>> {
+        Box::pin(async {
+            Err(ProviderError::Refused(
+                "Orange Money payments are not refunded through Orange here".into(),
+            ))
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     //! A stand-in for Orange's Web Payment API speaking its wire format.
@@ -237,6 +370,7 @@ mod tests {
     };
 
     use super::*;
+    use crate::platform::config::Secret;
 
     #[derive(Default)]
     struct Fake {
@@ -352,6 +486,7 @@ mod tests {
                 merchant_key: Secret::new("mk"),
                 country: "dev".into(),
                 currency: "OUV".into(),
+                sandbox: false,
             },
         )
     }

@@ -55,7 +55,7 @@ fn random(prefix: &str) -> String {
     format!("{prefix}{}", hex::encode(bytes))
 }
 
-fn esc(s: &str) -> String {
+pub(super) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -63,12 +63,17 @@ fn esc(s: &str) -> String {
 }
 
 fn page(lang: Lang, title: &str, body: &str) -> Html<String> {
+    sandbox_page(lang, t(lang, "sumup_sandbox.badge"), title, body)
+}
+
+/// A page of one of the built-in sandboxes, marked as such by `badge`.
+pub(super) fn sandbox_page(lang: Lang, badge: &str, title: &str, body: &str) -> Html<String> {
     Html(format!(
         "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{title}</title><link rel=\"stylesheet\" href=\"/pkg/tessera.css\"></head>\
          <body><main id=\"main\"><section class=\"card sandbox\"><p class=\"badge\">{}</p><h1>{title}</h1>{body}</section></main></body></html>",
         lang.code(),
-        esc(t(lang, "sumup_sandbox.badge")),
+        esc(badge),
     ))
 }
 

@@ -2,7 +2,9 @@
 //! expires (then a new one is minted), and an answer read as its status and text.
 
 use std::{
+    collections::HashMap,
     future::Future,
+    sync::{Arc, Mutex as StdMutex, OnceLock},
     time::{Duration, Instant},
 };
 
@@ -47,4 +49,32 @@ pub async fn answer(
     let res = req.send().await?;
     let status = res.status();
     Ok((status, res.text().await?))
+}
+
+/// Clients of one operator, one per account (`key`), so each keeps its token between calls.
+pub struct Clients<T>(OnceLock<StdMutex<HashMap<String, Arc<T>>>>);
+
+impl<T> Default for Clients<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T> Clients<T> {
+    pub const fn new() -> Self {
+        Self(OnceLock::new())
+    }
+
+    /// The client of the account `key`, made by `make` the first time.
+    pub fn get(&self, key: String, make: impl FnOnce() -> T) -> Arc<T> {
+        let mut clients = self
+            .0
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        clients
+            .entry(key)
+            .or_insert_with(|| Arc::new(make()))
+            .clone()
+    }
 }

@@ -1246,7 +1246,14 @@ momo-reason-failed = Mobile Money could not take the payment. Try again in a mom
 momo-reason-unavailable = Mobile Money cannot be reached right now. Try again in a few minutes.
 
 ## Paying from the phone
-billing-pay_phone = Pay from my phone (MTN Mobile Money)
+billing-pay_phone = Pay from my phone (MTN Mobile Money or Orange Money)
+phone-orange_open = Confirm the payment with your Orange Money code on Orange's page.
+phone-orange_go = Open the Orange Money page
+orange_sandbox-badge = Sandbox — an Orange Money stand-in, nothing is charged
+orange_sandbox-title = Orange Money payment
+orange_sandbox-intro = In the demo this page plays Orange's: confirm as the payer would with their code, or decline.
+orange_sandbox-confirm = Confirm the payment
+orange_sandbox-decline = Decline
 phone-number_label = Mobile Money number
 phone-number_hint = The phone that approves the payment, e.g. 6 77 12 34 56.
 phone-page_title = Approve on your phone

@@ -1246,7 +1246,14 @@ momo-reason-failed = Mobile Money n'a pas pu prendre le paiement. Réessayez dan
 momo-reason-unavailable = Mobile Money est injoignable pour le moment. Réessayez dans quelques minutes.
 
 ## Payer depuis le téléphone
-billing-pay_phone = Payer depuis mon téléphone (MTN Mobile Money)
+billing-pay_phone = Payer depuis mon téléphone (MTN Mobile Money ou Orange Money)
+phone-orange_open = Confirmez le paiement avec votre code Orange Money sur la page d'Orange.
+phone-orange_go = Ouvrir la page Orange Money
+orange_sandbox-badge = Bac à sable — Orange Money simulé, rien n'est débité
+orange_sandbox-title = Paiement Orange Money
+orange_sandbox-intro = Dans la démo, cette page joue celle d'Orange : confirmez comme le payeur avec son code, ou refusez.
+orange_sandbox-confirm = Confirmer le paiement
+orange_sandbox-decline = Refuser
 phone-number_label = Numéro Mobile Money
 phone-number_hint = Le téléphone qui valide le paiement, ex. 6 77 12 34 56.
 phone-page_title = Validez sur votre téléphone

@@ -30,3 +30,8 @@ CREATE TABLE sandbox_orange_payments (
     txnid       text,
     created_at  timestamptz NOT NULL DEFAULT now()
 );
+
+-- An order paid from the phone says so.
+ALTER TABLE orders DROP CONSTRAINT orders_paid_via_check;
+ALTER TABLE orders ADD CONSTRAINT orders_paid_via_check
+    CHECK (paid_via IN ('PROOF', 'CASH', 'CARD', 'MOBILE_MONEY'));

@@ -60,4 +60,6 @@ pub use proof::{clean_filename, ProofKind, MAX_PROOF_BYTES};
 pub use role::Role;
 pub use ticket::{parse_code, TicketReference, TicketStatus, TransactionId};
 pub use ussd::UssdCode;
-pub use wallet_number::{Operator, WalletNumber, MTN_SANDBOX_NUMBERS};
+pub use wallet_number::{
+    failure_key, wallet_failure_key, Operator, WalletNumber, MTN_SANDBOX_NUMBERS,
+};

@@ -177,3 +177,50 @@ mod tests {
         assert_eq!(WalletNumber::masked("12"), "•••");
     }
 }
+
+/// The message key that tells a payer what an operator's failure code means (MTN's reason
+/// codes, Orange's statuses, and our own `UNAVAILABLE` and `expired`).
+pub fn wallet_failure_key(code: &str) -> &'static str {
+    match code {
+        "PAYER_NOT_FOUND" | "PAYEE_NOT_FOUND" => "momo.reason.payer_not_found",
+        "NOT_ENOUGH_FUNDS" => "momo.reason.not_enough_funds",
+        "APPROVAL_REJECTED" | "APPROVAL_REJECTED_BY_PAYER" | "REJECTED" => "momo.reason.rejected",
+        "EXPIRED" | "expired" | "TIMEOUT" | "TRANSACTION_TIMED_OUT" => "momo.reason.expired",
+        "PAYER_LIMIT_REACHED" | "PAYEE_LIMIT_REACHED" => "momo.reason.limit",
+        "INVALID_CURRENCY" | "INVALID_AMOUNT" => "momo.reason.invalid_amount",
+        "UNAVAILABLE" => "momo.reason.unavailable",
+        _ => "momo.reason.failed",
+    }
+}
+
+/// A failure reason as stored on a payment, for people: an operator's code (`NOT_ENOUGH_FUNDS`)
+/// becomes its message key; a provider's own sentence (`declined at SumUp`) is `None`, shown as
+/// it came.
+pub fn failure_key(reason: &str) -> Option<&'static str> {
+    let coded = !reason.is_empty()
+        && reason
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    (coded || reason == "expired").then(|| wallet_failure_key(reason))
+}
+
+#[cfg(test)]
+mod failure_tests {
+    use super::*;
+
+    #[test]
+    fn operator_codes_have_words_and_sentences_stay() {
+        assert_eq!(
+            failure_key("NOT_ENOUGH_FUNDS"),
+            Some("momo.reason.not_enough_funds")
+        );
+        assert_eq!(
+            failure_key("APPROVAL_REJECTED"),
+            Some("momo.reason.rejected")
+        );
+        assert_eq!(failure_key("expired"), Some("momo.reason.expired"));
+        assert_eq!(failure_key("SOME_NEW_CODE"), Some("momo.reason.failed"));
+        assert_eq!(failure_key("declined at SumUp"), None);
+        assert_eq!(failure_key(""), None);
+    }
+}

@@ -924,7 +924,7 @@ async fn a_trial_found_late_gets_only_its_closest_reminder(pool: PgPool) {
     );
 }
 
-async fn festival(app: &TestApp) {
+pub(crate) async fn festival(app: &TestApp) {
     sqlx::query(
         "INSERT INTO events (id, slug, kind, title, venue, starts_at, ends_at, capacity, price, currency, max_per_order)
          VALUES (gen_random_uuid(), 'card-fest', 'EVENT', 'Festival', 'Palais des Sports', now() + interval '10 days',
@@ -936,7 +936,7 @@ async fn festival(app: &TestApp) {
 }
 
 /// Places an order for two places as a guest; returns (reference, sig).
-async fn guest_order(app: &TestApp, c: &Client) -> (String, String) {
+pub(crate) async fn guest_order(app: &TestApp, c: &Client) -> (String, String) {
     let (status, to) = next(
         app,
         c,
@@ -956,7 +956,7 @@ async fn guest_order(app: &TestApp, c: &Client) -> (String, String) {
     (r.to_string(), s.to_string())
 }
 
-async fn order_state(app: &TestApp, reference: &str) -> (String, i64, Option<String>) {
+pub(crate) async fn order_state(app: &TestApp, reference: &str) -> (String, i64, Option<String>) {
     sqlx::query_as(
         "SELECT o.status, (SELECT count(*) FROM etickets t WHERE t.order_id = o.id), o.paid_via FROM orders o WHERE o.reference = $1",
     )

@@ -12,8 +12,10 @@ use tessera::{
 use uuid::Uuid;
 
 use crate::{
-    billing::{account_for, family, next, reference_in, subscription},
-    helpers::{spawn_at, TestApp},
+    billing::{
+        account_for, family, festival, guest_order, next, order_state, reference_in, subscription,
+    },
+    helpers::{client, spawn_at, TestApp},
     ledger::bearer,
 };
 
@@ -761,4 +763,148 @@ async fn forged_orange_notifications_change_nothing_and_a_decline_says_so(pool: 
         page.contains("The payment was declined on the phone."),
         "{page}"
     );
+}
+
+async fn order_payments(app: &TestApp, order: &str) -> i64 {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.reference = $1",
+    )
+    .bind(order)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test]
+async fn a_guest_pays_an_order_from_the_phone_and_the_e_tickets_follow_once(pool: PgPool) {
+    let app = app_with_both(pool).await;
+    festival(&app).await;
+    let guest = client();
+    let (order, sig) = guest_order(&app, &guest).await;
+    let order_page = format!("/orders/{order}?sig={sig}");
+
+    // The order page offers the phone, with the number the buyer gave.
+    let (status, page) = app.page(&guest, &order_page).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("id=\"pay-phone\""), "{page}");
+    assert!(page.contains("f-order-phone"));
+
+    // A forged link pays nothing; a number of no operator is refused and kept.
+    let forged = [
+        ("reference", order.as_str()),
+        ("sig", "forged"),
+        ("phone", "677123456"),
+    ];
+    assert_eq!(next(&app, &guest, "order_phone_pay", &forged).await.0, 404);
+    let res = app
+        .post_fn(
+            &guest,
+            "order_phone_pay",
+            &[("reference", &order), ("sig", &sig), ("phone", "12345")],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 422);
+    assert!(res.text().await.unwrap().contains("12345"), "kept");
+    assert_eq!(order_payments(&app, &order).await, 0);
+
+    // An MTN number: the request goes to the phone, the guest waits on a signed page.
+    let form = [
+        ("reference", order.as_str()),
+        ("sig", sig.as_str()),
+        ("phone", "677123456"),
+    ];
+    let (status, to) = next(&app, &guest, "order_phone_pay", &form).await;
+    assert_eq!(status, 200, "{to}");
+    assert!(
+        to.starts_with("/pay/phone/PAY-") && to.contains("?sig="),
+        "{to}"
+    );
+    let reference = reference_in(&to);
+    let p = payment(&app, &reference).await;
+    assert_eq!(
+        (p.status.as_str(), p.provider.as_str()),
+        ("PROCESSING", "mtn_momo")
+    );
+    let body: Value =
+        sqlx::query_scalar("SELECT body FROM sandbox_momo_requests WHERE reference_id = $1")
+            .bind(p.id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(body["amount"], "10000", "two places of 5 000 FCFA");
+    // Asked again (a double click, a second tab): the same payment, never a second request.
+    let (_, again) = next(&app, &guest, "order_phone_pay", &form).await;
+    assert_eq!(again, to);
+    assert_eq!(sandbox_requests(&app, p.id).await, 1);
+    assert_eq!(order_payments(&app, &order).await, 1);
+    let (_, page) = app.page(&guest, &order_page).await;
+    assert!(
+        page.contains(&to.replace('&', "&amp;")),
+        "the order page leads back to the payment under way"
+    );
+
+    // The waiting page opens with its signature (no account needed), for nobody without it.
+    let stranger = client();
+    let (status, page) = app.page(&stranger, &to).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Approve the payment on your phone"), "{page}");
+    assert!(page.contains("Back to the order"));
+    let bare = format!("/pay/phone/{reference}");
+    assert_eq!(app.page(&stranger, &bare).await.0, 401);
+    assert_eq!(
+        app.page(&stranger, &format!("{bare}?sig=forged")).await.0,
+        401
+    );
+    let member = family(&app, "nosy@example.cm").await;
+    assert_eq!(app.page(&member, &bare).await.0, 404);
+
+    // Approved on the phone: the order is paid and its e-tickets issued, without an admin.
+    phone_says(&app, p.id, "approve", &to).await;
+    assert!(wait_for(&app, &reference, "COMPLETED").await);
+    assert_eq!(
+        order_state(&app, &order).await,
+        ("TICKETS_ISSUED".into(), 2, Some("MOBILE_MONEY".into()))
+    );
+    // The poller looking again (a late callback) issues nothing more.
+    assert_eq!(check(&app, p.id).await, Change::Unchanged);
+    assert_eq!(order_state(&app, &order).await.1, 2);
+    let (_, page) = app.page(&stranger, &to).await;
+    assert!(page.contains("your order is paid"), "{page}");
+    assert!(!page.contains("http-equiv=\"refresh\""));
+    let (_, page) = app.page(&guest, &order_page).await;
+    assert!(!page.contains("id=\"pay-phone\""), "paid: no more paying");
+}
+
+#[sqlx::test]
+async fn a_declined_order_payment_says_why_and_the_order_can_be_paid_again(pool: PgPool) {
+    let app = app_with_both(pool).await;
+    festival(&app).await;
+    let guest = client();
+    let (order, sig) = guest_order(&app, &guest).await;
+    let form = [
+        ("reference", order.as_str()),
+        ("sig", sig.as_str()),
+        ("phone", "677123456"),
+    ];
+    let (_, to) = next(&app, &guest, "order_phone_pay", &form).await;
+    let reference = reference_in(&to);
+    let p = payment(&app, &reference).await;
+    phone_says(&app, p.id, "no_funds", &to).await;
+    assert!(wait_for(&app, &reference, "FAILED").await);
+    let (_, page) = app.page(&guest, &to).await;
+    assert!(page.contains("not enough money"), "{page}");
+    assert!(
+        page.contains(&format!("/orders/{order}?sig=")),
+        "back to the order"
+    );
+    assert_eq!(order_state(&app, &order).await.0, "PAYMENT_PENDING");
+    // The order page offers the phone again; a new request is a new payment.
+    let (_, page) = app
+        .page(&guest, &format!("/orders/{order}?sig={sig}"))
+        .await;
+    assert!(page.contains("f-order-phone"), "{page}");
+    let (status, again) = next(&app, &guest, "order_phone_pay", &form).await;
+    assert_eq!(status, 200);
+    assert_ne!(reference_in(&again), reference);
+    assert_eq!(order_payments(&app, &order).await, 2);
 }

@@ -259,8 +259,17 @@ pub async fn subscribe(
         }
         PayWith::Phone => {
             let number = payments::phone::wallet(state, &form.phone, &echo)?;
-            let (_, next) =
-                payments::phone::start(state, payment("MTN_MOMO", "mtn_momo"), &number).await?;
+            let (_, next) = payments::phone::start(
+                state,
+                payment("MTN_MOMO", "mtn_momo"),
+                &number,
+                &payments::phone::PhoneOptions {
+                    back: "/billing",
+                    guest: false,
+                    expires_at: None,
+                },
+            )
+            .await?;
             Ok(next)
         }
         PayWith::Card => {

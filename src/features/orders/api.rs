@@ -147,6 +147,8 @@ pub async fn get_order(
                 view.verifying = view.status == "PENDING_VERIFICATION" && open.is_some();
                 view.card_open = open.map(|(_, url)| url);
                 view.card_available = service::card_available(&state, view.id).await?;
+                view.phone_available = crate::features::payments::phone::available(&state);
+                view.phone_open = service::phone_open(&state, view.id).await?;
             }
             Ok(if staff { view } else { view.for_buyer() })
         }
@@ -513,6 +515,26 @@ pub async fn commission_report(
             let p = super::commissions::payable(&state.pool, None).await?;
             let l = super::commissions::lines(&state.pool, status, None, from, to).await?;
             Ok((c, p, l))
+        }
+        .await,
+    )
+}
+
+/// An order's buyer pays from their phone (signed link): the browser goes to the waiting page
+/// (or Orange's page).
+#[server(prefix = "/fn", endpoint = "order_phone_pay")]
+pub async fn order_phone_pay(
+    reference: String,
+    sig: String,
+    #[server(default)] phone: String,
+) -> Result<String, AppError> {
+    use crate::platform::respond;
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            let next = service::phone_checkout(&state, &reference, &sig, &phone).await?;
+            leptos_axum::redirect(&next);
+            Ok(next)
         }
         .await,
     )

@@ -172,6 +172,10 @@ pub struct OrderView {
     pub card_open: Option<String>,
     /// Back from the provider: the payment is being verified with it.
     pub verifying: bool,
+    /// Paying from the phone is offered (an operator is configured).
+    pub phone_available: bool,
+    /// The open payment from the phone to go back to: its waiting page.
+    pub phone_open: Option<String>,
 }
 
 /// What a guest's e-ticket page shows.

@@ -169,6 +169,7 @@ pub fn OrderPage() -> impl IntoView {
                         </section>
                         {o.verifying.then(|| view! { <Processing/> })}
                         {(matches!(o.status.as_str(), "PAYMENT_PENDING" | "PENDING_VERIFICATION") && !o.verifying).then(|| view! {
+                            {(!o.has_proof).then(|| view! { <PayByPhone order=o.clone()/> })}
                             {(!o.has_proof).then(|| view! { <PayByCard order=o.clone()/> })}
                             <PayByProof order=o.clone()/>
                         })}
@@ -219,6 +220,51 @@ pub fn OrderFacts(order: OrderView) -> impl IntoView {
             {o.cancel_reason.clone().map(|r| view! { <dt>{tr("order.cancel_reason")}</dt><dd>{r}</dd> })}
         </dl>
     }
+}
+
+/// Paying from the phone (MTN MoMo, Orange Money), when an operator is configured: a
+/// whole-page form, as the answer may send the browser to Orange's page. A payment under way is
+/// offered again, never a second one.
+#[component]
+fn PayByPhone(order: OrderView) -> impl IntoView {
+    use super::api::OrderPhonePay;
+    use leptos::server_fn::ServerFn;
+    let action = ServerAction::<OrderPhonePay>::new();
+    let state = crate::ui::form_state(action);
+    let error = move || state.get().and_then(|e| e.for_field("phone").map(tr));
+    let typed = order.buyer_phone.clone();
+    let value = move || {
+        state
+            .get()
+            .and_then(|e| e.echoed("phone").map(String::from))
+            .unwrap_or_else(|| typed.clone())
+    };
+    order.phone_available.then(|| view! {
+        <section class="card" id="pay-phone">
+            <h2>{tr("order.pay_phone_title")}</h2>
+            <p>{tr("order.pay_phone_intro")} " " <strong>{order.due_now.clone()}</strong></p>
+            {match order.phone_open.clone() {
+                Some(url) => view! {
+                    <p class="alert" role="status">{tr("order.phone_open")}</p>
+                    <a class="button" rel="external" href=url>{tr("order.phone_continue")}</a>
+                }.into_any(),
+                None => view! {
+                    <form method="post" action=OrderPhonePay::url() novalidate=true>
+                        <input type="hidden" name="reference" value=order.reference.clone()/>
+                        <input type="hidden" name="sig" value=order.sig.clone()/>
+                        <div class="field" class:field-invalid=move || error().is_some()>
+                            <label for="f-order-phone">{tr("phone.number_label")}</label>
+                            <input id="f-order-phone" name="phone" type="tel" autocomplete="tel" required=true
+                                aria-describedby="f-order-phone-hint" aria-invalid=move || error().is_some().then_some("true") prop:value=value.clone() value=value/>
+                            <p class="hint" id="f-order-phone-hint">{tr("phone.number_hint")}</p>
+                            <p class="field-error" role="alert" hidden=move || error().is_none()>{error}</p>
+                        </div>
+                        <button type="submit">{tr("order.pay_phone")}</button>
+                    </form>
+                }.into_any(),
+            }}
+        </section>
+    })
 }
 
 /// Card payment through the organiser's SumUp account or the configured provider (shown only

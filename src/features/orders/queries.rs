@@ -212,6 +212,8 @@ pub async fn order(
         card_available: false,
         card_open: None,
         verifying: false,
+        phone_available: false,
+        phone_open: None,
         currency: r.currency,
     })
 }

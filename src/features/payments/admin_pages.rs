@@ -194,7 +194,7 @@ fn LedgerTable(rows: Vec<LedgerRow>, refund: ServerAction<AdminRefund>) -> impl 
                                         <td>
                                             {tr(&format!("billing.payment_status.{}", r.status))}
                                             {r.needs_review.then(|| view! { <br/><span class="badge status-past_due">{tr("admin.needs_review")}</span> })}
-                                            {(!r.note.is_empty()).then(|| view! { <br/><span class="muted">{r.note.clone()}</span> })}
+                                            {(!r.note.is_empty()).then(|| view! { <br/><span class="muted">{super::pages::failure_words(r.note.clone())}</span> })}
                                         </td>
                                         <td>
                                             {refundable.then(|| view! {

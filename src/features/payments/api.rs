@@ -21,13 +21,16 @@ pub async fn get_payment_result(reference: String) -> Result<PaymentResult, AppE
 
 /// The waiting page of a payment approved on the phone, for its payer.
 #[server(prefix = "/fn", endpoint = "phone_wait")]
-pub async fn get_phone_wait(reference: String) -> Result<PhoneWait, AppError> {
+pub async fn get_phone_wait(
+    reference: String,
+    #[server(default)] sig: String,
+) -> Result<PhoneWait, AppError> {
     use crate::platform::{auth, respond};
     respond::reply(
         async {
             let state = respond::state()?;
-            let user = auth::require_user().await?;
-            super::phone::view(&state, &user, &reference).await
+            let user = auth::current_user().await?;
+            super::phone::view(&state, user.as_ref(), &reference, &sig).await
         }
         .await,
     )

@@ -119,6 +119,10 @@ pub struct PhoneWait {
     pub invoice_number: Option<String>,
     pub plan_code: Option<String>,
     pub duration_days: Option<i32>,
+    /// Where the page's "back" link goes (the billing page, or the order's).
+    pub back_url: String,
+    /// This page's own address (with a guest's signature).
+    pub here: String,
     /// Orange's payment page, while the payment waits there.
     pub pay_url: Option<String>,
     /// The built-in sandbox's request, while it waits: the pretend phone answers it.

@@ -9,7 +9,7 @@ use super::{
     PhoneWait,
 };
 use crate::{
-    domain::local_display,
+    domain::{failure_key, local_display},
     ui::{form_state, lang, tr, Field, FormMessage, LoadError},
 };
 
@@ -41,7 +41,7 @@ pub fn PaymentResultPage() -> impl IntoView {
                                     <dt>{tr("billing.what")}</dt><dd>{r.description.clone()}</dd>
                                     <dt>{tr("billing.amount")}</dt><dd>{r.amount.clone()}</dd>
                                     {r.period_end.filter(|_| r.status == "COMPLETED").map(|e| view! { <dt>{tr("billing.period_end")}</dt><dd>{local_display(e)}</dd> })}
-                                    {r.failure_reason.clone().map(|f| view! { <dt>{tr("billing.failure_reason")}</dt><dd>{f}</dd> })}
+                                    {r.failure_reason.clone().map(|f| view! { <dt>{tr("billing.failure_reason")}</dt><dd>{failure_words(f)}</dd> })}
                                     {r.invoice_number.clone().map(|n| view! {
                                         <dt>{tr("billing.invoice")}</dt>
                                         <dd><a id="invoice-link" rel="external" href=format!("/billing/invoices/{n}")>{n.clone()}</a> " · " <a rel="external" href=format!("/billing/invoices/{n}/pdf")>"PDF"</a></dd>
@@ -137,8 +137,14 @@ fn clock(secs: i64) -> String {
 #[component]
 pub fn PhoneWaitPage() -> impl IntoView {
     let params = use_params_map();
-    let reference = move || params.read().get("reference").unwrap_or_default();
-    let wait = Resource::new(reference, get_phone_wait);
+    let query = use_query_map();
+    let reference = move || {
+        (
+            params.read().get("reference").unwrap_or_default(),
+            query.read().get("sig").unwrap_or_default(),
+        )
+    };
+    let wait = Resource::new(reference, |(r, s)| get_phone_wait(r, s));
     let retry = ServerAction::<PhoneRetry>::new();
     let retry_state = form_state(retry);
     view! {
@@ -192,7 +198,8 @@ fn PhoneWaitBody(
         ],
     );
     let dial = crate::i18n::tf(l, "phone.dial", &[("code", &w.approval_code)]);
-    let back = super::phone_back(&w.reference);
+    let back = w.here.clone();
+    let to_order = w.back_url.starts_with("/orders/");
     let window = w.seconds_left.max(1);
     view! {
         {open.then(|| view! { <Meta http_equiv="refresh" content="4"/> })}
@@ -214,7 +221,7 @@ fn PhoneWaitBody(
                 <p class="muted">{tr("phone.refreshing")}</p>
             })}
             {(w.status == "COMPLETED").then(|| view! {
-                <p class="alert alert-ok" role="status">{tr("phone.paid")}</p>
+                <p class="alert alert-ok" role="status">{tr(if to_order { "phone.paid_order" } else { "phone.paid" })}</p>
                 {w.period_end.map(|e| view! {
                     <p id="period-end">{tr("billing.period_end")} ": " <strong>{local_display(e)}</strong></p>
                 })}
@@ -241,7 +248,7 @@ fn PhoneWaitBody(
                     <button type="submit" disabled=move || retry.pending().get()>{tr("phone.retry")}</button>
                 </ActionForm>
             })}
-            <p><a class="button secondary" href="/billing">{tr("billing.back")}</a></p>
+            <p><a class="button secondary" href=w.back_url.clone()>{tr(if to_order { "phone.back_order" } else { "billing.back" })}</a></p>
         </section>
         {w.sandbox_request.map(|id| {
             let action = format!("/sandbox/momo/phone/{id}");
@@ -265,5 +272,14 @@ fn PhoneWaitBody(
                 </section>
             }
         })}
+    }
+}
+
+/// A stored failure reason in the reader's words: operators' codes through the catalogue,
+/// providers' own sentences as they came.
+pub(super) fn failure_words(reason: String) -> String {
+    match failure_key(&reason) {
+        Some(key) => tr(key).to_string(),
+        None => reason,
     }
 }

@@ -19,9 +19,30 @@ use crate::{
     platform::{auth::AuthUser, respond, state::AppState},
 };
 
-/// The waiting page of a payment.
-pub fn waiting_url(reference: &str) -> String {
-    super::phone_back(reference)
+/// The waiting page of a payment; a guest's (an order's buyer, without an account) carries
+/// its signature.
+pub fn waiting_url(state: &AppState, reference: &str, guest: bool) -> String {
+    if guest {
+        format!(
+            "{}?sig={}",
+            super::phone_back(reference),
+            state.signer.sign(&guest_claim(reference))
+        )
+    } else {
+        super::phone_back(reference)
+    }
+}
+
+fn guest_claim(reference: &str) -> String {
+    format!("phone:{reference}")
+}
+
+/// What the feature paying adds: where the page's "back" link goes, whether the payer is a
+/// guest, and when the payment must stop taking money (an order's expiry).
+pub struct PhoneOptions<'a> {
+    pub back: &'a str,
+    pub guest: bool,
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 /// Whether a payer can be asked on their phone for `operator` here.
@@ -78,6 +99,7 @@ pub async fn start(
     state: &AppState,
     p: NewPayment<'_>,
     number: &WalletNumber,
+    opts: &PhoneOptions<'_>,
 ) -> Result<(String, String), AppError> {
     let provider = provider_for(number.operator());
     let p = NewPayment {
@@ -87,14 +109,14 @@ pub async fn start(
     };
     let mut tx = state.pool.begin().await.map_err(respond::internal)?;
     let (id, reference) = ledger::open(&mut tx, &p).await?;
-    let back = waiting_url(&reference);
+    let back = waiting_url(state, &reference, opts.guest);
     // MTN's reference is the payment's own id, stored before the request leaves, so a retry
     // after a timeout asks about the same request and never makes a second one. Orange names
     // its own (`pay_token`), stored once it answers.
     sqlx::query!(
         "UPDATE payments SET status = 'PROCESSING', provider_ref = $2, payer_msisdn = $3,
-                success_url = $4, fail_url = $4, checkout_url = $4,
-                expires_at = now() + make_interval(secs => $5),
+                success_url = $4, fail_url = $7, checkout_url = $4,
+                expires_at = LEAST(now() + make_interval(secs => $5), $8::text::timestamptz),
                 next_check_at = now() + make_interval(secs => $6),
                 watched_until = now() + interval '2 minutes', updated_at = now()
          WHERE id = $1",
@@ -103,7 +125,9 @@ pub async fn start(
         number.msisdn(),
         back,
         state.config.mobile_money.window_secs as f64,
-        state.config.poller.watch_secs as f64
+        state.config.poller.watch_secs as f64,
+        opts.back,
+        opts.expires_at.map(|e| e.to_rfc3339())
     )
     .execute(&mut *tx)
     .await
@@ -179,26 +203,33 @@ fn provider_for(operator: Operator) -> &'static dyn providers::Provider {
 
 /// The payer's words for why a payment from the phone failed.
 pub fn reason_key(reason: &str) -> &'static str {
-    match reason {
-        "UNAVAILABLE" => "momo.reason.unavailable",
-        "expired" => "momo.reason.expired",
-        code => providers::mtn_momo::reason_key(code),
-    }
+    crate::domain::wallet_failure_key(reason)
 }
 
-/// The waiting page for `user`: the payment as it stands. Each load asks the poller to look
-/// at it every few seconds while the payer waits.
+/// The waiting page, for the payer (signed in and allowed to see the payment, or a guest with
+/// its signature): the payment as it stands. Each load asks the poller to look at it every
+/// few seconds while the payer waits.
 pub async fn view(
     state: &AppState,
-    user: &AuthUser,
+    user: Option<&AuthUser>,
     reference: &str,
+    sig: &str,
 ) -> Result<PhoneWait, AppError> {
-    let id = queries::visible(&state.pool, user, reference).await?;
+    let signed = !sig.is_empty() && state.signer.verify(&guest_claim(reference), sig);
+    let id = match (signed, user) {
+        (true, _) => sqlx::query_scalar!("SELECT id FROM payments WHERE reference = $1", reference)
+            .fetch_optional(&state.pool)
+            .await
+            .map_err(respond::internal)?
+            .ok_or(AppError::NotFound)?,
+        (false, Some(user)) => queries::visible(&state.pool, user, reference).await?,
+        (false, None) => return Err(AppError::Unauthorized),
+    };
     poller::watch(state, id).await?;
     let r = sqlx::query!(
         r#"SELECT p.reference, p.status, p.amount, p.currency, p.description, p.payer_msisdn,
                   p.method, p.failure_reason, p.needs_review, p.plan_code, p.duration_days,
-                  p.provider, p.provider_ref, p.checkout_url,
+                  p.provider, p.provider_ref, p.checkout_url, p.fail_url,
                   p.period_end AS "period_end: DateTime<Utc>",
                   GREATEST(0, EXTRACT(EPOCH FROM (p.expires_at - now())))::bigint AS "seconds_left!",
                   i.number AS "invoice?"
@@ -245,6 +276,8 @@ pub async fn view(
         invoice_number: r.invoice,
         plan_code: r.plan_code,
         duration_days: r.duration_days,
+        back_url: r.fail_url.unwrap_or_else(|| "/billing".into()),
+        here: waiting_url(state, reference, signed),
         pay_url: (open && operator == Operator::Orange)
             .then_some(r.checkout_url)
             .flatten(),
@@ -302,5 +335,10 @@ pub async fn retry(
             org: &old.payer_org,
         },
     };
-    start(state, p, &number).await
+    let opts = PhoneOptions {
+        back: "/billing",
+        guest: false,
+        expires_at: None,
+    };
+    start(state, p, &number, &opts).await
 }

@@ -19,6 +19,7 @@ use crate::{
             accounts,
             checkout::{self, Options, Return},
             ledger::{self, NewPayment, Payer},
+            phone::{self, PhoneOptions},
             poller, providers,
             settle::Source,
         },
@@ -296,6 +297,7 @@ pub fn paid_via(method: &str) -> &'static str {
     match method {
         "CARD" => "CARD",
         "CASH" => "CASH",
+        "MTN_MOMO" | "ORANGE_MONEY" => "MOBILE_MONEY",
         _ => "PROOF",
     }
 }
@@ -351,16 +353,29 @@ pub async fn pay_in(
     })
 }
 
-/// An order's buyer pays by card (signed link; no account needed): the open checkout of the
-/// order if it has one (never a second charge), else a new one with the configured provider,
-/// expiring with the order. Returns where the browser goes.
-#[tracing::instrument(skip(state, sig))]
-pub async fn card_checkout(
+/// The waiting page of the order's payment from the phone still under way, if one is.
+pub async fn phone_open(state: &AppState, order_id: Uuid) -> Result<Option<String>, AppError> {
+    sqlx::query_scalar!(
+        r#"SELECT success_url AS "url!" FROM payments
+           WHERE order_id = $1 AND payer_msisdn IS NOT NULL AND status IN ('PENDING', 'PROCESSING')
+             AND success_url IS NOT NULL
+           ORDER BY created_at DESC LIMIT 1"#,
+        order_id
+    )
+    .fetch_optional(&state.pool)
+    .await
+    .map_err(respond::internal)
+}
+
+/// The order behind a signed link, if money can be sent for it now: awaiting payment, something
+/// still due, and no proof being checked by a person (one road at a time: a card or a phone
+/// payment then would be a second payment for the same places). `echo` is what the form keeps.
+async fn payable_now(
     state: &AppState,
     reference: &str,
     sig: &str,
-    client_ip: &str,
-) -> Result<String, AppError> {
+    echo: &[(String, String)],
+) -> Result<(String, Payable), AppError> {
     let reference = parse_order_reference(reference).ok_or(AppError::NotFound)?;
     check_signature(&state.signer, &reference, sig)?;
     let o = {
@@ -374,13 +389,66 @@ pub async fn card_checkout(
         "PAYMENT_PENDING" | "PENDING_VERIFICATION"
     ) || o.due <= 0
     {
-        return Err(AppError::form("error.order_not_payable", vec![], 409));
+        return Err(AppError::form(
+            "error.order_not_payable",
+            echo.to_vec(),
+            409,
+        ));
     }
-    // One road at a time: a proof sent is being checked by a person; a card now would be
-    // a second payment for the same places.
     if o.has_proof {
-        return Err(AppError::form("error.proof_already_sent", vec![], 409));
+        return Err(AppError::form(
+            "error.proof_already_sent",
+            echo.to_vec(),
+            409,
+        ));
     }
+    Ok((reference, o))
+}
+
+/// An order's buyer pays from their phone (signed link; no account needed): the payment under
+/// way if there is one (never a second request), else a new one, asked of the number typed,
+/// ending no later than the order. Returns where the browser goes.
+#[tracing::instrument(skip(state, sig, phone))]
+pub async fn phone_checkout(
+    state: &AppState,
+    reference: &str,
+    sig: &str,
+    phone: &str,
+) -> Result<String, AppError> {
+    let echo = vec![("phone".to_string(), phone.to_string())];
+    let (reference, o) = payable_now(state, reference, sig, &echo).await?;
+    if let Some(url) = phone_open(state, o.id).await? {
+        return Ok(url);
+    }
+    let number = phone::wallet(state, phone, &echo)?;
+    let description = o.description();
+    let back = format!("/orders/{reference}?sig={sig}");
+    let opts = PhoneOptions {
+        back: &back,
+        guest: true,
+        expires_at: Some(o.expires_at),
+    };
+    let (_, next) = phone::start(
+        state,
+        o.payment(number.operator().method(), "", &description),
+        &number,
+        &opts,
+    )
+    .await?;
+    Ok(next)
+}
+
+/// An order's buyer pays by card (signed link; no account needed): the open checkout of the
+/// order if it has one (never a second charge), else a new one with the configured provider,
+/// expiring with the order. Returns where the browser goes.
+#[tracing::instrument(skip(state, sig))]
+pub async fn card_checkout(
+    state: &AppState,
+    reference: &str,
+    sig: &str,
+    client_ip: &str,
+) -> Result<String, AppError> {
+    let (reference, o) = payable_now(state, reference, sig, &[]).await?;
     if let Some((_, url)) = checkout::open_for_order(state, o.id).await? {
         return Ok(url);
     }

@@ -58,15 +58,7 @@ impl MomoError {
 
 /// A payer's words for an MTN reason code.
 pub fn reason_key(code: &str) -> &'static str {
-    match code {
-        "PAYER_NOT_FOUND" | "PAYEE_NOT_FOUND" => "momo.reason.payer_not_found",
-        "NOT_ENOUGH_FUNDS" => "momo.reason.not_enough_funds",
-        "APPROVAL_REJECTED" | "APPROVAL_REJECTED_BY_PAYER" | "REJECTED" => "momo.reason.rejected",
-        "EXPIRED" | "TIMEOUT" | "TRANSACTION_TIMED_OUT" => "momo.reason.expired",
-        "PAYER_LIMIT_REACHED" | "PAYEE_LIMIT_REACHED" => "momo.reason.limit",
-        "INVALID_CURRENCY" | "INVALID_AMOUNT" => "momo.reason.invalid_amount",
-        _ => "momo.reason.failed",
-    }
+    crate::domain::wallet_failure_key(code)
 }
 
 /// A request to pay as MTN takes it: every value a string.

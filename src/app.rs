@@ -40,6 +40,7 @@ use crate::{
             pages::{PaymentResultPage, PhoneWaitPage, SandboxPage},
             verification::VerificationPage,
         },
+        statements::pages::{AdminStatementPage, AdminStatementsPage},
     },
     ui::{initial_lang, tr, UiLang},
 };
@@ -158,6 +159,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/refunds") view=AdminRefundsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/commissions") view=AdminCommissionsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/verification") view=VerificationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/statements") view=AdminStatementsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/statements/:id") view=AdminStatementPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/pay-accounts") view=AdminPayAccountsPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings/sumup") view=SumUpSettingsPage ssr=SsrMode::Async/>
                 </Routes>
@@ -198,6 +201,7 @@ fn title_key(path: &str) -> &'static str {
         ("/admin/refunds", "admin.refunds"),
         ("/admin/commissions", "admin.commissions"),
         ("/admin/verification", "admin.verification"),
+        ("/admin/statements", "statement.title"),
         ("/admin/stats", "admin.stats"),
         ("/admin/pay-accounts", "howto.admin_title"),
         ("/settings/sumup", "admin.sumup"),

@@ -7,3 +7,4 @@ pub mod family;
 pub mod orders;
 pub mod payment_tickets;
 pub mod payments;
+pub mod statements;

@@ -64,15 +64,22 @@ pub fn field(fields: &Fields, names: &[&str]) -> String {
 /// Reads a multipart form: its text fields, and the file of the field `proof`, counted while it
 /// streams and cut off past 5 MB.
 pub async fn read_multipart(
-    mut mp: Multipart,
+    mp: Multipart,
     lang: Lang,
 ) -> Result<(Fields, Option<(String, Vec<u8>)>), ApiError> {
-    let too_large = || {
-        ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            t(lang, "error.proof_too_large"),
-        )
-    };
+    read_multipart_file(mp, lang, "proof", MAX_PROOF_BYTES, "error.proof_too_large").await
+}
+
+/// Reads a multipart form: its text fields, and the file of the field `file_field`, counted
+/// while it streams and refused with `too_large_key` past `max` bytes.
+pub async fn read_multipart_file(
+    mut mp: Multipart,
+    lang: Lang,
+    file_field: &str,
+    max: usize,
+    too_large_key: &str,
+) -> Result<(Fields, Option<(String, Vec<u8>)>), ApiError> {
+    let too_large = || ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, t(lang, too_large_key));
     let bad = || ApiError::new(StatusCode::BAD_REQUEST, t(lang, "error.bad_request"));
     let mut fields = Fields::new();
     let mut file = None;
@@ -84,14 +91,14 @@ pub async fn read_multipart(
             Err(_) => return Err(bad()),
         };
         let name = field.name().unwrap_or("").to_string();
-        if name == "proof" {
+        if name == file_field {
             let filename = field.file_name().unwrap_or("").to_string();
             let mut bytes = Vec::new();
             let mut field = field;
             loop {
                 match field.chunk().await {
                     Ok(Some(chunk)) => {
-                        if bytes.len() + chunk.len() > MAX_PROOF_BYTES {
+                        if bytes.len() + chunk.len() > max {
                             return Err(too_large());
                         }
                         bytes.extend_from_slice(&chunk);

@@ -137,6 +137,7 @@ pub fn router(state: AppState) -> Router {
         .route("/lang", post(lang::switch))
         .nest("/api", api_routes())
         .merge(features::payment_tickets::web::routes())
+        .merge(features::statements::web::routes())
         .merge(features::orders::web::routes())
         .merge(features::payments::web::routes())
         .merge(features::payments::providers::sumup_sandbox::routes())

@@ -1,10 +1,12 @@
 //! Small building blocks shared by every page: the current language, labelled fields with
 //! their errors, and form-level messages.
 
+mod file_input;
 mod proof_input;
 #[cfg(feature = "hydrate")]
 pub mod upload;
 
+pub use file_input::{FileField, FileInput};
 pub use proof_input::{ProofField, ProofInput};
 
 use leptos::prelude::*;

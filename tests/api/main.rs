@@ -11,6 +11,7 @@ mod orders;
 mod payments_core;
 mod rate_limits;
 mod security;
+mod statements;
 mod storage;
 mod sumup;
 mod ticket_pages;

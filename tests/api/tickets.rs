@@ -8,7 +8,7 @@ use sqlx::PgPool;
 
 use crate::helpers::{client, spawn_app, TestApp};
 
-fn png() -> Vec<u8> {
+pub(crate) fn png() -> Vec<u8> {
     let img = image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 3, y as u8 * 5, 120]));
     let mut out = Cursor::new(Vec::new());
     img.write_to(&mut out, image::ImageFormat::Png).unwrap();
@@ -28,7 +28,7 @@ fn jpeg_with_gps() -> Vec<u8> {
     with_exif
 }
 
-async fn token(app: &TestApp, email: &str, password: &str) -> String {
+pub(crate) async fn token(app: &TestApp, email: &str, password: &str) -> String {
     let body: Value = reqwest::Client::new()
         .post(format!("{}/api/auth/token", app.addr))
         .json(&serde_json::json!({ "email": email, "password": password }))
@@ -42,7 +42,7 @@ async fn token(app: &TestApp, email: &str, password: &str) -> String {
 }
 
 /// A registered family manager and their bearer token.
-async fn family(app: &TestApp, email: &str) -> String {
+pub(crate) async fn family(app: &TestApp, email: &str) -> String {
     app.register(&client(), email).await;
     token(app, email, "correct horse battery").await
 }
@@ -53,7 +53,7 @@ async fn admin(app: &TestApp, email: &str) -> String {
     token(app, email, "correct horse battery").await
 }
 
-fn form(txid: &str, amount: &str, file: Vec<u8>, name: &str) -> Form {
+pub(crate) fn form(txid: &str, amount: &str, file: Vec<u8>, name: &str) -> Form {
     Form::new()
         .text("amount", amount.to_string())
         .text("planType", "FAMILY_MANAGER")
@@ -65,7 +65,7 @@ fn form(txid: &str, amount: &str, file: Vec<u8>, name: &str) -> Form {
         .part("proof", Part::bytes(file).file_name(name.to_string()))
 }
 
-async fn submit(app: &TestApp, token: &str, form: Form) -> (u16, Value) {
+pub(crate) async fn submit(app: &TestApp, token: &str, form: Form) -> (u16, Value) {
     let res = reqwest::Client::new()
         .post(format!("{}/api/payment-tickets/submit", app.addr))
         .bearer_auth(token)

@@ -82,6 +82,7 @@ pub fn AdminPage() -> impl IntoView {
                                 <a class="button secondary" href="/admin/subscriptions">{tr("admin.subscriptions")}</a>
                                 <a class="button secondary" href="/admin/orders">{tr("admin.orders")}</a>
                                 <a class="button secondary" href="/admin/verification">{tr("admin.verification")}</a>
+                                <a class="button secondary" href="/admin/statements">{tr("statement.title")}</a>
                                 <a class="button secondary" href="/admin/pay-accounts">{tr("howto.admin_title")}</a>
                                 <a class="button secondary" href="/settings/sumup">{tr("admin.sumup")}</a>
                             </nav>

@@ -572,6 +572,24 @@ pub async fn approve(
     }
     let row = visible(&state.pool, admin, id_or_reference).await?;
     let mut tx = state.pool.begin().await.map_err(respond::internal)?;
+    let approval = approve_in(&mut tx, state, admin, row.id, notes).await?;
+    tx.commit().await.map_err(respond::internal)?;
+    Ok(approval)
+}
+
+/// [`approve`] inside the caller's transaction, for a ticket the caller already knows the
+/// admin may see (a statement line approving its ticket claims the line in the same
+/// transaction). Nothing is written unless the caller commits.
+pub async fn approve_in(
+    tx: &mut Tx<'_>,
+    state: &AppState,
+    admin: &AuthUser,
+    ticket_id: Uuid,
+    notes: &str,
+) -> Result<Approval, AppError> {
+    if !admin.role.is_admin() {
+        return Err(AppError::Forbidden);
+    }
     let t = sqlx::query!(
         r#"UPDATE payment_tickets
            SET status = 'APPROVED', reviewer_id = $2, reviewed_at = now(), updated_at = now(),
@@ -579,22 +597,22 @@ pub async fn approve(
            WHERE id = $1 AND status = 'PENDING'
            RETURNING reference, family_id, duration_days, amount, currency, payment_id,
                      reviewed_at AS "reviewed_at!: DateTime<Utc>""#,
-        row.id,
+        ticket_id,
         admin.id,
         notes.trim()
     )
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut **tx)
     .await
     .map_err(respond::internal)?
     .ok_or_else(|| AppError::form("error.ticket_not_pending", vec![], 409))?;
     // Tickets written before payments were opened at submission get theirs now.
     let payment_id = match t.payment_id {
         Some(p) => p,
-        None => open_payment(&mut tx, row.id).await?,
+        None => open_payment(tx, ticket_id).await?,
     };
     let outcome = Outcome::paid_in_full(t.amount, &t.currency);
     match settle::settle_in(
-        &mut tx,
+        tx,
         state,
         payment_id,
         Source::Manual { actor: admin.id },
@@ -609,13 +627,13 @@ pub async fn approve(
         Err(SettleError::Internal(e)) => return Err(e),
         Err(e) => return Err(respond::internal(e)),
     }
-    event(&mut tx, row.id, Some(admin.id), "APPROVED", notes.trim()).await?;
+    event(tx, ticket_id, Some(admin.id), "APPROVED", notes.trim()).await?;
     audit(
-        &mut tx,
+        tx,
         Some(admin.id),
         "ticket.approved",
         "payment_ticket",
-        row.id,
+        ticket_id,
     )
     .await?;
     let done = sqlx::query!(
@@ -624,10 +642,9 @@ pub async fn approve(
         payment_id,
         t.family_id
     )
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await
     .map_err(respond::internal)?;
-    tx.commit().await.map_err(respond::internal)?;
     Ok(Approval {
         reference: t.reference,
         family_id: t.family_id,

@@ -1,9 +1,8 @@
-//! An operator's merchant statement (MTN MoMo or Orange Money, exported as CSV) read with a
-//! column mapping, and its lines matched to the payments Tessera waits for: first by
-//! transaction id, then by amount and payer phone within a time window.
-//!
-//! This module reads and matches; it is not yet offered on any page (no import screen, nothing
-//! settled from it).
+//! An operator's merchant statement (MTN MoMo or Orange Money, exported as CSV or XLSX) read
+//! with a column mapping, and its lines matched to the payments Tessera waits for: first by
+//! transaction id, then by amount and payer phone within a time window. Pure: no database.
+
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use uuid::Uuid;
@@ -66,6 +65,19 @@ pub enum StatementError {
     MissingColumn(String),
     #[error("the file is not CSV: {0}")]
     NotCsv(String),
+    #[error("the spreadsheet cannot be read: {0}")]
+    NotXlsx(String),
+}
+
+impl StatementError {
+    /// The catalogue key that tells the admin what went wrong.
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            Self::Empty => "statement.error_empty",
+            Self::MissingColumn(_) => "statement.error_column",
+            Self::NotCsv(_) | Self::NotXlsx(_) => "statement.error_unreadable",
+        }
+    }
 }
 
 /// A phone number as its last nine digits, so `+237 6 77 12 34 56` and `677123456` agree.
@@ -109,9 +121,24 @@ fn parse_time(raw: &str) -> Option<NaiveDateTime> {
     .find_map(|f| NaiveDateTime::parse_from_str(raw, f).ok())
 }
 
-/// The lines of a statement that moved money in, read with `mapping`. The separator (`,` or
-/// `;`) is taken from the header row; a byte-order mark is ignored.
+/// Whether `bytes` are a spreadsheet (XLSX is a zip archive) rather than text.
+pub fn is_xlsx(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04")
+}
+
+/// The lines of a statement that moved money in, read with `mapping`: an XLSX workbook (its
+/// first sheet) or CSV text, whose separator (`,` or `;`) is taken from the header row and
+/// whose byte-order mark is ignored.
 pub fn read(bytes: &[u8], mapping: &Mapping) -> Result<Vec<Line>, StatementError> {
+    let rows = if is_xlsx(bytes) {
+        xlsx_rows(bytes)?
+    } else {
+        csv_rows(bytes)?
+    };
+    lines_of(rows, mapping)
+}
+
+fn csv_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, StatementError> {
     let text = String::from_utf8_lossy(bytes);
     let text = text.trim_start_matches('\u{feff}');
     let header_line = text.lines().next().ok_or(StatementError::Empty)?;
@@ -122,16 +149,49 @@ pub fn read(bytes: &[u8], mapping: &Mapping) -> Result<Vec<Line>, StatementError
     };
     let mut reader = ::csv::ReaderBuilder::new()
         .delimiter(separator)
+        .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| StatementError::NotCsv(e.to_string()))?
-        .clone();
+    reader
+        .records()
+        .map(|r| {
+            r.map(|r| r.iter().map(str::to_string).collect())
+                .map_err(|e| StatementError::NotCsv(e.to_string()))
+        })
+        .collect()
+}
+
+fn xlsx_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, StatementError> {
+    use calamine::{Data, Reader, Xlsx};
+    let bad = |e: &dyn std::fmt::Display| StatementError::NotXlsx(e.to_string());
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| bad(&e))?;
+    let range = book
+        .worksheet_range_at(0)
+        .ok_or(StatementError::Empty)?
+        .map_err(|e| bad(&e))?;
+    let cell = |c: &Data| match c {
+        Data::Empty | Data::Error(_) => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) => d
+            .as_datetime()
+            .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+            .unwrap_or_default(),
+    };
+    Ok(range.rows().map(|r| r.iter().map(cell).collect()).collect())
+}
+
+fn lines_of(rows: Vec<Vec<String>>, mapping: &Mapping) -> Result<Vec<Line>, StatementError> {
+    let mut rows = rows.into_iter();
+    let headers = rows.next().ok_or(StatementError::Empty)?;
     let column = |name: &str| {
+        let wanted = name.trim().to_lowercase();
         headers
             .iter()
-            .position(|h| h.trim().to_lowercase() == name.trim().to_lowercase())
+            .position(|h| h.trim().trim_start_matches('\u{feff}').to_lowercase() == wanted)
             .ok_or_else(|| StatementError::MissingColumn(name.to_string()))
     };
     let (txid, amount, phone, date) = (
@@ -145,9 +205,8 @@ pub fn read(bytes: &[u8], mapping: &Mapping) -> Result<Vec<Line>, StatementError
         None => None,
     };
     let mut lines = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| StatementError::NotCsv(e.to_string()))?;
-        let get = |c: usize| record.get(c).unwrap_or_default().trim();
+    for (i, record) in rows.enumerate() {
+        let get = |c: usize| record.get(c).map_or("", |s| s.trim());
         if let Some((c, ok)) = &status {
             if get(*c).to_lowercase() != *ok {
                 continue;
@@ -202,25 +261,46 @@ pub enum Verdict {
     Unmatched,
 }
 
-fn same_id(a: &str, b: &str) -> bool {
-    !a.trim().is_empty() && a.trim().eq_ignore_ascii_case(b.trim())
+/// The most candidates an unsure line keeps (the review offers them one by one).
+const MAX_CANDIDATES: usize = 20;
+
+fn id_key(raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    (!raw.is_empty()).then(|| raw.to_lowercase())
 }
 
 /// Each line's verdict, in the lines' order. `window`: how far from the payment's creation a
 /// line may be to match by amount and phone. A payment two lines claim is confident for
-/// neither.
+/// neither. Linear in lines and candidates (10,000 of each take milliseconds).
 pub fn match_lines(
     lines: &[Line],
     candidates: &[Candidate],
     window: chrono::Duration,
 ) -> Vec<Verdict> {
+    let mut by_id: HashMap<String, &Candidate> = HashMap::new();
+    let mut by_amount_phone: HashMap<(i64, &str), Vec<&Candidate>> = HashMap::new();
+    for c in candidates {
+        if let Some(k) = id_key(&c.transaction_id) {
+            by_id.entry(k).or_insert(c);
+        }
+        if !c.approved {
+            by_amount_phone
+                .entry((c.amount, c.phone.as_str()))
+                .or_default()
+                .push(c);
+        }
+    }
+    // A ticket another line names by transaction id is that line's: amount and phone do not
+    // make it a second line's.
+    let named: HashSet<Uuid> = lines
+        .iter()
+        .filter_map(|l| id_key(&l.transaction_id).and_then(|k| by_id.get(&k)))
+        .map(|c| c.id)
+        .collect();
     let mut verdicts: Vec<Verdict> = lines
         .iter()
         .map(|line| {
-            if let Some(c) = candidates
-                .iter()
-                .find(|c| same_id(&c.transaction_id, &line.transaction_id))
-            {
+            if let Some(c) = id_key(&line.transaction_id).and_then(|k| by_id.get(&k)) {
                 return if c.approved {
                     Verdict::AlreadyApproved { candidate: c.id }
                 } else if c.amount == line.amount {
@@ -234,14 +314,17 @@ pub fn match_lines(
                     }
                 };
             }
-            let near: Vec<Uuid> = candidates
-                .iter()
-                .filter(|c| !c.approved && c.amount == line.amount && c.phone == line.phone)
+            let near: Vec<Uuid> = by_amount_phone
+                .get(&(line.amount, line.phone.as_str()))
+                .into_iter()
+                .flatten()
+                .filter(|c| !named.contains(&c.id))
                 .filter(|c| {
                     line.at
                         .is_none_or(|at| (at.and_utc() - c.created_at).abs() <= window)
                 })
                 .map(|c| c.id)
+                .take(MAX_CANDIDATES)
                 .collect();
             match near.as_slice() {
                 [] => Verdict::Unmatched,
@@ -254,23 +337,15 @@ pub fn match_lines(
         })
         .collect();
     // A payment claimed confidently by two lines: neither is sure.
-    let claimed = |id: Uuid, verdicts: &[Verdict]| {
-        verdicts
-            .iter()
-            .filter(|v| matches!(v, Verdict::Confident { candidate, .. } if *candidate == id))
-            .count()
-    };
-    let twice: Vec<Uuid> = verdicts
-        .iter()
-        .filter_map(|v| match v {
-            Verdict::Confident { candidate, .. } => Some(*candidate),
-            _ => None,
-        })
-        .filter(|id| claimed(*id, &verdicts) > 1)
-        .collect();
+    let mut claims: HashMap<Uuid, usize> = HashMap::new();
+    for v in &verdicts {
+        if let Verdict::Confident { candidate, .. } = v {
+            *claims.entry(*candidate).or_default() += 1;
+        }
+    }
     for v in &mut verdicts {
         if let Verdict::Confident { candidate, .. } = v {
-            if twice.contains(candidate) {
+            if claims.get(candidate).copied().unwrap_or(0) > 1 {
                 *v = Verdict::Ambiguous {
                     candidates: vec![*candidate],
                 };

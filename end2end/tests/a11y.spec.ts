@@ -13,7 +13,7 @@ const PUBLIC = ["/", "/login", "/register", "/forgot", "/events", "/events/festi
 const MEMBER = ["/account", "/family", "/pay", "/pay?step=2&plan_type=FAMILY_MANAGER&duration_days=30", "/tickets", "/billing", "/billing/subscribe/FAMILY_MANAGER", "/billing/payment/success", "/billing/payment/fail"];
 const ADMIN = [
   "/admin", "/admin/tickets", "/admin/stats", "/admin/orders", "/admin/payments", "/admin/refunds", "/admin/commissions",
-  "/admin/verification", "/admin/subscriptions", "/admin/events", "/admin/pay-accounts", "/checkin",
+  "/admin/verification", "/admin/subscriptions", "/admin/events", "/admin/pay-accounts", "/admin/statements", "/checkin",
 ];
 
 // axe is a script: with JavaScript off it reads the page in a second tab of a context where
@@ -77,6 +77,13 @@ for (const [name, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as const
         const detail = await firstLink(page, list, prefix);
         if (detail) admin.push(detail);
       }
+      // A statement review with lines: the demo's sample statement, imported as an admin would.
+      const sample = await page.request.get("/admin/statements/sample/MTN_MOMO.csv");
+      await page.goto("/admin/statements");
+      await page.getByLabel("Statement file").setInputFiles({ name: "mtn-sample.csv", mimeType: "text/csv", buffer: await sample.body() });
+      await page.getByRole("button", { name: "Import the statement" }).click();
+      await expect(page).toHaveURL(/\/admin\/statements\/[0-9a-f-]{36}/);
+      admin.push(new URL(page.url()).pathname);
       for (const path of admin) await audit_(path);
       const order = admin.find((p) => p.startsWith("/admin/orders/ORD-"));
       if (order) {

@@ -101,7 +101,7 @@ test.describe("on a 390 px phone", () => {
     await login(page, "admin@demo.tessera.cm", "demo-admin-2026");
     for (const path of [
       "/admin", "/admin/tickets", "/admin/orders", "/admin/payments", "/admin/subscriptions", "/admin/events",
-      "/admin/refunds", "/admin/commissions", "/admin/verification", "/admin/stats", "/admin/pay-accounts",
+      "/admin/refunds", "/admin/commissions", "/admin/verification", "/admin/stats", "/admin/pay-accounts", "/admin/statements",
     ]) {
       await fits(page, path);
     }
@@ -111,6 +111,9 @@ test.describe("on a 390 px phone", () => {
     await page.goto("/admin/tickets");
     const ticket = await page.locator('a[href^="/admin/tickets/TKT-"]').first().getAttribute("href", { timeout: 2_000 }).catch(() => null);
     if (ticket) await fits(page, ticket);
+    await page.goto("/admin/statements");
+    const statement = await page.locator('table a[href^="/admin/statements/"]').first().getAttribute("href", { timeout: 2_000 }).catch(() => null);
+    if (statement) await fits(page, statement);
   });
 });
 

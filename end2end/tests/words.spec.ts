@@ -8,7 +8,7 @@ import { login, FAMILY_STEP2, payDetails } from "./helpers";
 const MEMBER_PAGES = ["/family", "/billing", "/pay", "/pay?step=2&plan_type=FAMILY_MANAGER&duration_days=30", "/tickets", "/account", "/events", "/billing/subscribe/FAMILY_MANAGER"];
 const ADMIN_PAGES = [
   "/admin", "/admin/tickets", "/admin/orders", "/admin/payments", "/admin/subscriptions", "/admin/events",
-  "/admin/refunds", "/admin/commissions", "/admin/verification", "/admin/stats", "/admin/pay-accounts", "/checkin", "/settings/sumup",
+  "/admin/refunds", "/admin/commissions", "/admin/verification", "/admin/stats", "/admin/pay-accounts", "/admin/statements", "/checkin", "/settings/sumup",
 ];
 
 // What a person reads on the page: text nodes outside form controls, scripts and styles.
@@ -69,5 +69,8 @@ for (const lang of ["en", "fr"] as const) {
     await page.goto("/admin/tickets");
     const ticket = await page.locator('a[href^="/admin/tickets/TKT-"]').first().getAttribute("href", { timeout: 2_000 }).catch(() => null);
     if (ticket) await check(page, ticket, lang);
+    await page.goto("/admin/statements");
+    const statement = await page.locator('table a[href^="/admin/statements/"]').first().getAttribute("href", { timeout: 2_000 }).catch(() => null);
+    if (statement) await check(page, statement, lang);
   });
 }

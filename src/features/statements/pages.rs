@@ -49,7 +49,8 @@ pub fn AdminStatementsPage() -> impl IntoView {
                                 status_ok: g("status_ok"),
                             }
                         };
-                        let error = (!g("error").is_empty()).then(|| {
+                        let refused = !g("error").is_empty();
+                        let error = refused.then(|| {
                             let column = g("column");
                             if column.is_empty() { tr(&g("error")).to_string() } else { tf(lang(), &g("error"), &[("column", &column)]) }
                         });
@@ -77,13 +78,13 @@ pub fn AdminStatementsPage() -> impl IntoView {
                                         accept: ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".into(),
                                         error,
                                     }/>
-                                    <details class="mapping">
+                                    <details class="mapping" open=refused>
                                         <summary>{tr("statement.columns")}</summary>
                                         <p class="hint">{tr("statement.columns_hint")}</p>
-                                        {mapping_field("transaction_id", "pay.transaction_id", m.transaction_id)}
-                                        {mapping_field("amount", "pay.amount", m.amount)}
-                                        {mapping_field("phone", "pay.phone", m.phone)}
-                                        {mapping_field("paid_at", "statement.date", m.paid_at)}
+                                        {mapping_field("transaction_id", "statement.col_transaction_id", m.transaction_id)}
+                                        {mapping_field("amount", "statement.col_amount", m.amount)}
+                                        {mapping_field("phone", "statement.col_phone", m.phone)}
+                                        {mapping_field("paid_at", "statement.col_date", m.paid_at)}
                                         {mapping_field("status_column", "statement.status_column", m.status_column)}
                                         {mapping_field("status_ok", "statement.status_ok", m.status_ok)}
                                     </details>

@@ -8,7 +8,9 @@
 //! bytes a guest downloads to see an e-ticket. Last, billing: Stripe webhooks (each of 2,000
 //! events delivered three times, concurrently) and the `/billing` page of a signed-in manager.
 //! Then one poll cycle over 10,000 orders waiting for SumUp (a stand-in answering in 20 ms),
-//! run by `tessera payments poll --all`.
+//! run by `tessera payments poll --all`. And an operator statement of 10,000 lines imported
+//! against 10,000 pending tickets, imported again, and its sure matches approved in bulk
+//! (`./dev bench statements` runs that alone).
 
 use std::{
     io::Cursor,
@@ -23,7 +25,7 @@ struct Args {
     addr: String,
     database_url: String,
     server_pid: u32,
-    /// `--only poller`: the poll cycle alone (`./dev bench poller`).
+    /// `--only poller` or `--only statements`: that scenario alone (`./dev bench poller`).
     only: Option<String>,
 }
 
@@ -210,6 +212,10 @@ async fn main() {
     let admin_token = token(&c, &addr, "benchadmin@example.cm", "bench password 1").await;
     if a.only.as_deref() == Some("poller") {
         poller(&pool, &a.database_url).await;
+        return;
+    }
+    if a.only.as_deref() == Some("statements") {
+        statements(&pool, &addr).await;
         return;
     }
 
@@ -485,6 +491,137 @@ async fn main() {
 
     billing(&pool, &c, &addr).await;
     poller(&pool, &a.database_url).await;
+    statements(&pool, &addr).await;
+}
+
+/// An MTN statement of 10,000 lines against 10,000 pending MTN tickets: the upload and
+/// matching (one request, as the admin's form sends it), the same file again (nothing new),
+/// then the bulk approval of every sure match, timed until the last ticket is approved.
+async fn statements(pool: &PgPool, addr: &str) {
+    sqlx::query(
+        "WITH u AS (SELECT id, family_id FROM users WHERE email = 'bench@example.cm')
+         INSERT INTO payment_tickets (id, reference, family_id, submitter_id, plan_code, duration_days,
+             amount, currency, payment_method, phone_number, transaction_id, created_at)
+         SELECT gen_random_uuid(), 'TKT-2001-' || lpad(n::text, 5, '0'), u.family_id, u.id,
+                'FAMILY_MANAGER', 30, 15000, 'XAF', 'MTN_MOMO', '+237677' || lpad(n::text, 6, '0'),
+                'STMT' || n, now() - interval '1 hour'
+         FROM generate_series(1, 10000) n, u",
+    )
+    .execute(pool)
+    .await
+    .expect("statement tickets");
+    let date = chrono::Utc::now().format("%Y-%m-%d %H:%M:%S");
+    let mut csv = String::from(
+        "Id,External Transaction Id,Date,Status,Type,From,From Name,To,Amount,Currency\n",
+    );
+    for n in 1..=10_000 {
+        csv.push_str(&format!(
+            "STMT{n},,{date},SUCCESSFUL,PAYMENT,237677{n:06},PAYER {n},237650000000,15000,XAF\n"
+        ));
+    }
+    let admin = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let login = admin
+        .post(format!("{addr}/fn/login"))
+        .header("origin", addr)
+        .form(&[
+            ("email", "benchadmin@example.cm"),
+            ("password", "bench password 1"),
+        ])
+        .send()
+        .await
+        .expect("login");
+    assert!(
+        login.status().is_success(),
+        "admin login: {}",
+        login.status()
+    );
+    let upload = |csv: String| {
+        let admin = admin.clone();
+        async move {
+            let form = Form::new()
+                .text("operator", "MTN_MOMO")
+                .text("transaction_id", "Id")
+                .text("amount", "Amount")
+                .text("phone", "From")
+                .text("paid_at", "Date")
+                .text("status_column", "Status")
+                .text("status_ok", "SUCCESSFUL")
+                .part(
+                    "statement",
+                    Part::bytes(csv.into_bytes()).file_name("bench.csv"),
+                );
+            let t = Instant::now();
+            let res = admin
+                .post(format!("{addr}/admin/statements"))
+                .header("origin", addr)
+                .multipart(form)
+                .send()
+                .await
+                .expect("upload");
+            assert_eq!(res.status().as_u16(), 303, "statement import");
+            let location = res
+                .headers()
+                .get("location")
+                .and_then(|l| l.to_str().ok())
+                .unwrap_or_default()
+                .to_string();
+            (t.elapsed(), location)
+        }
+    };
+    let (first, location) = upload(csv.clone()).await;
+    let import = location
+        .trim_start_matches("/admin/statements/")
+        .to_string();
+    let sure: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM statement_lines WHERE import_id = $1::uuid AND verdict = 'CONFIDENT'",
+    )
+    .bind(&import)
+    .fetch_one(pool)
+    .await
+    .expect("sure matches");
+    let (again, _) = upload(csv.clone()).await;
+    let started = Instant::now();
+    let res = admin
+        .post(format!("{addr}/fn/approve_statement"))
+        .header("origin", addr)
+        .form(&[("import_id", import.as_str())])
+        .send()
+        .await
+        .expect("approve all");
+    assert!(res.status().as_u16() < 400, "approve all: {}", res.status());
+    loop {
+        let left: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM statement_lines WHERE import_id = $1::uuid AND state = 'OPEN'",
+        )
+        .bind(&import)
+        .fetch_one(pool)
+        .await
+        .expect("left");
+        if left == 0 || started.elapsed() > Duration::from_secs(600) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let approving = started.elapsed();
+    let approved: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM payment_tickets WHERE transaction_id LIKE 'STMT%' AND status = 'APPROVED'",
+    )
+    .fetch_one(pool)
+    .await
+    .expect("approved");
+    println!(
+        "\nstatement of 10,000 lines against 10,000 pending tickets: imported and matched in {:.2} s \
+         ({sure} sure matches); the same file again in {:.2} s (nothing new); \
+         {approved} sure matches approved in {:.1} s ({:.0} approvals/s)",
+        first.as_secs_f64(),
+        again.as_secs_f64(),
+        approving.as_secs_f64(),
+        approved as f64 / approving.as_secs_f64()
+    );
 }
 
 /// A local stand-in for SumUp's `GET /v0.1/checkouts/{id}` answering after 20 ms, every

@@ -1,5 +1,5 @@
 -- Operator statements (MTN MoMo, Orange Money) imported by admins and matched, line by line,
--- to the payment tickets families sent.
+-- to the payment tickets families sent and the orders waiting for their payment.
 
 -- The columns of each operator's export, as an admin last adjusted them.
 CREATE TABLE statement_mappings (
@@ -42,19 +42,23 @@ CREATE TABLE statement_lines (
     paid_at         timestamp,
     verdict         text NOT NULL CHECK (verdict IN ('CONFIDENT', 'AMBIGUOUS', 'ALREADY_APPROVED', 'UNMATCHED')),
     matched_by      text CHECK (matched_by IN ('TRANSACTION_ID', 'AMOUNT_AND_PHONE')),
-    -- The payment tickets it may have paid (one when confident).
+    -- The payment tickets or orders it may have paid (one when confident).
     candidates      uuid[] NOT NULL DEFAULT '{}',
     state           text NOT NULL DEFAULT 'OPEN' CHECK (state IN ('OPEN', 'APPROVED', 'DISMISSED')),
-    -- The ticket it paid, once approved: a ticket is paid by one line at most.
+    -- The ticket or the order it paid, once approved: each is paid by one line at most.
     ticket_id       uuid REFERENCES payment_tickets (id),
+    order_id        uuid REFERENCES orders (id),
     resolved_by     uuid REFERENCES users (id),
     resolved_at     timestamptz,
     UNIQUE (operator, line_key),
-    CHECK ((state = 'APPROVED') = (ticket_id IS NOT NULL)),
+    CHECK ((state = 'APPROVED') = (ticket_id IS NOT NULL OR order_id IS NOT NULL)),
+    CHECK (ticket_id IS NULL OR order_id IS NULL),
     CHECK ((state = 'OPEN') = (resolved_at IS NULL))
 );
 CREATE INDEX statement_lines_import_idx ON statement_lines (import_id, row_number);
 CREATE UNIQUE INDEX statement_lines_ticket_idx ON statement_lines (ticket_id) WHERE ticket_id IS NOT NULL;
+CREATE UNIQUE INDEX statement_lines_order_idx ON statement_lines (order_id) WHERE order_id IS NOT NULL;
 -- Matching reads pending tickets of one operator, and approved ones by transaction id.
 CREATE INDEX payment_tickets_method_pending_idx ON payment_tickets (payment_method) WHERE status = 'PENDING';
 CREATE INDEX payment_tickets_txid_lower_idx ON payment_tickets (lower(transaction_id));
+CREATE INDEX orders_txid_lower_idx ON orders (lower(transaction_id)) WHERE transaction_id IS NOT NULL;

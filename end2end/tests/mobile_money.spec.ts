@@ -78,3 +78,15 @@ test("an Orange Money number goes through Orange's page and back to the result",
   await page.goto("/billing");
   await expect(page.locator("[data-status=ACTIVE]")).toHaveText("Active");
 });
+
+test("the payment wizard offers paying from the phone instead of a screenshot", async ({ page }) => {
+  await register(page, unique("momo-wizard"));
+  await page.goto("/pay?step=2&plan_type=FAMILY_MANAGER&duration_days=30");
+  await page.getByRole("link", { name: "Pay from my phone instead" }).click();
+  await expect(page).toHaveURL(/\/billing\/subscribe\/family_manager\?duration_days=30&pay_with=phone/);
+  await expect(page.getByLabel("Pay from my phone (MTN Mobile Money or Orange Money)")).toBeChecked();
+  await page.getByLabel("Mobile Money number").fill("677123456");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page).toHaveURL(/\/pay\/phone\/PAY-\d{4}-\d{6}$/);
+  await expect(page.getByRole("heading", { name: "Approve the payment on your phone" })).toBeVisible();
+});

@@ -162,7 +162,12 @@ fn png() -> Vec<u8> {
     out.into_inner()
 }
 
-async fn send_proof(app: &TestApp, reference: &str, sig: &str, file: Vec<u8>) -> reqwest::Response {
+pub(crate) async fn send_proof(
+    app: &TestApp,
+    reference: &str,
+    sig: &str,
+    file: Vec<u8>,
+) -> reqwest::Response {
     send_file(app, &client(), (reference, sig), file, "recu.png").await
 }
 

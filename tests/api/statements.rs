@@ -618,3 +618,86 @@ async fn ten_thousand_lines_against_ten_thousand_tickets_are_matched_in_one_impo
         "one page of 100 lines: {rows} rows"
     );
 }
+
+#[sqlx::test(migrations = false)]
+async fn a_statement_line_pays_an_order_and_its_e_tickets_are_issued_once(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    crate::billing::festival(&app).await;
+    let guest = client();
+    let (order, sig) = crate::billing::guest_order(&app, &guest).await;
+    // The buyer sent a proof naming MTN and the transaction id MP240101.1234.A.
+    let res = crate::orders::send_proof(&app, &order, &sig, png()).await;
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let admin = signed_in_admin(&app, "admin@example.cm").await;
+    let csv = [
+        MTN_HEADER.to_string(),
+        mtn_line("MP240101.1234.A", "SUCCESSFUL", "237677123456", "10000"),
+    ]
+    .join("\n");
+    let (_, location) = upload(
+        &app,
+        &admin,
+        statement_form("MTN_MOMO", csv.clone().into_bytes(), "mtn.csv", "Id"),
+    )
+    .await;
+    let import = location
+        .trim_start_matches("/admin/statements/")
+        .to_string();
+    assert_eq!(
+        verdicts(&app, &import).await,
+        vec![("MP240101.1234.A".into(), "CONFIDENT".into(), "OPEN".into())]
+    );
+    let (_, page) = app.page(&admin, &location).await;
+    assert!(
+        page.contains(&format!("/admin/orders/{order}")),
+        "the order is shown beside the line"
+    );
+
+    let all = [("import_id", import.as_str())];
+    let (r1, r2) = tokio::join!(
+        app.post_fn(&admin, "approve_statement", &all),
+        app.post_fn(&admin, "approve_statement", &all),
+    );
+    assert!(r1.status().as_u16() < 400 && r2.status().as_u16() < 400);
+    let (status, tickets, via) = crate::billing::order_state(&app, &order).await;
+    assert_eq!(status, "TICKETS_ISSUED");
+    assert_eq!(tickets, 2, "two places, two e-tickets, once");
+    assert_eq!(via.as_deref(), Some("MOBILE_MONEY"));
+    let paid_line: Option<Uuid> =
+        sqlx::query_scalar("SELECT order_id FROM statement_lines WHERE import_id = $1::uuid")
+            .bind(&import)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert!(paid_line.is_some());
+    let payments: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM payments p JOIN orders o ON o.id = p.order_id
+         WHERE o.reference = $1 AND p.status = 'COMPLETED'",
+    )
+    .bind(&order)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(payments, 1, "one settlement");
+
+    // Another statement naming the same transaction id later (in lower case): the same line,
+    // nothing new, nothing paid twice.
+    let again = [
+        MTN_HEADER.to_string(),
+        mtn_line("mp240101.1234.a", "SUCCESSFUL", "237677123456", "10000"),
+    ]
+    .join("\n");
+    let (_, location) = upload(
+        &app,
+        &admin,
+        statement_form("MTN_MOMO", again.into_bytes(), "mtn-2.csv", "Id"),
+    )
+    .await;
+    let second = location
+        .trim_start_matches("/admin/statements/")
+        .to_string();
+    assert!(
+        verdicts(&app, &second).await.is_empty(),
+        "the same id is the same line"
+    );
+}

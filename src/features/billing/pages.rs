@@ -1,7 +1,7 @@
 //! `/billing` and `/billing/subscribe/{plan}`.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
     api::{get_billing, get_plan, Subscribe},
@@ -174,6 +174,7 @@ fn BillingBody(b: BillingView) -> impl IntoView {
 #[component]
 pub fn SubscribePage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let code = move || params.read().get("plan").unwrap_or_default();
     let plan = Resource::new(code, get_plan);
     let action = ServerAction::<Subscribe>::new();
@@ -184,7 +185,14 @@ pub fn SubscribePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match plan.await {
                     Ok((p, card, phone)) => {
-                        let first = p.prices.first().map(|x| x.duration_days).unwrap_or_default();
+                        // A duration and a way to pay may come chosen (the payment wizard's link).
+                        let q = query.get_untracked();
+                        let asked: Option<i32> = q.get("duration_days").and_then(|d| d.parse().ok());
+                        let first = asked
+                            .filter(|d| p.prices.iter().any(|x| x.duration_days == *d))
+                            .or_else(|| p.prices.first().map(|x| x.duration_days))
+                            .unwrap_or_default();
+                        let by_phone = phone.is_some() && q.get("pay_with").as_deref() == Some("phone");
                         let duration_err = move || state.get().and_then(|e| e.for_field("duration_days").map(tr));
                         let pay_err = move || state.get().and_then(|e| e.for_field("pay_with").map(tr));
                         view! {
@@ -211,11 +219,11 @@ pub fn SubscribePage() -> impl IntoView {
                                     <fieldset>
                                         <legend>{tr("billing.pay_with")}</legend>
                                         {card.then(|| view! {
-                                            <label for="pw-card" class="choice"><input type="radio" id="pw-card" name="pay_with" value="card" checked=true/>{tr("billing.pay_card")}</label>
+                                            <label for="pw-card" class="choice"><input type="radio" id="pw-card" name="pay_with" value="card" checked=!by_phone/>{tr("billing.pay_card")}</label>
                                         })}
-                                        <label for="pw-wallet" class="choice"><input type="radio" id="pw-wallet" name="pay_with" value="wallet" checked=!card/>{tr("billing.pay_wallet")}</label>
+                                        <label for="pw-wallet" class="choice"><input type="radio" id="pw-wallet" name="pay_with" value="wallet" checked=!card && !by_phone/>{tr("billing.pay_wallet")}</label>
                                         {phone.is_some().then(|| view! {
-                                            <label for="pw-phone" class="choice"><input type="radio" id="pw-phone" name="pay_with" value="phone"/>{tr("billing.pay_phone")}</label>
+                                            <label for="pw-phone" class="choice"><input type="radio" id="pw-phone" name="pay_with" value="phone" checked=by_phone/>{tr("billing.pay_phone")}</label>
                                         })}
                                         <label for="pw-momo" class="choice"><input type="radio" id="pw-momo" name="pay_with" value="mobile_money"/>{tr("billing.pay_mobile_money")}</label>
                                         <p class="field-error" role="alert" hidden=move || pay_err().is_none()>{pay_err}</p>

@@ -37,6 +37,8 @@ pub struct PayChoices {
     pub accounts: Vec<crate::features::payments::instructions::PayAccount>,
     /// The reference the ticket will carry, for the transfer's message.
     pub reference: String,
+    /// Whether paying from the phone (MTN MoMo, Orange Money) is offered instead of a proof.
+    pub phone: bool,
 }
 
 /// Plans, their prices per duration, and the enabled payment methods.
@@ -88,6 +90,7 @@ pub async fn pay_options() -> Result<PayChoices, AppError> {
                     .collect(),
                 methods: methods.into_iter().map(|m| MethodOption { code: m.code, name: (m.name_en, m.name_fr) }).collect(),
                 accounts,
+                phone: crate::features::payments::phone::available(&state),
                 reference,
             })
         }

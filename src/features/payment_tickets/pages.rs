@@ -262,6 +262,10 @@ fn StepDetails(
     let method = value_of(&values, "payment_method");
     let notes = kept.user_notes.clone();
     view! {
+        {opts.phone.then(|| view! {
+            <p class="alert alert-info" id="pay-phone-offer">{tr("pay.phone_offer")} " "
+                <a href=format!("/billing/subscribe/{}?duration_days={days}&pay_with=phone", plan.to_lowercase())>{tr("pay.phone_offer_link")}</a></p>
+        })}
         <form method="post" action="/pay/details" class="step-form" novalidate=true>
             <Hidden values=values.clone() except=vec!["amount", "payment_method"]/>
             <HowToPay accounts=opts.accounts.clone() amount=price.map(|p| p.display) reference=Some(opts.reference.clone())/>

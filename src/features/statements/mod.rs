@@ -1,7 +1,8 @@
 //! Operator statements: an admin uploads the merchant statement of MTN MoMo or Orange Money
-//! (CSV or XLSX), each line is matched to the payment tickets families sent (by transaction
-//! id, then by amount and payer phone), and the confident matches are approved in one action,
-//! each through the tickets' approval and so through the one settle path.
+//! (CSV or XLSX), each line is matched to the payment tickets families sent and the orders
+//! waiting for their money (by transaction id, then by amount and payer phone), and the
+//! confident matches are approved in one action, each as an admin's approval would (the
+//! ticket approved, the order marked paid) and so through the one settle path.
 
 pub mod api;
 pub mod pages;
@@ -55,12 +56,16 @@ pub struct ImportsPage {
     pub demo: bool,
 }
 
-/// A payment ticket beside the statement line that may have paid it.
+/// A payment ticket or an order beside the statement line that may have paid it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketBrief {
     pub id: Uuid,
+    /// `ticket` or `order`.
+    pub kind: String,
     pub reference: String,
+    /// The family, or the order's buyer.
     pub family_name: String,
+    /// Whole XAF: the ticket's amount, or what the order still owes.
     pub amount: i64,
     pub phone: String,
     pub transaction_id: String,

@@ -130,11 +130,11 @@ pub fn AdminStatementsPage() -> impl IntoView {
 
 fn ticket_cell(t: &TicketBrief) -> impl IntoView {
     view! {
-        <a href=format!("/admin/tickets/{}", t.reference)>{t.reference.clone()}</a>
+        <a href=format!("/admin/{}s/{}", if t.kind == "order" { "order" } else { "ticket" }, t.reference)>{t.reference.clone()}</a>
         <br/>{t.family_name.clone()}
         <br/><span class="num">{fcfa(t.amount)}</span> " · " {t.phone.clone()}
         {(!t.transaction_id.is_empty()).then(|| view! { <br/><code>{t.transaction_id.clone()}</code> })}
-        " " {(t.status != "PENDING").then(|| view! { <span class="badge">{tr(&format!("status.{}", t.status))}</span> })}
+        " " {(!["PENDING", "PAYMENT_PENDING", "PENDING_VERIFICATION"].contains(&t.status.as_str())).then(|| view! { <span class="badge">{tr(&format!("{}.{}", if t.kind == "order" { "order.status" } else { "status" }, t.status))}</span> })}
     }
 }
 
@@ -276,7 +276,7 @@ fn line_row(
                         {if l.candidates.is_empty() {
                             view! {
                                 <label for=field_id.clone()>{tr("statement.ticket_reference")}</label>
-                                <input id=field_id.clone() name="ticket" placeholder="TKT-2026-00001" required=true autocomplete="off"/>
+                                <input id=field_id.clone() name="ticket" placeholder="TKT-… / ORD-…" required=true autocomplete="off"/>
                             }.into_any()
                         } else {
                             view! {

@@ -14,7 +14,10 @@ use super::{
 };
 use crate::{
     error::AppError,
-    features::payment_tickets::service as tickets,
+    features::{
+        orders::service::{self as orders, PaidVia},
+        payment_tickets::service as tickets,
+    },
     platform::{audit::audit, auth::AuthUser, respond, state::AppState},
 };
 
@@ -309,7 +312,8 @@ pub async fn import(state: &AppState, admin: &AuthUser, upload: Upload) -> Resul
     Ok(import_id)
 }
 
-/// The operator's pending tickets, and its approved ones whose transaction id is among `ids`.
+/// The operator's pending tickets and waiting orders, and its approved ones whose transaction id
+/// is among `ids`.
 async fn candidates(
     state: &AppState,
     op: &str,
@@ -327,7 +331,7 @@ async fn candidates(
     .fetch_all(&state.pool)
     .await
     .map_err(respond::internal)?;
-    Ok(rows
+    let mut all: Vec<Candidate> = rows
         .into_iter()
         .map(|r| Candidate {
             id: r.id,
@@ -338,7 +342,37 @@ async fn candidates(
             created_at: r.created_at,
             approved: r.approved,
         })
-        .collect())
+        .collect();
+    // Orders in francs CFA waiting for their money (declared with this operator or not yet
+    // declared), and paid ones whose transaction id the statement names.
+    let orders = sqlx::query!(
+        r#"SELECT o.id, o.reference, COALESCE(o.transaction_id, '') AS "transaction_id!",
+                  CASE WHEN o.deposit > 0 AND o.amount_paid = 0 THEN o.deposit
+                       ELSE o.total - o.amount_paid END AS "due!",
+                  o.buyer_phone, o.created_at AS "created_at!: DateTime<Utc>",
+                  o.paid_at IS NOT NULL AS "approved!"
+           FROM orders o
+           WHERE o.currency = 'XAF'
+             AND ((o.status IN ('PAYMENT_PENDING', 'PENDING_VERIFICATION')
+                   AND (o.payment_method = $1 OR o.payment_method IS NULL))
+                  OR (o.paid_at IS NOT NULL AND o.payment_method = $1
+                      AND lower(o.transaction_id) = ANY($2)))"#,
+        op,
+        ids
+    )
+    .fetch_all(&state.pool)
+    .await
+    .map_err(respond::internal)?;
+    all.extend(orders.into_iter().map(|o| Candidate {
+        id: o.id,
+        reference: o.reference,
+        transaction_id: o.transaction_id,
+        amount: o.due,
+        phone: read::phone_key(&o.buyer_phone),
+        created_at: o.created_at,
+        approved: o.approved,
+    }));
+    Ok(all)
 }
 
 /// Writes the new lines in one statement (a line another import wrote meanwhile is left to
@@ -511,7 +545,7 @@ async fn lines(
     let rows = sqlx::query!(
         r#"SELECT id, row_number, transaction_id, amount, phone,
                   paid_at AS "paid_at: NaiveDateTime", verdict, matched_by,
-                  state, candidates, ticket_id
+                  state, candidates, ticket_id, order_id
            FROM statement_lines
            WHERE import_id = $1 AND state = ANY($2) AND verdict = ANY($3)
            ORDER BY row_number
@@ -527,14 +561,28 @@ async fn lines(
     .map_err(respond::internal)?;
     let wanted: Vec<Uuid> = rows
         .iter()
-        .flat_map(|r| r.candidates.iter().copied().chain(r.ticket_id))
+        .flat_map(|r| {
+            r.candidates
+                .iter()
+                .copied()
+                .chain(r.ticket_id)
+                .chain(r.order_id)
+        })
         .collect();
     let briefs = sqlx::query_as!(
         TicketBrief,
-        r#"SELECT t.id, t.reference, f.name AS family_name, t.amount, t.phone_number AS phone,
-                  t.transaction_id, t.status, t.created_at AS "created_at!: DateTime<Utc>"
+        r#"SELECT t.id AS "id!", 'ticket' AS "kind!", t.reference AS "reference!",
+                  f.name AS "family_name!", t.amount AS "amount!", t.phone_number AS "phone!",
+                  t.transaction_id AS "transaction_id!", t.status AS "status!",
+                  t.created_at AS "created_at!: DateTime<Utc>"
            FROM payment_tickets t JOIN families f ON f.id = t.family_id
-           WHERE t.id = ANY($1)"#,
+           WHERE t.id = ANY($1)
+           UNION ALL
+           SELECT o.id, 'order', o.reference, o.buyer_name,
+                  CASE WHEN o.deposit > 0 AND o.amount_paid = 0 THEN o.deposit
+                       ELSE o.total - o.amount_paid END,
+                  o.buyer_phone, COALESCE(o.transaction_id, ''), o.status, o.created_at
+           FROM orders o WHERE o.id = ANY($1)"#,
         &wanted
     )
     .fetch_all(&state.pool)
@@ -545,8 +593,8 @@ async fn lines(
         .into_iter()
         .map(|r| {
             // An approved line shows the ticket it paid, whichever candidate that was.
-            let shown: Vec<Uuid> = match r.ticket_id {
-                Some(t) => vec![t],
+            let shown: Vec<Uuid> = match r.ticket_id.or(r.order_id) {
+                Some(paid) => vec![paid],
                 None => r.candidates.clone(),
             };
             LineView {
@@ -565,35 +613,59 @@ async fn lines(
         .collect())
 }
 
-/// Approves `ticket_id` as paid by line `line_id`, both in one transaction: the ticket through
-/// its approval (and so the settle path), the line claimed only if still open. Refused when
-/// the ticket is no longer pending or another line already paid it.
+/// Approves `paid` (a ticket or an order) as paid by line `line_id`, both in one transaction:
+/// the ticket through its approval, the order as an admin marks it paid (each settled through
+/// the settle path), the line claimed only if still open. Refused when the ticket or order no
+/// longer waits for its money or another line already paid it.
 async fn approve_line(
     state: &AppState,
     admin: &AuthUser,
     line_id: Uuid,
-    ticket_id: Uuid,
+    paid: Uuid,
 ) -> Result<(), AppError> {
     let mut tx = state.pool.begin().await.map_err(respond::internal)?;
     let line = sqlx::query!(
-        r#"SELECT l.row_number, i.filename FROM statement_lines l
+        r#"SELECT l.row_number, l.operator, i.filename,
+                  (SELECT reference FROM orders WHERE id = $2) AS order_reference
+           FROM statement_lines l
            JOIN statement_imports i ON i.id = l.import_id
            WHERE l.id = $1 AND l.state = 'OPEN'"#,
-        line_id
+        line_id,
+        paid
     )
     .fetch_optional(&mut *tx)
     .await
     .map_err(respond::internal)?
     .ok_or_else(|| AppError::form("statement.error_line_done", vec![], 409))?;
     let note = format!("{} #{}", line.filename, line.row_number);
-    tickets::approve_in(&mut tx, state, admin, ticket_id, &note).await?;
+    let (ticket_id, order_id) = match &line.order_reference {
+        Some(reference) => {
+            let op = operator(&line.operator).ok_or_else(|| respond::internal("operator"))?;
+            orders::mark_paid_in(
+                &mut tx,
+                state,
+                admin,
+                reference,
+                PaidVia::Statement(op),
+                &note,
+            )
+            .await?;
+            (None, Some(paid))
+        }
+        None => {
+            tickets::approve_in(&mut tx, state, admin, paid, &note).await?;
+            (Some(paid), None)
+        }
+    };
     let claimed = sqlx::query!(
         "UPDATE statement_lines
-         SET state = 'APPROVED', ticket_id = $2, resolved_by = $3, resolved_at = now()
+         SET state = 'APPROVED', ticket_id = $2, order_id = $3, resolved_by = $4,
+             resolved_at = now()
          WHERE id = $1 AND state = 'OPEN'
-           AND NOT EXISTS (SELECT 1 FROM statement_lines WHERE ticket_id = $2)",
+           AND NOT EXISTS (SELECT 1 FROM statement_lines WHERE ticket_id = $2 OR order_id = $3)",
         line_id,
         ticket_id,
+        order_id,
         admin.id
     )
     .execute(&mut *tx)
@@ -601,7 +673,7 @@ async fn approve_line(
     .map_err(respond::internal)?
     .rows_affected();
     if claimed != 1 {
-        // Nothing is committed: the ticket stays as it was.
+        // Nothing is committed: the ticket or order stays as it was.
         return Err(AppError::form("statement.error_line_done", vec![], 409));
     }
     audit(
@@ -650,12 +722,13 @@ async fn approve_all(state: AppState, admin: AuthUser, import_id: Uuid) -> Resul
     Ok(approved)
 }
 
-/// A confident match that could not be approved: flagged if its ticket was approved by other
-/// means, otherwise left to a person among the ambiguous lines.
+/// A confident match that could not be approved: flagged if its ticket or order was paid by
+/// other means, otherwise left to a person among the ambiguous lines.
 async fn set_aside(state: &AppState, line_id: Uuid) -> Result<(), AppError> {
     sqlx::query!(
         "UPDATE statement_lines l SET verdict = CASE
              WHEN (SELECT status FROM payment_tickets WHERE id = l.candidates[1]) = 'APPROVED'
+               OR EXISTS (SELECT 1 FROM orders WHERE id = l.candidates[1] AND paid_at IS NOT NULL)
              THEN 'ALREADY_APPROVED' ELSE 'AMBIGUOUS' END
          WHERE l.id = $1 AND l.state = 'OPEN' AND l.verdict = 'CONFIDENT'",
         line_id
@@ -713,17 +786,18 @@ pub async fn approve_confident(
     }
 }
 
-/// Approves the ticket an admin chose for a line: one of its candidates, or any pending
-/// ticket of the operator named by its reference (for a line nothing matched).
+/// Approves the ticket or order an admin chose for a line: one of its candidates, or any
+/// pending ticket or waiting order of the operator named by its reference (for a line nothing
+/// matched).
 #[tracing::instrument(skip(state, admin), fields(admin_id = %admin.id))]
 pub async fn resolve(
     state: &AppState,
     admin: &AuthUser,
     line_id: &str,
-    ticket: &str,
+    chosen: &str,
 ) -> Result<Uuid, AppError> {
     admin_only(admin)?;
-    let echo = vec![("ticket".to_string(), ticket.to_string())];
+    let echo = vec![("ticket".to_string(), chosen.to_string())];
     let line_id = Uuid::parse_str(line_id.trim()).map_err(|_| AppError::NotFound)?;
     let line = sqlx::query!(
         "SELECT import_id, operator, amount FROM statement_lines WHERE id = $1",
@@ -733,11 +807,17 @@ pub async fn resolve(
     .await
     .map_err(respond::internal)?
     .ok_or(AppError::NotFound)?;
-    let wanted = ticket.trim();
+    let wanted = chosen.trim();
     let id = Uuid::parse_str(wanted).ok();
     let found = sqlx::query!(
-        "SELECT id, payment_method, amount, status FROM payment_tickets
-         WHERE id = $1 OR reference = upper($2)",
+        r#"SELECT id AS "id!", payment_method, amount AS "amount!", status = 'PENDING' AS "waiting!"
+           FROM payment_tickets WHERE id = $1 OR reference = upper($2)
+           UNION ALL
+           SELECT id, payment_method,
+                  CASE WHEN deposit > 0 AND amount_paid = 0 THEN deposit ELSE total - amount_paid END,
+                  status IN ('PAYMENT_PENDING', 'PENDING_VERIFICATION', 'REQUIRES_MANUAL_REVIEW')
+           FROM orders WHERE id = $1 OR reference = upper($2)
+           LIMIT 1"#,
         id,
         wanted
     )
@@ -745,13 +825,17 @@ pub async fn resolve(
     .await
     .map_err(respond::internal)?
     .ok_or_else(|| AppError::form("statement.error_ticket", echo.clone(), 422))?;
-    if found.payment_method != line.operator {
+    if found
+        .payment_method
+        .as_deref()
+        .is_some_and(|m| m != line.operator)
+    {
         return Err(AppError::form("statement.error_ticket_operator", echo, 422));
     }
     if found.amount != line.amount {
         return Err(AppError::form("statement.error_ticket_amount", echo, 422));
     }
-    if found.status != "PENDING" {
+    if !found.waiting {
         return Err(AppError::form("error.ticket_not_pending", echo, 409));
     }
     approve_line(state, admin, line_id, found.id).await?;
@@ -787,7 +871,7 @@ pub async fn dismiss(state: &AppState, admin: &AuthUser, line_id: &str) -> Resul
 }
 
 /// The demo's sample statement of `op`: the operator's export format, one line paying each of
-/// its pending tickets (by transaction id, or by amount and phone when the family typed none),
+/// its pending tickets and orders (by transaction id, or by amount and phone when the family typed none),
 /// a failed line and a payment nobody declared. Only offered when the demo is on: anywhere
 /// else a made-up statement would approve tickets nobody paid.
 #[tracing::instrument(skip(state))]
@@ -797,9 +881,18 @@ pub async fn sample(state: &AppState, op: &str) -> Result<String, AppError> {
     }
     let op = operator(op).ok_or(AppError::NotFound)?;
     let pending = sqlx::query!(
-        r#"SELECT transaction_id, amount, phone_number, created_at AS "created_at!: DateTime<Utc>"
+        r#"SELECT transaction_id AS "transaction_id!", amount AS "amount!",
+                  phone_number AS "phone_number!", created_at AS "created_at!: DateTime<Utc>"
            FROM payment_tickets
-           WHERE payment_method = $1 AND status = 'PENDING' ORDER BY created_at LIMIT 500"#,
+           WHERE payment_method = $1 AND status = 'PENDING'
+           UNION ALL
+           SELECT COALESCE(transaction_id, ''),
+                  CASE WHEN deposit > 0 AND amount_paid = 0 THEN deposit ELSE total - amount_paid END,
+                  buyer_phone, created_at
+           FROM orders
+           WHERE payment_method = $1 AND currency = 'XAF'
+             AND status IN ('PAYMENT_PENDING', 'PENDING_VERIFICATION')
+           ORDER BY 4 LIMIT 500"#,
         op
     )
     .fetch_all(&state.pool)

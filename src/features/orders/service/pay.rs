@@ -100,6 +100,8 @@ pub async fn submit_proof(
 pub enum PaidVia {
     Proof,
     Cash,
+    /// A line of the operator's statement (MTN_MOMO or ORANGE_MONEY) shows the money arrived.
+    Statement(&'static str),
 }
 
 /// What marking an order paid led to.
@@ -205,13 +207,32 @@ pub async fn mark_paid(
         return Err(AppError::Forbidden);
     }
     let mut tx = state.pool.begin().await.map_err(respond::internal)?;
-    let o = payable(&mut tx, &state.config, reference).await?;
+    let paid = mark_paid_in(&mut tx, state, admin, reference, via, note).await?;
+    tx.commit().await.map_err(respond::internal)?;
+    Ok(paid)
+}
+
+/// [`mark_paid`] inside the caller's transaction (a statement line paying an order is claimed
+/// in the same one). Nothing is written unless the caller commits.
+pub async fn mark_paid_in(
+    tx: &mut Tx<'_>,
+    state: &AppState,
+    admin: &AuthUser,
+    reference: &str,
+    via: PaidVia,
+    note: &str,
+) -> Result<Paid, AppError> {
+    if !admin.role.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let o = payable(tx, &state.config, reference).await?;
     let awaits = OrderStatus::parse(&o.status).is_ok_and(OrderStatus::awaits_payment);
     if !awaits || o.due <= 0 || (via == PaidVia::Proof && !o.has_proof) {
         return Err(AppError::form("error.order_not_payable", vec![], 409));
     }
     let method = match via {
         PaidVia::Cash => "CASH".to_string(),
+        PaidVia::Statement(operator) => operator.to_string(),
         PaidVia::Proof => o
             .payment_method
             .clone()
@@ -219,10 +240,10 @@ pub async fn mark_paid(
     };
     let description = o.description();
     if !note.trim().is_empty() {
-        order_event(&mut tx, o.id, Some(admin.id), "PAYMENT_NOTE", note.trim()).await?;
+        order_event(tx, o.id, Some(admin.id), "PAYMENT_NOTE", note.trim()).await?;
     }
     ledger::open_and_settle(
-        &mut tx,
+        tx,
         state,
         &o.payment(&method, "manual", &description),
         Source::Manual { actor: admin.id },
@@ -233,10 +254,9 @@ pub async fn mark_paid(
            FROM orders o WHERE o.id = $1"#,
         o.id
     )
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await
     .map_err(respond::internal)?;
-    tx.commit().await.map_err(respond::internal)?;
     Ok(match after.status.as_str() {
         "TICKETS_ISSUED" => Paid::TicketsIssued(after.tickets as usize, None),
         _ => Paid::AwaitingOwner,

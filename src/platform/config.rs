@@ -115,6 +115,9 @@ pub struct MobileMoneyConfig {
     pub momo: Option<MomoConfig>,
     /// Orange Money Web Payment, or the built-in sandbox playing it in the demo.
     pub orange: Option<OrangeConfig>,
+    /// Notch Pay, the aggregator taking both operators for organisations without a direct
+    /// operator contract: used for an operator that is not configured directly.
+    pub notch: Option<NotchConfig>,
     /// `MOBILE_MONEY_WINDOW_SECS`: how long a payer has to approve on their phone, shown to
     /// them as a countdown; a request still unanswered a little after it is given up.
     pub window_secs: i64,
@@ -125,7 +128,40 @@ impl Default for MobileMoneyConfig {
         Self {
             momo: None,
             orange: None,
+            notch: None,
             window_secs: 300,
+        }
+    }
+}
+
+/// What a Notch Pay business account needs.
+#[derive(Debug, Clone)]
+pub struct NotchConfig {
+    /// `https://api.notchpay.co`, or a local server in tests.
+    pub api_base: String,
+    pub public_key: Secret,
+    /// Signs the webhooks.
+    pub hash_key: Secret,
+}
+
+impl NotchConfig {
+    /// `NOTCHPAY_PUBLIC_KEY` and `NOTCHPAY_HASH_KEY` together (a key without the webhook's
+    /// hash key is refused: its webhooks could not be checked).
+    fn from_env() -> Result<Option<Self>, ConfigError> {
+        match (var("NOTCHPAY_PUBLIC_KEY"), var("NOTCHPAY_HASH_KEY")) {
+            (Some(public_key), Some(hash_key)) => Ok(Some(Self {
+                api_base: var("NOTCHPAY_API_BASE")
+                    .unwrap_or_else(|| "https://api.notchpay.co".into())
+                    .trim_end_matches('/')
+                    .to_string(),
+                public_key: Secret::new(public_key),
+                hash_key: Secret::new(hash_key),
+            })),
+            (None, None) => Ok(None),
+            _ => Err(ConfigError::Invalid {
+                name: "NOTCHPAY_PUBLIC_KEY",
+                reason: "NOTCHPAY_PUBLIC_KEY and NOTCHPAY_HASH_KEY go together".into(),
+            }),
         }
     }
 }
@@ -656,6 +692,7 @@ impl Config {
                     base_url.trim_end_matches('/'),
                     flag("TESSERA_DEMO", false)?,
                 )?,
+                notch: NotchConfig::from_env()?,
                 window_secs: parsed("MOBILE_MONEY_WINDOW_SECS", 300)?,
             },
         }

@@ -908,3 +908,181 @@ async fn a_declined_order_payment_says_why_and_the_order_can_be_paid_again(pool:
     assert_ne!(reference_in(&again), reference);
     assert_eq!(order_payments(&app, &order).await, 2);
 }
+
+/// A stand-in for Notch Pay's API (its wire format): payments opened with the public key, their
+/// status read back; `complete` flips one to paid as the payer would on Notch Pay's page.
+#[derive(Clone, Default)]
+struct NotchStandIn {
+    payments: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, (i64, String)>>>,
+}
+
+impl NotchStandIn {
+    async fn start(&self) -> String {
+        use axum::{
+            extract::{Path, State},
+            http::{HeaderMap, StatusCode},
+            routing::{get, post},
+            Json, Router,
+        };
+        async fn open(
+            State(s): State<NotchStandIn>,
+            h: HeaderMap,
+            Json(b): Json<Value>,
+        ) -> (StatusCode, Json<Value>) {
+            if h.get("authorization").and_then(|v| v.to_str().ok()) != Some("pk_test") {
+                return (StatusCode::UNAUTHORIZED, Json(json!({"code": 401})));
+            }
+            let reference = format!("trx.{}", b["reference"].as_str().unwrap_or_default());
+            let amount = b["amount"].as_i64().unwrap_or(-1);
+            s.payments
+                .lock()
+                .unwrap()
+                .insert(reference.clone(), (amount, "pending".into()));
+            (
+                StatusCode::CREATED,
+                Json(json!({
+                    "code": 201,
+                    "transaction": {"reference": reference, "status": "pending", "amount": amount, "currency": "XAF"},
+                    "authorization_url": format!("https://pay.notchpay.co/{reference}"),
+                })),
+            )
+        }
+        async fn status(
+            State(s): State<NotchStandIn>,
+            Path(reference): Path<String>,
+        ) -> (StatusCode, Json<Value>) {
+            match s.payments.lock().unwrap().get(&reference) {
+                Some((amount, status)) => (
+                    StatusCode::OK,
+                    Json(
+                        json!({"transaction": {"reference": reference, "status": status, "amount": amount, "currency": "XAF"}}),
+                    ),
+                ),
+                None => (StatusCode::NOT_FOUND, Json(json!({"code": 404}))),
+            }
+        }
+        let app = Router::new()
+            .route("/payments", post(open))
+            .route("/payments/{reference}", get(status))
+            .with_state(self.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        format!("http://{addr}")
+    }
+
+    fn set(&self, reference: &str, status: &str) {
+        if let Some(p) = self.payments.lock().unwrap().get_mut(reference) {
+            p.1 = status.into();
+        }
+    }
+}
+
+fn notch_signed(body: &str, key: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(key.as_bytes()).unwrap();
+    mac.update(body.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+async fn notch_webhook(app: &TestApp, body: &str, signature: &str) -> u16 {
+    Client::new()
+        .post(format!("{}/api/payments/notchpay/webhook", app.addr))
+        .header("content-type", "application/json")
+        .header("x-notch-signature", signature)
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[sqlx::test]
+async fn without_an_operator_contract_notch_pay_takes_the_payment_and_only_signed_webhooks_count(
+    pool: PgPool,
+) {
+    let notch = NotchStandIn::default();
+    let base = notch.start().await;
+    let app = spawn_at(pool, |config, addr| {
+        config.base_url = addr.to_string();
+        config.mobile_money.notch = Some(tessera::platform::config::NotchConfig {
+            api_base: base.clone(),
+            public_key: tessera::platform::config::Secret::new("pk_test"),
+            hash_key: tessera::platform::config::Secret::new("hash_test"),
+        });
+    })
+    .await;
+    let c = family(&app, "awa@example.cm").await;
+    let (status, to) = pay_from_phone(&app, &c, "FAMILY_MANAGER", "677 12 34 56").await;
+    assert_eq!(status, 200, "{to}");
+    let (reference,): (String,) = sqlx::query_as(
+        "SELECT reference FROM payments WHERE provider = 'notchpay' ORDER BY created_at DESC LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let p = payment(&app, &reference).await;
+    let trx = format!("trx.{reference}");
+    assert_eq!(p.provider_ref.as_deref(), Some(trx.as_str()));
+    assert_eq!(
+        to,
+        format!("https://pay.notchpay.co/{trx}"),
+        "the payer finishes on Notch Pay's page"
+    );
+    assert_eq!(p.status, "PROCESSING");
+    let (_, page) = app.page(&c, &format!("/pay/phone/{reference}")).await;
+    assert!(
+        page.contains("Open the payment page") && page.contains(&trx),
+        "{page}"
+    );
+
+    // A webhook saying "complete" with a bad signature, or signed but for a payment Notch Pay
+    // has not seen paid: nothing is settled.
+    let body = json!({"event": "payment.complete", "data": {"reference": trx, "status": "complete", "amount": 15000, "currency": "XAF"}}).to_string();
+    assert_eq!(
+        notch_webhook(&app, &body, &notch_signed(&body, "wrong")).await,
+        403
+    );
+    assert_eq!(notch_webhook(&app, &body, "").await, 403);
+    assert_eq!(
+        notch_webhook(&app, &body, &notch_signed(&body, "hash_test")).await,
+        200
+    );
+    assert_eq!(
+        payment(&app, &reference).await.status,
+        "PROCESSING",
+        "Notch Pay still says pending"
+    );
+    let unknown =
+        json!({"event": "payment.complete", "data": {"reference": "trx.PAY-1999-000001"}})
+            .to_string();
+    assert_eq!(
+        notch_webhook(&app, &unknown, &notch_signed(&unknown, "hash_test")).await,
+        404
+    );
+
+    // Paid on Notch Pay's page: the signed webhook makes Tessera read it back and settle once.
+    notch.set(&trx, "complete");
+    assert_eq!(
+        notch_webhook(&app, &body, &notch_signed(&body, "hash_test")).await,
+        200
+    );
+    assert_eq!(
+        notch_webhook(&app, &body, &notch_signed(&body, "hash_test")).await,
+        200
+    );
+    let p = payment(&app, &reference).await;
+    assert_eq!(p.status, "COMPLETED");
+    let (sub_status, _, _) = subscription(&app, "awa@example.cm").await;
+    assert_eq!(sub_status, "ACTIVE");
+    let invoices = count(
+        &app,
+        "SELECT count(*) FROM invoices WHERE payment_id = $1",
+        p.id,
+    )
+    .await;
+    assert_eq!(invoices, 1);
+}

@@ -100,6 +100,9 @@ pub struct PaymentResult {
 /// The waiting page's view of a payment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PhoneWait {
+    /// Whether the payment goes through Notch Pay's page rather than the operator's own.
+    #[serde(default)]
+    pub aggregator: bool,
     pub reference: String,
     pub status: String,
     pub amount: String,

@@ -209,8 +209,8 @@ fn PhoneWaitBody(
                 <p>{ask.clone()}</p>
                 {match w.pay_url.clone() {
                     Some(url) => view! {
-                        <p><strong>{tr("phone.orange_open")}</strong></p>
-                        <p><a class="button" id="orange-page" rel="external" href=url>{tr("phone.orange_go")}</a></p>
+                        <p><strong>{tr(if w.aggregator { "phone.notch_open" } else { "phone.orange_open" })}</strong></p>
+                        <p><a class="button" id="orange-page" rel="external" href=url>{tr(if w.aggregator { "phone.notch_go" } else { "phone.orange_go" })}</a></p>
                     }.into_any(),
                     None => view! { <p><strong>{dial.clone()}</strong></p> }.into_any(),
                 }}

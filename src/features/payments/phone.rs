@@ -45,12 +45,15 @@ pub struct PhoneOptions<'a> {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
-/// Whether a payer can be asked on their phone for `operator` here.
+/// Whether a payer can be asked on their phone for `operator` here: the operator is
+/// configured, or Notch Pay takes it.
 pub fn offered(state: &AppState, operator: Operator) -> bool {
-    match operator {
-        Operator::Mtn => state.config.mobile_money.momo.is_some(),
-        Operator::Orange => state.config.mobile_money.orange.is_some(),
-    }
+    let mm = &state.config.mobile_money;
+    mm.notch.is_some()
+        || match operator {
+            Operator::Mtn => mm.momo.is_some(),
+            Operator::Orange => mm.orange.is_some(),
+        }
 }
 
 /// Whether any operator is configured (the forms offer "Pay from my phone").
@@ -101,7 +104,7 @@ pub async fn start(
     number: &WalletNumber,
     opts: &PhoneOptions<'_>,
 ) -> Result<(String, String), AppError> {
-    let provider = provider_for(number.operator());
+    let provider = provider_for(state, number.operator());
     let p = NewPayment {
         method: number.operator().method(),
         provider: provider.name(),
@@ -121,7 +124,7 @@ pub async fn start(
                 watched_until = now() + interval '2 minutes', updated_at = now()
          WHERE id = $1",
         id,
-        (number.operator() == Operator::Mtn).then(|| id.to_string()),
+        (provider.name() == "mtn_momo").then(|| id.to_string()),
         number.msisdn(),
         back,
         state.config.mobile_money.window_secs as f64,
@@ -154,7 +157,8 @@ pub async fn start(
     };
     let started = provider.start(state, &req).await;
     if let Ok(checkout) = &started {
-        if number.operator() == Operator::Orange {
+        // Orange's and Notch Pay's pages: the payer confirms there and comes back.
+        if provider.name() != "mtn_momo" {
             sqlx::query!(
                 "UPDATE payments SET provider_ref = $2, checkout_url = $3 WHERE id = $1",
                 id,
@@ -193,11 +197,14 @@ pub async fn start(
     Ok((reference, back))
 }
 
-/// The provider that asks a wallet of `operator`.
-fn provider_for(operator: Operator) -> &'static dyn providers::Provider {
+/// The provider that asks a wallet of `operator`: the operator itself when configured, else
+/// Notch Pay.
+fn provider_for(state: &AppState, operator: Operator) -> &'static dyn providers::Provider {
+    let mm = &state.config.mobile_money;
     match operator {
-        Operator::Mtn => &providers::mtn_momo::MtnMomo,
-        Operator::Orange => &providers::orange_money::OrangeMoney,
+        Operator::Mtn if mm.momo.is_some() => &providers::mtn_momo::MtnMomo,
+        Operator::Orange if mm.orange.is_some() => &providers::orange_money::OrangeMoney,
+        _ => &providers::notchpay::NotchPay,
     }
 }
 
@@ -278,7 +285,8 @@ pub async fn view(
         duration_days: r.duration_days,
         back_url: r.fail_url.unwrap_or_else(|| "/billing".into()),
         here: waiting_url(state, reference, signed),
-        pay_url: (open && operator == Operator::Orange)
+        aggregator: r.provider == "notchpay",
+        pay_url: (open && r.provider != "mtn_momo")
             .then_some(r.checkout_url)
             .flatten(),
         sandbox_request: (sandboxed && open)
@@ -326,7 +334,7 @@ pub async fn retry(
         amount: old.amount,
         currency: &old.currency,
         method: number.operator().method(),
-        provider: provider_for(number.operator()).name(),
+        provider: provider_for(state, number.operator()).name(),
         description: &old.description,
         payer: ledger::Payer {
             email: &old.payer_email,

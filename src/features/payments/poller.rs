@@ -110,6 +110,7 @@ const PROVIDERS: &[&str] = &[
     "sumup",
     "mtn_momo",
     "orange_money",
+    "notchpay",
 ];
 
 /// A claimed payment, as the check needs it.

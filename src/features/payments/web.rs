@@ -15,7 +15,7 @@ use tower_sessions::Session;
 
 use super::{
     invoice, poller,
-    providers::{orange_money, paytr, stripe},
+    providers::{notchpay, orange_money, paytr, stripe},
     queries,
     settle::{settle_reported, Outcome, SettleError, Settled},
 };
@@ -38,6 +38,7 @@ pub fn api_routes() -> Router<AppState> {
             post(momo_callback).put(momo_callback),
         )
         .route("/payments/orange/notify/{reference}", post(orange_notify))
+        .route("/payments/notchpay/webhook", post(notch_webhook))
 }
 
 /// Browser-facing routes.
@@ -124,6 +125,55 @@ async fn orange_notify(
         return refuse(status, &e.to_string());
     }
     recheck(&state, id).await
+}
+
+/// `POST /api/payments/notchpay/webhook`: believed only with a valid `x-notch-signature` (the
+/// HMAC-SHA256 of the raw body under the account's hash key); even then a hint, and the status
+/// is read back from Notch Pay. A bad signature or an unknown payment is refused and logged.
+#[tracing::instrument(skip_all)]
+async fn notch_webhook(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let Some(config) = state.config.mobile_money.notch.as_ref() else {
+        return refuse(StatusCode::NOT_FOUND, "Notch Pay is not configured");
+    };
+    let signature = headers
+        .get("x-notch-signature")
+        .and_then(|v| v.to_str().ok());
+    if !notchpay::signature_ok(config.hash_key.expose(), &body, signature) {
+        tracing::warn!("Notch Pay webhook with a bad signature refused");
+        return refuse(StatusCode::FORBIDDEN, "bad signature");
+    }
+    let Ok(event) = serde_json::from_slice::<serde_json::Value>(&body) else {
+        return refuse(StatusCode::BAD_REQUEST, "not JSON");
+    };
+    let text = |p: &str| {
+        event
+            .pointer(p)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+    };
+    let (theirs, ours) = (text("/data/reference"), text("/data/merchant_reference"));
+    let found = sqlx::query_scalar!(
+        "SELECT id FROM payments WHERE provider = 'notchpay'
+           AND ((provider_ref = $1 AND $1 <> '') OR (reference = $2 AND $2 <> ''))",
+        theirs,
+        ours
+    )
+    .fetch_optional(&state.pool)
+    .await;
+    match found {
+        Ok(Some(id)) => recheck(&state, id).await,
+        Ok(None) => {
+            tracing::warn!(
+                reference = theirs,
+                "Notch Pay webhook for a payment we never opened"
+            );
+            refuse(StatusCode::NOT_FOUND, "unknown payment")
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "Notch Pay webhook: payment lookup failed");
+            refuse(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+        }
+    }
 }
 
 /// A hint about payment `id`: its provider is asked now, and the answer settled.

@@ -166,6 +166,7 @@ pub fn by_name(name: &str) -> Option<&'static dyn Provider> {
         "sumup" => Some(&sumup::SumUp),
         "mtn_momo" => Some(&mtn_momo::MtnMomo),
         "orange_money" => Some(&orange_money::OrangeMoney),
+        "notchpay" => Some(&notchpay::NotchPay),
         _ => None,
     }
 }

@@ -12,22 +12,126 @@
 //!   account's hash key; anything else is refused, and what a valid one says is re-read with
 //!   `GET /payments/{reference}` before anything is settled.
 //!
-//! This module is the wire client; it is not yet offered on any page.
+//! `NotchPay` is the provider: "Pay from my phone" goes through it for an operator that is not
+//! configured directly (the payer finishes on Notch Pay's page and comes back to the waiting
+//! page); the poller and the webhook read the status, and the settle path decides.
 
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;
 
-use super::wire::answer;
-use crate::platform::config::Secret;
+use super::{
+    wire::answer, Checkout, CheckoutRequest, Open, Provider, ProviderError, RefundRequest, Verdict,
+};
+pub use crate::platform::config::NotchConfig;
+use crate::platform::{fulfil::BoxFuture, state::AppState};
 
-#[derive(Debug, Clone)]
-pub struct NotchConfig {
-    /// `https://api.notchpay.co`, or a local server in tests.
-    pub api_base: String,
-    pub public_key: Secret,
-    /// Signs the webhooks.
-    pub hash_key: Secret,
+/// Notch Pay as a provider of the payments core.
+pub struct NotchPay;
+
+impl From<NotchError> for ProviderError {
+    fn from(e: NotchError) -> Self {
+        match e {
+            NotchError::Unreachable(m) => ProviderError::Unreachable(m),
+            NotchError::Credentials => {
+                ProviderError::Disconnected("Notch Pay refused the key".into())
+            }
+            NotchError::Refused(m) => ProviderError::Refused(m),
+        }
+    }
+}
+
+fn client(state: &AppState) -> Result<NotchClient, ProviderError> {
+    let config = state
+        .config
+        .mobile_money
+        .notch
+        .clone()
+        .ok_or(ProviderError::NotConfigured)?;
+    Ok(NotchClient::new(state.http.clone(), config))
+}
+
+impl Provider for NotchPay {
+    fn name(&self) -> &'static str {
+        "notchpay"
+    }
+
+    fn start<'a>(
+        &'a self,
+        state: &'a AppState,
+        req: &'a CheckoutRequest<'a>,
+    ) -> BoxFuture<'a, Result<Checkout, ProviderError>> {
+        Box::pin(async move {
+            if req.currency != "XAF" {
+                return Err(ProviderError::Currency(req.currency.to_string()));
+            }
+            let opened = client(state)?
+                .open(
+                    req.reference,
+                    req.amount,
+                    req.currency,
+                    (req.name, req.email, req.phone),
+                    req.success_url,
+                    req.description,
+                )
+                .await?;
+            Ok(Checkout {
+                redirect_url: opened.authorization_url,
+                provider_ref: opened.reference,
+            })
+        })
+    }
+
+    fn check<'a>(
+        &'a self,
+        state: &'a AppState,
+        p: &'a Open,
+    ) -> BoxFuture<'a, Result<Verdict, ProviderError>> {
+        Box::pin(async move {
+            let reference = if p.provider_ref.is_empty() {
+                &p.reference
+            } else {
+                &p.provider_ref
+            };
+            Ok(match client(state)?.status(reference).await? {
+                NotchStatus::Pending => Verdict::Open,
+                NotchStatus::Complete { amount, currency }
+                    if amount == p.amount && currency == p.currency =>
+                {
+                    Verdict::Paid {
+                        amount,
+                        currency,
+                        transaction: Some(reference.to_string()),
+                    }
+                }
+                NotchStatus::Complete { amount, currency } => Verdict::Suspect {
+                    amount,
+                    currency,
+                    transaction: Some(reference.to_string()),
+                    reason: "Notch Pay reports another amount or currency".into(),
+                },
+                NotchStatus::Failed => Verdict::Failed {
+                    reason: "FAILED".into(),
+                },
+                NotchStatus::Canceled => Verdict::Failed {
+                    reason: "REJECTED".into(),
+                },
+                NotchStatus::Expired => Verdict::Expired,
+            })
+        })
+    }
+
+    fn refund<'a>(
+        &'a self,
+        _state: &'a AppState,
+        _r: &'a RefundRequest<'a>,
+    ) -> BoxFuture<'a, Result<String, ProviderError>> {
+        Box::pin(async move {
+            Err(ProviderError::Refused(
+                "payments through Notch Pay are not refunded through Tessera".into(),
+            ))
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -166,6 +270,7 @@ mod tests {
     };
 
     use super::*;
+    use crate::platform::config::Secret;
 
     fn keyed(h: &HeaderMap) -> bool {
         h.get("authorization").and_then(|v| v.to_str().ok()) == Some("pk_test_1")

@@ -134,7 +134,7 @@ fn ticket_cell(t: &TicketBrief) -> impl IntoView {
         <br/>{t.family_name.clone()}
         <br/><span class="num">{fcfa(t.amount)}</span> " · " {t.phone.clone()}
         {(!t.transaction_id.is_empty()).then(|| view! { <br/><code>{t.transaction_id.clone()}</code> })}
-        " " {(!["PENDING", "PAYMENT_PENDING", "PENDING_VERIFICATION"].contains(&t.status.as_str())).then(|| view! { <span class="badge">{tr(&format!("{}.{}", if t.kind == "order" { "order.status" } else { "status" }, t.status))}</span> })}
+        " " {(!["PENDING", "PAYMENT_PENDING", "PENDING_VERIFICATION"].contains(&t.status.as_str())).then(|| view! { <span class="badge">{tr(&if t.kind == "order" { format!("order.status.{}", t.status) } else { format!("status.{}", t.status) })}</span> })}
     }
 }
 

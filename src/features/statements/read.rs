@@ -67,6 +67,8 @@ pub enum StatementError {
     NotCsv(String),
     #[error("the spreadsheet cannot be read: {0}")]
     NotXlsx(String),
+    #[error("the spreadsheet unpacks to more than {0} bytes")]
+    Unpacked(u64),
 }
 
 impl StatementError {
@@ -76,6 +78,7 @@ impl StatementError {
             Self::Empty => "statement.error_empty",
             Self::MissingColumn(_) => "statement.error_column",
             Self::NotCsv(_) | Self::NotXlsx(_) => "statement.error_unreadable",
+            Self::Unpacked(_) => "statement.error_unpacked",
         }
     }
 }
@@ -131,7 +134,7 @@ pub fn is_xlsx(bytes: &[u8]) -> bool {
 /// whose byte-order mark is ignored.
 pub fn read(bytes: &[u8], mapping: &Mapping) -> Result<Vec<Line>, StatementError> {
     let rows = if is_xlsx(bytes) {
-        xlsx_rows(bytes)?
+        xlsx_rows(bytes, MAX_UNPACKED)?
     } else {
         csv_rows(bytes)?
     };
@@ -161,9 +164,23 @@ fn csv_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, StatementError> {
         .collect()
 }
 
-fn xlsx_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, StatementError> {
+/// The most a workbook may hold once unpacked. A month of a busy account is a few megabytes; a
+/// file that unpacks to gigabytes (a "zip bomb") is refused before anything is unpacked.
+const MAX_UNPACKED: u64 = 200 * 1024 * 1024;
+
+fn xlsx_rows(bytes: &[u8], max_unpacked: u64) -> Result<Vec<Vec<String>>, StatementError> {
     use calamine::{Data, Reader, Xlsx};
     let bad = |e: &dyn std::fmt::Display| StatementError::NotXlsx(e.to_string());
+    // The sizes the archive declares; the zip reader never unpacks more than declared.
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| bad(&e))?;
+    let mut unpacked: u64 = 0;
+    for i in 0..archive.len() {
+        let size = archive.by_index_raw(i).map_err(|e| bad(&e))?.size();
+        unpacked = unpacked.saturating_add(size);
+    }
+    if unpacked > max_unpacked {
+        return Err(StatementError::Unpacked(max_unpacked));
+    }
     let mut book = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| bad(&e))?;
     let range = book
         .worksheet_range_at(0)
@@ -387,6 +404,40 @@ mod tests {
             read(ORANGE.as_bytes(), &Mapping::mtn()),
             Err(StatementError::MissingColumn("Id".into()))
         );
+    }
+
+    /// A zip archive of `files`, stored as they are.
+    fn archive(files: &[(&str, &str)]) -> Vec<u8> {
+        use std::io::Write;
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        for (name, body) in files {
+            out.start_file(*name, options).unwrap();
+            out.write_all(body.as_bytes()).unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_workbook_too_large_once_unpacked_or_not_a_workbook_is_refused_in_words() {
+        let big = "x".repeat(4096);
+        let bytes = archive(&[("xl/worksheets/sheet1.xml", &big)]);
+        assert!(is_xlsx(&bytes));
+        assert_eq!(xlsx_rows(&bytes, 1024), Err(StatementError::Unpacked(1024)));
+        assert_eq!(
+            StatementError::Unpacked(1024).message_key(),
+            "statement.error_unpacked"
+        );
+        // Under the limit but not a workbook: a clear refusal, not a panic.
+        assert!(matches!(
+            read(&bytes, &Mapping::mtn()),
+            Err(StatementError::NotXlsx(_))
+        ));
+        assert!(matches!(
+            read(b"PK\x03\x04 truncated", &Mapping::mtn()),
+            Err(StatementError::NotXlsx(_))
+        ));
     }
 
     #[test]

@@ -1352,6 +1352,7 @@ statement-error_unreadable = The file cannot be read as CSV or Excel.
 statement-error_operator = Choose MTN MoMo or Orange Money.
 statement-error_file = Choose the statement file.
 statement-error_too_large = The file is larger than 20 MB.
+statement-error_unpacked = The spreadsheet is too large once unpacked (200 MB at most). Export a shorter period, or as CSV.
 statement-error_mapping = Name the transaction id, amount, phone and date columns.
 statement-error_no_lines = The file has no successful incoming payment.
 statement-error_line_done = This line was already decided, or its ticket was paid by another line.

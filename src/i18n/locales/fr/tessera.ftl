@@ -1352,6 +1352,7 @@ statement-error_unreadable = Le fichier ne peut pas être lu comme un CSV ou un 
 statement-error_operator = Choisissez MTN MoMo ou Orange Money.
 statement-error_file = Choisissez le fichier du relevé.
 statement-error_too_large = Le fichier dépasse 20 Mo.
+statement-error_unpacked = Le classeur est trop volumineux une fois décompressé (200 Mo au plus). Exportez une période plus courte, ou en CSV.
 statement-error_mapping = Indiquez les colonnes de l’identifiant de transaction, du montant, du téléphone et de la date.
 statement-error_no_lines = Le fichier ne contient aucun paiement entrant réussi.
 statement-error_line_done = Cette ligne a déjà été traitée, ou son ticket a été payé par une autre ligne.

@@ -55,6 +55,17 @@ fn allowed(unit: &str) -> Option<&'static [&'static str]> {
             "features::payments",
             "features::billing",
         ],
+        // A statement line approves a ticket or pays an order, as an admin would.
+        "features::statements" => &[
+            "domain",
+            "error",
+            "i18n",
+            "ui",
+            "platform",
+            "features::payments",
+            "features::payment_tickets",
+            "features::orders",
+        ],
         // Adding a member sends them a reset link.
         "features::family" => &[
             "domain",

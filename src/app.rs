@@ -29,6 +29,7 @@ use crate::{
             },
             organiser::SumUpSettingsPage,
             pages::{CheckinPage, ETicketPage, EventPage, EventsPage, OrderPage, OwnerPage},
+            phone_settings::PhoneSettingsPage,
         },
         payment_tickets::{
             admin_pages::{AdminStatsPage, AdminTicketPage, AdminTicketsPage},
@@ -163,6 +164,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/statements/:id") view=AdminStatementPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/pay-accounts") view=AdminPayAccountsPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings/sumup") view=SumUpSettingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/settings/mobile-money") view=PhoneSettingsPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>
@@ -205,6 +207,7 @@ fn title_key(path: &str) -> &'static str {
         ("/admin/stats", "admin.stats"),
         ("/admin/pay-accounts", "howto.admin_title"),
         ("/settings/sumup", "admin.sumup"),
+        ("/settings/mobile-money", "phone_settings.title"),
     ];
     let path = if path.len() > 1 {
         path.trim_end_matches('/')

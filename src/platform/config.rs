@@ -118,6 +118,8 @@ pub struct MobileMoneyConfig {
     /// Notch Pay, the aggregator taking both operators for organisations without a direct
     /// operator contract: used for an operator that is not configured directly.
     pub notch: Option<NotchConfig>,
+    /// Where the operators are reached for organisers' own accounts.
+    pub endpoints: OperatorEndpoints,
     /// `MOBILE_MONEY_WINDOW_SECS`: how long a payer has to approve on their phone, shown to
     /// them as a countdown; a request still unanswered a little after it is given up.
     pub window_secs: i64,
@@ -129,7 +131,49 @@ impl Default for MobileMoneyConfig {
             momo: None,
             orange: None,
             notch: None,
+            endpoints: OperatorEndpoints::default(),
             window_secs: 300,
+        }
+    }
+}
+
+/// Where the operators' APIs answer, for the accounts organisers enter on their settings page.
+/// `MOMO_API_BASE`, `ORANGE_API_BASE` and `NOTCHPAY_API_BASE` replace them (a proxy, or a
+/// local server in tests).
+#[derive(Debug, Clone)]
+pub struct OperatorEndpoints {
+    /// MTN's sandbox (`X-Target-Environment: sandbox`).
+    pub momo_sandbox: String,
+    /// MTN's production (`mtncameroon`).
+    pub momo_live: String,
+    pub orange: String,
+    pub notch: String,
+}
+
+impl Default for OperatorEndpoints {
+    fn default() -> Self {
+        Self {
+            momo_sandbox: "https://sandbox.momodeveloper.mtn.com".into(),
+            momo_live: "https://proxy.momoapi.mtn.com".into(),
+            orange: "https://api.orange.com".into(),
+            notch: "https://api.notchpay.co".into(),
+        }
+    }
+}
+
+impl OperatorEndpoints {
+    fn from_env() -> Self {
+        let d = Self::default();
+        let base = |name: &str, default: String| {
+            var(name)
+                .map(|b| b.trim_end_matches('/').to_string())
+                .unwrap_or(default)
+        };
+        Self {
+            momo_sandbox: base("MOMO_API_BASE", d.momo_sandbox),
+            momo_live: base("MOMO_API_BASE", d.momo_live),
+            orange: base("ORANGE_API_BASE", d.orange),
+            notch: base("NOTCHPAY_API_BASE", d.notch),
         }
     }
 }
@@ -693,6 +737,7 @@ impl Config {
                     flag("TESSERA_DEMO", false)?,
                 )?,
                 notch: NotchConfig::from_env()?,
+                endpoints: OperatorEndpoints::from_env(),
                 window_secs: parsed("MOBILE_MONEY_WINDOW_SECS", 300)?,
             },
         }

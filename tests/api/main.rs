@@ -9,6 +9,7 @@ mod mail;
 mod mobile_money;
 mod orders;
 mod payments_core;
+mod phone_accounts;
 mod rate_limits;
 mod security;
 mod statements;

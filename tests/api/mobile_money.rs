@@ -48,17 +48,17 @@ async fn pay_from_phone(app: &TestApp, c: &Client, plan: &str, phone: &str) -> (
     next(app, c, "billing_subscribe", &form).await
 }
 
-struct Pay {
-    id: Uuid,
-    status: String,
-    provider: String,
-    provider_ref: Option<String>,
-    msisdn: Option<String>,
-    needs_review: bool,
-    failure: Option<String>,
+pub(crate) struct Pay {
+    pub(crate) id: Uuid,
+    pub(crate) status: String,
+    pub(crate) provider: String,
+    pub(crate) provider_ref: Option<String>,
+    pub(crate) msisdn: Option<String>,
+    pub(crate) needs_review: bool,
+    pub(crate) failure: Option<String>,
 }
 
-async fn payment(app: &TestApp, reference: &str) -> Pay {
+pub(crate) async fn payment(app: &TestApp, reference: &str) -> Pay {
     let r: (
         Uuid,
         String,
@@ -87,7 +87,7 @@ async fn payment(app: &TestApp, reference: &str) -> Pay {
 }
 
 /// The pretend phone's button; answers where it sends the browser.
-async fn phone_says(app: &TestApp, id: Uuid, choice: &str, back: &str) -> (u16, String) {
+pub(crate) async fn phone_says(app: &TestApp, id: Uuid, choice: &str, back: &str) -> (u16, String) {
     let res = Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -597,7 +597,7 @@ async fn orange_says(url: &str, origin: &str, choice: &str) -> (u16, String) {
     (res.status().as_u16(), to)
 }
 
-async fn wait_for(app: &TestApp, reference: &str, status: &str) -> bool {
+pub(crate) async fn wait_for(app: &TestApp, reference: &str, status: &str) -> bool {
     for _ in 0..50 {
         if payment(app, reference).await.status == status {
             return true;
@@ -765,7 +765,7 @@ async fn forged_orange_notifications_change_nothing_and_a_decline_says_so(pool: 
     );
 }
 
-async fn order_payments(app: &TestApp, order: &str) -> i64 {
+pub(crate) async fn order_payments(app: &TestApp, order: &str) -> i64 {
     sqlx::query_scalar(
         "SELECT count(*) FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.reference = $1",
     )
@@ -912,12 +912,12 @@ async fn a_declined_order_payment_says_why_and_the_order_can_be_paid_again(pool:
 /// A stand-in for Notch Pay's API (its wire format): payments opened with the public key, their
 /// status read back; `complete` flips one to paid as the payer would on Notch Pay's page.
 #[derive(Clone, Default)]
-struct NotchStandIn {
+pub(crate) struct NotchStandIn {
     payments: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, (i64, String)>>>,
 }
 
 impl NotchStandIn {
-    async fn start(&self) -> String {
+    pub(crate) async fn start(&self) -> String {
         use axum::{
             extract::{Path, State},
             http::{HeaderMap, StatusCode},
@@ -949,8 +949,12 @@ impl NotchStandIn {
         }
         async fn status(
             State(s): State<NotchStandIn>,
+            h: HeaderMap,
             Path(reference): Path<String>,
         ) -> (StatusCode, Json<Value>) {
+            if h.get("authorization").and_then(|v| v.to_str().ok()) != Some("pk_test") {
+                return (StatusCode::UNAUTHORIZED, Json(json!({"code": 401})));
+            }
             match s.payments.lock().unwrap().get(&reference) {
                 Some((amount, status)) => (
                     StatusCode::OK,
@@ -973,14 +977,14 @@ impl NotchStandIn {
         format!("http://{addr}")
     }
 
-    fn set(&self, reference: &str, status: &str) {
+    pub(crate) fn set(&self, reference: &str, status: &str) {
         if let Some(p) = self.payments.lock().unwrap().get_mut(reference) {
             p.1 = status.into();
         }
     }
 }
 
-fn notch_signed(body: &str, key: &str) -> String {
+pub(crate) fn notch_signed(body: &str, key: &str) -> String {
     use hmac::{Hmac, Mac};
     let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(key.as_bytes()).unwrap();
     mac.update(body.as_bytes());
@@ -988,8 +992,18 @@ fn notch_signed(body: &str, key: &str) -> String {
 }
 
 async fn notch_webhook(app: &TestApp, body: &str, signature: &str) -> u16 {
+    notch_webhook_at(app, "/api/payments/notchpay/webhook", body, signature).await
+}
+
+/// Posts a Notch Pay webhook to `path`, signed with `signature`; answers the status.
+pub(crate) async fn notch_webhook_at(
+    app: &TestApp,
+    path: &str,
+    body: &str,
+    signature: &str,
+) -> u16 {
     Client::new()
-        .post(format!("{}/api/payments/notchpay/webhook", app.addr))
+        .post(format!("{}{path}", app.addr))
         .header("content-type", "application/json")
         .header("x-notch-signature", signature)
         .body(body.to_string())

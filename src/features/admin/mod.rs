@@ -85,6 +85,7 @@ pub fn AdminPage() -> impl IntoView {
                                 <a class="button secondary" href="/admin/statements">{tr("statement.title")}</a>
                                 <a class="button secondary" href="/admin/pay-accounts">{tr("howto.admin_title")}</a>
                                 <a class="button secondary" href="/settings/sumup">{tr("admin.sumup")}</a>
+                                <a class="button secondary" href="/settings/mobile-money">{tr("admin.phone_accounts")}</a>
                             </nav>
                             <h2>{tr("admin.recent_users")}</h2>
                             <div class="table-wrap" tabindex="0" role="region" aria-label=tr("ui.table_scrolls")><table>

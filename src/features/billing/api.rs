@@ -40,7 +40,9 @@ pub async fn get_plan(code: String) -> Result<(PlanOffer, bool, Option<String>),
                 .into_iter()
                 .find(|p| p.code == code)
                 .ok_or(AppError::NotFound)?;
-            let phone = payments::phone::available(&state).then(|| user.phone.clone());
+            let phone = payments::phone::available(&state, None)
+                .await?
+                .then(|| user.phone.clone());
             Ok((
                 plan,
                 payments::providers::default_card(&state.config).is_some(),

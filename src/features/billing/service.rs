@@ -258,7 +258,7 @@ pub async fn subscribe(
             Ok(format!("/pay?{q}"))
         }
         PayWith::Phone => {
-            let number = payments::phone::wallet(state, &form.phone, &echo)?;
+            let number = payments::phone::wallet(state, &form.phone, &echo, None).await?;
             let (_, next) = payments::phone::start(
                 state,
                 payment("MTN_MOMO", "mtn_momo"),
@@ -267,6 +267,7 @@ pub async fn subscribe(
                     back: "/billing",
                     guest: false,
                     expires_at: None,
+                    owner: None,
                 },
             )
             .await?;

@@ -147,7 +147,7 @@ pub async fn get_order(
                 view.verifying = view.status == "PENDING_VERIFICATION" && open.is_some();
                 view.card_open = open.map(|(_, url)| url);
                 view.card_available = service::card_available(&state, view.id).await?;
-                view.phone_available = crate::features::payments::phone::available(&state);
+                view.phone_available = service::phone_available(&state, view.id).await?;
                 view.phone_open = service::phone_open(&state, view.id).await?;
             }
             Ok(if staff { view } else { view.for_buyer() })

@@ -15,6 +15,9 @@ pub mod events;
 pub mod fulfil;
 pub mod organiser;
 pub mod pages;
+// One form per operator posts to one server function, one argument per field.
+#[allow(clippy::too_many_arguments)]
+pub mod phone_settings;
 #[cfg(feature = "ssr")]
 pub mod queries;
 #[cfg(feature = "ssr")]

@@ -215,6 +215,7 @@ pub fn SumUpSettingsPage() -> impl IntoView {
         <section class="card" id="sumup-settings">
             <h1>{tr("sumup.title")}</h1>
             <p class="lead">{tr("sumup.intro")}</p>
+            <p><a href="/settings/mobile-money">{tr("admin.phone_accounts")}</a></p>
             <Notice show=connected_now text="sumup.connected_now"/>
             <Notice show=disconnected_now text="sumup.disconnected_now"/>
             {move || error().map(|k| view! { <p class="alert alert-error" role="alert">{tr(&k)}</p> })}

@@ -90,7 +90,7 @@ pub async fn pay_options() -> Result<PayChoices, AppError> {
                     .collect(),
                 methods: methods.into_iter().map(|m| MethodOption { code: m.code, name: (m.name_en, m.name_fr) }).collect(),
                 accounts,
-                phone: crate::features::payments::phone::available(&state),
+                phone: crate::features::payments::phone::available(&state, None).await?,
                 reference,
             })
         }

@@ -21,6 +21,8 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod phone;
 #[cfg(feature = "ssr")]
+pub mod phone_accounts;
+#[cfg(feature = "ssr")]
 pub mod poller;
 #[cfg(feature = "ssr")]
 pub mod providers;
@@ -42,6 +44,27 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{Currency, Lang, Money};
+
+/// An organiser's own account for paying from the phone, as their settings page shows it
+/// (never a secret).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhoneAccount {
+    /// `mtn_momo`, `orange_money` or `notchpay`.
+    pub provider: String,
+    /// `builtin`, `sandbox` or `live`.
+    pub environment: String,
+    /// MTN's API user, Orange's client id, the end of Notch Pay's key.
+    pub name: String,
+    /// The last check passed: payments for the organiser's events use the account.
+    pub working: bool,
+    /// The operator refused the credentials: the account takes no payments.
+    pub refused: bool,
+    pub checked_at: Option<DateTime<Utc>>,
+    /// What the last check met: `CREDENTIALS`, `UNREACHABLE` or `REFUSED`.
+    pub problem: Option<String>,
+    /// Where Notch Pay must send this account's webhooks.
+    pub webhook_url: Option<String>,
+}
 
 /// An amount in minor units as the reader of this page writes it (`12 500 FCFA` and
 /// `29,00 $US` in French, `12,500 FCFA` and `$29.00` in English).

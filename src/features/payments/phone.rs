@@ -10,7 +10,11 @@ use uuid::Uuid;
 use super::{
     ledger::{self, NewPayment},
     poller,
-    providers::{self, CheckoutRequest, ProviderError},
+    providers::{
+        self,
+        operator_accounts::{self, Environment},
+        CheckoutRequest, ProviderError,
+    },
     queries, settle, PhoneWait,
 };
 use crate::{
@@ -38,58 +42,114 @@ fn guest_claim(reference: &str) -> String {
 }
 
 /// What the feature paying adds: where the page's "back" link goes, whether the payer is a
-/// guest, and when the payment must stop taking money (an order's expiry).
+/// guest, when the payment must stop taking money (an order's expiry), and the organiser the
+/// money goes to, whose own operator accounts are used before the site's.
 pub struct PhoneOptions<'a> {
     pub back: &'a str,
     pub guest: bool,
     pub expires_at: Option<DateTime<Utc>>,
+    pub owner: Option<Uuid>,
 }
 
-/// Whether a payer can be asked on their phone for `operator` here: the operator is
-/// configured, or Notch Pay takes it.
-pub fn offered(state: &AppState, operator: Operator) -> bool {
-    let mm = &state.config.mobile_money;
-    mm.notch.is_some()
-        || match operator {
-            Operator::Mtn => mm.momo.is_some(),
-            Operator::Orange => mm.orange.is_some(),
+/// Who asks a wallet of an operator: a provider, the organiser's account it uses (none: the
+/// site's), and whether MTN's sandbox numbers are taken.
+struct Route {
+    provider: &'static dyn providers::Provider,
+    account: Option<Uuid>,
+    sandbox: bool,
+}
+
+/// The organiser's own account for the operator, else their Notch Pay account; else the
+/// site's operator, else the site's Notch Pay.
+async fn route(
+    state: &AppState,
+    operator: Operator,
+    owner: Option<Uuid>,
+) -> Result<Option<Route>, AppError> {
+    let direct: &'static dyn providers::Provider = match operator {
+        Operator::Mtn => &providers::mtn_momo::MtnMomo,
+        Operator::Orange => &providers::orange_money::OrangeMoney,
+    };
+    if let Some(owner) = owner {
+        for provider in [direct, &providers::notchpay::NotchPay] {
+            let found = operator_accounts::usable(state, owner, provider.name())
+                .await
+                .map_err(respond::internal)?;
+            if let Some((id, environment)) = found {
+                return Ok(Some(Route {
+                    provider,
+                    account: Some(id),
+                    sandbox: provider.name() == "mtn_momo" && environment != Environment::Live,
+                }));
+            }
         }
+    }
+    let mm = &state.config.mobile_money;
+    let site = match operator {
+        Operator::Mtn => mm
+            .momo
+            .as_ref()
+            .map(|m| m.sandbox || m.environment == "sandbox"),
+        Operator::Orange => mm.orange.as_ref().map(|_| false),
+    };
+    Ok(match site {
+        Some(sandbox) => Some(Route {
+            provider: direct,
+            account: None,
+            sandbox,
+        }),
+        None => mm.notch.is_some().then_some(Route {
+            provider: &providers::notchpay::NotchPay,
+            account: None,
+            sandbox: false,
+        }),
+    })
 }
 
-/// Whether any operator is configured (the forms offer "Pay from my phone").
-pub fn available(state: &AppState) -> bool {
-    offered(state, Operator::Mtn) || offered(state, Operator::Orange)
+/// Whether a payer can be asked on their phone for `operator` for a payment to `owner` (none:
+/// the site): the organiser's account, the site's operator, or Notch Pay takes it.
+pub async fn offered(
+    state: &AppState,
+    operator: Operator,
+    owner: Option<Uuid>,
+) -> Result<bool, AppError> {
+    Ok(route(state, operator, owner).await?.is_some())
 }
 
-/// Whether MTN's sandbox numbers are taken (the built-in sandbox or MTN's own).
-pub fn sandbox(state: &AppState) -> bool {
-    state
-        .config
-        .mobile_money
-        .momo
-        .as_ref()
-        .is_some_and(|m| m.sandbox || m.environment == "sandbox")
+/// Whether any operator takes payments to `owner` (the forms offer "Pay from my phone").
+pub async fn available(state: &AppState, owner: Option<Uuid>) -> Result<bool, AppError> {
+    Ok(offered(state, Operator::Mtn, owner).await?
+        || offered(state, Operator::Orange, owner).await?)
 }
 
-/// The number typed on a form, read as a wallet of an operator that is offered here.
-pub fn wallet(
+/// The number typed on a form, read as a wallet of an operator that takes payments to `owner`
+/// here (MTN's sandbox numbers too, where MTN is a sandbox).
+pub async fn wallet(
     state: &AppState,
     raw: &str,
     echo: &[(String, String)],
+    owner: Option<Uuid>,
 ) -> Result<WalletNumber, AppError> {
-    let number = WalletNumber::parse(raw, sandbox(state))
+    let sandbox = route(state, Operator::Mtn, owner)
+        .await?
+        .is_some_and(|r| r.sandbox);
+    let number = WalletNumber::parse(raw, sandbox)
         .map_err(|k| AppError::field("phone", k, echo.to_vec()))?;
-    if !offered(state, number.operator()) {
+    if !offered(state, number.operator(), owner).await? {
         return Err(AppError::field(
             "phone",
-            match number.operator() {
-                Operator::Mtn => "error.wallet_mtn_unavailable",
-                Operator::Orange => "error.wallet_orange_unavailable",
-            },
+            unavailable(number.operator()),
             echo.to_vec(),
         ));
     }
     Ok(number)
+}
+
+fn unavailable(operator: Operator) -> &'static str {
+    match operator {
+        Operator::Mtn => "error.wallet_mtn_unavailable",
+        Operator::Orange => "error.wallet_orange_unavailable",
+    }
 }
 
 /// Records the payment, then asks the operator: MTN sends the request to the payer's phone,
@@ -104,7 +164,11 @@ pub async fn start(
     number: &WalletNumber,
     opts: &PhoneOptions<'_>,
 ) -> Result<(String, String), AppError> {
-    let provider = provider_for(state, number.operator());
+    let Route {
+        provider, account, ..
+    } = route(state, number.operator(), opts.owner)
+        .await?
+        .ok_or_else(|| AppError::field("phone", unavailable(number.operator()), vec![]))?;
     let p = NewPayment {
         method: number.operator().method(),
         provider: provider.name(),
@@ -121,7 +185,8 @@ pub async fn start(
                 success_url = $4, fail_url = $7, checkout_url = $4,
                 expires_at = LEAST(now() + make_interval(secs => $5), $8::text::timestamptz),
                 next_check_at = now() + make_interval(secs => $6),
-                watched_until = now() + interval '2 minutes', updated_at = now()
+                watched_until = now() + interval '2 minutes', provider_account = $9,
+                updated_at = now()
          WHERE id = $1",
         id,
         (provider.name() == "mtn_momo").then(|| id.to_string()),
@@ -130,7 +195,8 @@ pub async fn start(
         state.config.mobile_money.window_secs as f64,
         state.config.poller.watch_secs as f64,
         opts.back,
-        opts.expires_at.map(|e| e.to_rfc3339())
+        opts.expires_at.map(|e| e.to_rfc3339()),
+        account
     )
     .execute(&mut *tx)
     .await
@@ -151,7 +217,7 @@ pub async fn start(
         cancel_url: &back_abs,
         sandbox_query: "",
         expires_at: None,
-        account: None,
+        account,
         checkout_reference: &reference,
         lang: p.payer.language.code(),
     };
@@ -197,17 +263,6 @@ pub async fn start(
     Ok((reference, back))
 }
 
-/// The provider that asks a wallet of `operator`: the operator itself when configured, else
-/// Notch Pay.
-fn provider_for(state: &AppState, operator: Operator) -> &'static dyn providers::Provider {
-    let mm = &state.config.mobile_money;
-    match operator {
-        Operator::Mtn if mm.momo.is_some() => &providers::mtn_momo::MtnMomo,
-        Operator::Orange if mm.orange.is_some() => &providers::orange_money::OrangeMoney,
-        _ => &providers::notchpay::NotchPay,
-    }
-}
-
 /// The payer's words for why a payment from the phone failed.
 pub fn reason_key(reason: &str) -> &'static str {
     crate::domain::wallet_failure_key(reason)
@@ -238,6 +293,8 @@ pub async fn view(
                   p.method, p.failure_reason, p.needs_review, p.plan_code, p.duration_days,
                   p.provider, p.provider_ref, p.checkout_url, p.fail_url,
                   p.period_end AS "period_end: DateTime<Utc>",
+                  (SELECT a.environment FROM provider_accounts a WHERE a.id = p.provider_account)
+                      AS "account_environment?",
                   GREATEST(0, EXTRACT(EPOCH FROM (p.expires_at - now())))::bigint AS "seconds_left!",
                   i.number AS "invoice?"
            FROM payments p LEFT JOIN invoices i ON i.payment_id = p.id WHERE p.id = $1"#,
@@ -256,13 +313,17 @@ pub async fn view(
         Operator::Mtn
     };
     let open = matches!(r.status.as_str(), "PENDING" | "PROCESSING");
+    // The built-in sandbox plays MTN's phone: the page lets the payer answer as the phone would.
     let sandboxed = r.provider == "mtn_momo"
-        && state
-            .config
-            .mobile_money
-            .momo
-            .as_ref()
-            .is_some_and(|m| m.sandbox);
+        && match r.account_environment.as_deref() {
+            Some(environment) => environment == "builtin",
+            None => state
+                .config
+                .mobile_money
+                .momo
+                .as_ref()
+                .is_some_and(|m| m.sandbox),
+        };
     Ok(PhoneWait {
         reference: r.reference,
         status: r.status.clone(),
@@ -322,7 +383,7 @@ pub async fn retry(
     if !matches!(old.status.as_str(), "FAILED" | "CANCELLED") {
         return Err(AppError::form("error.payment_not_failed", echo, 409));
     }
-    let number = wallet(state, phone, &echo)?;
+    let number = wallet(state, phone, &echo, None).await?;
     let purpose = crate::domain::PaymentPurpose::parse(&old.purpose).map_err(respond::internal)?;
     let p = NewPayment {
         purpose,
@@ -334,7 +395,7 @@ pub async fn retry(
         amount: old.amount,
         currency: &old.currency,
         method: number.operator().method(),
-        provider: provider_for(state, number.operator()).name(),
+        provider: "",
         description: &old.description,
         payer: ledger::Payer {
             email: &old.payer_email,
@@ -347,6 +408,7 @@ pub async fn retry(
         back: "/billing",
         guest: false,
         expires_at: None,
+        owner: None,
     };
     start(state, p, &number, &opts).await
 }

@@ -15,7 +15,7 @@ use tower_sessions::Session;
 
 use super::{
     invoice, poller,
-    providers::{notchpay, orange_money, paytr, stripe},
+    providers::{notchpay, operator_accounts, orange_money, paytr, stripe},
     queries,
     settle::{settle_reported, Outcome, SettleError, Settled},
 };
@@ -39,6 +39,10 @@ pub fn api_routes() -> Router<AppState> {
         )
         .route("/payments/orange/notify/{reference}", post(orange_notify))
         .route("/payments/notchpay/webhook", post(notch_webhook))
+        .route(
+            "/payments/notchpay/webhook/{account}",
+            post(notch_account_webhook),
+        )
 }
 
 /// Browser-facing routes.
@@ -135,14 +139,54 @@ async fn notch_webhook(State(state): State<AppState>, headers: HeaderMap, body: 
     let Some(config) = state.config.mobile_money.notch.as_ref() else {
         return refuse(StatusCode::NOT_FOUND, "Notch Pay is not configured");
     };
+    let key = config.hash_key.expose().to_string();
+    notch_hint(&state, &key, None, &headers, &body).await
+}
+
+/// `POST /api/payments/notchpay/webhook/{account}`: the webhook of an organiser's own Notch Pay
+/// account, signed with that account's hash key; it speaks only of that account's payments.
+#[tracing::instrument(skip_all, fields(%account))]
+async fn notch_account_webhook(
+    State(state): State<AppState>,
+    Path(account): Path<uuid::Uuid>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let config = match operator_accounts::load(&state, account).await {
+        Ok(a) => a.notch(&state),
+        Err(e) => {
+            tracing::warn!(error = %e, "Notch Pay webhook for an account that takes none");
+            None
+        }
+    };
+    let Some(config) = config else {
+        return refuse(StatusCode::NOT_FOUND, "no such Notch Pay account");
+    };
+    notch_hint(
+        &state,
+        config.hash_key.expose(),
+        Some(account),
+        &headers,
+        &body,
+    )
+    .await
+}
+
+async fn notch_hint(
+    state: &AppState,
+    hash_key: &str,
+    account: Option<uuid::Uuid>,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Response {
     let signature = headers
         .get("x-notch-signature")
         .and_then(|v| v.to_str().ok());
-    if !notchpay::signature_ok(config.hash_key.expose(), &body, signature) {
+    if !notchpay::signature_ok(hash_key, body, signature) {
         tracing::warn!("Notch Pay webhook with a bad signature refused");
         return refuse(StatusCode::FORBIDDEN, "bad signature");
     }
-    let Ok(event) = serde_json::from_slice::<serde_json::Value>(&body) else {
+    let Ok(event) = serde_json::from_slice::<serde_json::Value>(body) else {
         return refuse(StatusCode::BAD_REQUEST, "not JSON");
     };
     let text = |p: &str| {
@@ -154,14 +198,16 @@ async fn notch_webhook(State(state): State<AppState>, headers: HeaderMap, body: 
     let (theirs, ours) = (text("/data/reference"), text("/data/merchant_reference"));
     let found = sqlx::query_scalar!(
         "SELECT id FROM payments WHERE provider = 'notchpay'
+           AND provider_account IS NOT DISTINCT FROM $3
            AND ((provider_ref = $1 AND $1 <> '') OR (reference = $2 AND $2 <> ''))",
         theirs,
-        ours
+        ours,
+        account
     )
     .fetch_optional(&state.pool)
     .await;
     match found {
-        Ok(Some(id)) => recheck(&state, id).await,
+        Ok(Some(id)) => recheck(state, id).await,
         Ok(None) => {
             tracing::warn!(
                 reference = theirs,

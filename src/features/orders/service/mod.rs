@@ -15,7 +15,8 @@ pub use monitor::monitor;
 pub use owner::{owner_link, use_owner_link, use_owner_link_from, LinkState, OwnerLink};
 pub use pay::{
     card_available, card_checkout, issue_tickets, mark_paid, mark_paid_in, paid_via, pay_in,
-    phone_checkout, phone_open, submit_proof, watch_card, Paid, PaidVia, ProofFields,
+    phone_available, phone_checkout, phone_open, submit_proof, watch_card, Paid, PaidVia,
+    ProofFields,
 };
 pub use place::place_order;
 pub use refunds::{refund_completed, refund_initiated, refunded};

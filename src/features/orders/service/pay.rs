@@ -290,23 +290,34 @@ pub async fn watch_card(
     Ok(true)
 }
 
+/// The organiser of the order's event, whose own provider accounts take its payments.
+async fn organiser_of(state: &AppState, order_id: Uuid) -> Result<Option<Uuid>, AppError> {
+    sqlx::query_scalar!(
+        "SELECT e.organiser_id FROM orders o JOIN events e ON e.id = o.event_id WHERE o.id = $1",
+        order_id
+    )
+    .fetch_one(&state.pool)
+    .await
+    .map_err(respond::internal)
+}
+
 /// Whether cards are taken for this order: its organiser's SumUp account works, or a provider
 /// is configured.
 pub async fn card_available(state: &AppState, order_id: Uuid) -> Result<bool, AppError> {
     if providers::default_card(&state.config).is_some() {
         return Ok(true);
     }
-    let organiser = sqlx::query_scalar!(
-        "SELECT e.organiser_id FROM orders o JOIN events e ON e.id = o.event_id WHERE o.id = $1",
-        order_id
-    )
-    .fetch_one(&state.pool)
-    .await
-    .map_err(respond::internal)?;
-    Ok(match organiser {
+    Ok(match organiser_of(state, order_id).await? {
         Some(owner) => accounts::usable(state, owner).await?.is_some(),
         None => false,
     })
+}
+
+/// Whether the order can be paid from the phone: its organiser's own operator account, or the
+/// site's, takes it.
+pub async fn phone_available(state: &AppState, order_id: Uuid) -> Result<bool, AppError> {
+    let owner = organiser_of(state, order_id).await?;
+    phone::available(state, owner).await
 }
 
 /// How a payment confirmed an order, as the order's history writes it.
@@ -437,13 +448,14 @@ pub async fn phone_checkout(
     if let Some(url) = phone_open(state, o.id).await? {
         return Ok(url);
     }
-    let number = phone::wallet(state, phone, &echo)?;
+    let number = phone::wallet(state, phone, &echo, o.organiser_id).await?;
     let description = o.description();
     let back = format!("/orders/{reference}?sig={sig}");
     let opts = PhoneOptions {
         back: &back,
         guest: true,
         expires_at: Some(o.expires_at),
+        owner: o.organiser_id,
     };
     let (_, next) = phone::start(
         state,

@@ -6,6 +6,7 @@
 pub mod momo_sandbox;
 pub mod mtn_momo;
 pub mod notchpay;
+pub mod operator_accounts;
 pub mod orange_money;
 pub mod orange_sandbox;
 pub mod paytr;

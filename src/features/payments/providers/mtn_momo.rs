@@ -21,6 +21,7 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::{
+    operator_accounts,
     wire::{answer, Clients, TokenAnswer, TokenCache},
     Checkout, CheckoutRequest, Open, Provider, ProviderError, RefundRequest, Verdict,
 };
@@ -302,20 +303,40 @@ impl From<MomoError> for ProviderError {
     }
 }
 
-/// One client per MTN account, so its token is minted once an hour rather than per call.
-fn client(state: &AppState) -> Result<Arc<MomoClient>, ProviderError> {
+/// One client per MTN account, so its token is minted once an hour rather than per call: the
+/// organiser's own account when the payment names one, else the site's.
+async fn client(state: &AppState, account: Option<Uuid>) -> Result<Arc<MomoClient>, ProviderError> {
     static CLIENTS: Clients<MomoClient> = Clients::new();
-    let config = state
-        .config
-        .mobile_money
-        .momo
-        .as_ref()
-        .ok_or(ProviderError::NotConfigured)?;
-    let key = format!(
-        "{}|{}|{}",
-        config.api_base, config.api_user, config.environment
-    );
-    Ok(CLIENTS.get(key, || MomoClient::new(state.http.clone(), config.clone())))
+    let (config, key) = match account {
+        Some(id) => {
+            let a = operator_accounts::load(state, id).await?;
+            let config = a.momo(state).ok_or(ProviderError::NotConfigured)?;
+            (config, format!("{id}|{}", a.version.timestamp_micros()))
+        }
+        None => {
+            let config = state
+                .config
+                .mobile_money
+                .momo
+                .clone()
+                .ok_or(ProviderError::NotConfigured)?;
+            let key = format!(
+                "{}|{}|{}",
+                config.api_base, config.api_user, config.environment
+            );
+            (config, key)
+        }
+    };
+    Ok(CLIENTS.get(key, || MomoClient::new(state.http.clone(), config)))
+}
+
+/// Whether MTN takes `config`'s credentials: a token is minted with them, by a fresh client.
+pub async fn check_credentials(state: &AppState, config: MomoConfig) -> Result<(), ProviderError> {
+    MomoClient::new(state.http.clone(), config)
+        .token()
+        .await
+        .map(|_| ())
+        .map_err(Into::into)
 }
 
 /// The last nine digits: the same wallet, with or without its country code.
@@ -339,7 +360,7 @@ impl Provider for MtnMomo {
         req: &'a CheckoutRequest<'a>,
     ) -> BoxFuture<'a, Result<Checkout, ProviderError>> {
         Box::pin(async move {
-            let client = client(state)?;
+            let client = client(state, req.account).await?;
             let payer_message = format!("Tessera {}", req.reference);
             let r = RequestToPay {
                 reference_id: req.payment_id,
@@ -372,7 +393,7 @@ impl Provider for MtnMomo {
         p: &'a Open,
     ) -> BoxFuture<'a, Result<Verdict, ProviderError>> {
         Box::pin(async move {
-            let client = client(state)?;
+            let client = client(state, p.account).await?;
             let id = Uuid::parse_str(&p.provider_ref)
                 .map_err(|_| ProviderError::Refused("not an MTN reference".into()))?;
             let asked = sqlx::query!(

@@ -19,9 +19,11 @@
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;
+use uuid::Uuid;
 
 use super::{
-    wire::answer, Checkout, CheckoutRequest, Open, Provider, ProviderError, RefundRequest, Verdict,
+    operator_accounts, wire::answer, Checkout, CheckoutRequest, Open, Provider, ProviderError,
+    RefundRequest, Verdict,
 };
 pub use crate::platform::config::NotchConfig;
 use crate::platform::{fulfil::BoxFuture, state::AppState};
@@ -41,14 +43,30 @@ impl From<NotchError> for ProviderError {
     }
 }
 
-fn client(state: &AppState) -> Result<NotchClient, ProviderError> {
-    let config = state
-        .config
-        .mobile_money
-        .notch
-        .clone()
-        .ok_or(ProviderError::NotConfigured)?;
+/// The organiser's own Notch Pay account when the payment names one, else the site's.
+async fn client(state: &AppState, account: Option<Uuid>) -> Result<NotchClient, ProviderError> {
+    let config = match account {
+        Some(id) => operator_accounts::load(state, id)
+            .await?
+            .notch(state)
+            .ok_or(ProviderError::NotConfigured)?,
+        None => state
+            .config
+            .mobile_money
+            .notch
+            .clone()
+            .ok_or(ProviderError::NotConfigured)?,
+    };
     Ok(NotchClient::new(state.http.clone(), config))
+}
+
+/// Whether Notch Pay takes `config`'s key: a payment that cannot exist is asked for, and
+/// "not found" means the key was accepted.
+pub async fn check_credentials(state: &AppState, config: NotchConfig) -> Result<(), ProviderError> {
+    NotchClient::new(state.http.clone(), config)
+        .check_key()
+        .await
+        .map_err(Into::into)
 }
 
 impl Provider for NotchPay {
@@ -65,7 +83,8 @@ impl Provider for NotchPay {
             if req.currency != "XAF" {
                 return Err(ProviderError::Currency(req.currency.to_string()));
             }
-            let opened = client(state)?
+            let opened = client(state, req.account)
+                .await?
                 .open(
                     req.reference,
                     req.amount,
@@ -93,31 +112,33 @@ impl Provider for NotchPay {
             } else {
                 &p.provider_ref
             };
-            Ok(match client(state)?.status(reference).await? {
-                NotchStatus::Pending => Verdict::Open,
-                NotchStatus::Complete { amount, currency }
-                    if amount == p.amount && currency == p.currency =>
-                {
-                    Verdict::Paid {
+            Ok(
+                match client(state, p.account).await?.status(reference).await? {
+                    NotchStatus::Pending => Verdict::Open,
+                    NotchStatus::Complete { amount, currency }
+                        if amount == p.amount && currency == p.currency =>
+                    {
+                        Verdict::Paid {
+                            amount,
+                            currency,
+                            transaction: Some(reference.to_string()),
+                        }
+                    }
+                    NotchStatus::Complete { amount, currency } => Verdict::Suspect {
                         amount,
                         currency,
                         transaction: Some(reference.to_string()),
-                    }
-                }
-                NotchStatus::Complete { amount, currency } => Verdict::Suspect {
-                    amount,
-                    currency,
-                    transaction: Some(reference.to_string()),
-                    reason: "Notch Pay reports another amount or currency".into(),
+                        reason: "Notch Pay reports another amount or currency".into(),
+                    },
+                    NotchStatus::Failed => Verdict::Failed {
+                        reason: "FAILED".into(),
+                    },
+                    NotchStatus::Canceled => Verdict::Failed {
+                        reason: "REJECTED".into(),
+                    },
+                    NotchStatus::Expired => Verdict::Expired,
                 },
-                NotchStatus::Failed => Verdict::Failed {
-                    reason: "FAILED".into(),
-                },
-                NotchStatus::Canceled => Verdict::Failed {
-                    reason: "REJECTED".into(),
-                },
-                NotchStatus::Expired => Verdict::Expired,
-            })
+            )
         })
     }
 
@@ -234,6 +255,22 @@ impl NotchClient {
                 authorization_url,
             }),
             _ => Err(NotchError::Unreachable("answer without a reference".into())),
+        }
+    }
+
+    /// Whether the key is accepted: Notch Pay is asked for a payment no one made, which it
+    /// answers "not found" to a key it knows and 401 to any other.
+    pub async fn check_key(&self) -> Result<(), NotchError> {
+        let req = self
+            .http
+            .get(self.url(&format!("/payments/tessera-check-{}", Uuid::new_v4())))
+            .header("Authorization", self.config.public_key.expose());
+        let (status, body) = answer(req).await.map_err(unreachable)?;
+        match status.as_u16() {
+            200..=299 | 404 => Ok(()),
+            401 | 403 => Err(NotchError::Credentials),
+            429 | 500.. => Err(NotchError::Unreachable(format!("{status}: {body}"))),
+            _ => Err(NotchError::Refused(format!("{status}: {body}"))),
         }
     }
 

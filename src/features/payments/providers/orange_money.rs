@@ -19,8 +19,10 @@ use std::sync::Arc;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
+use uuid::Uuid;
 
 use super::{
+    operator_accounts,
     wire::{answer, Clients, TokenAnswer, TokenCache},
     Checkout, CheckoutRequest, Open, Provider, ProviderError, RefundRequest, Verdict,
 };
@@ -226,22 +228,47 @@ impl From<OrangeError> for ProviderError {
     }
 }
 
-/// One client per Orange account, so its token is asked for once, not per call.
-fn client(state: &AppState) -> Result<Arc<OrangeClient>, ProviderError> {
+/// One client per Orange account, so its token is asked for once, not per call: the
+/// organiser's own account when the payment names one, else the site's.
+async fn client(
+    state: &AppState,
+    account: Option<Uuid>,
+) -> Result<Arc<OrangeClient>, ProviderError> {
     static CLIENTS: Clients<OrangeClient> = Clients::new();
-    let config = state
-        .config
-        .mobile_money
-        .orange
-        .as_ref()
-        .ok_or(ProviderError::NotConfigured)?;
-    let key = format!(
-        "{}|{}|{}",
-        config.api_base, config.client_id, config.country
-    );
-    Ok(CLIENTS.get(key, || {
-        OrangeClient::new(state.http.clone(), config.clone())
-    }))
+    let (config, key) = match account {
+        Some(id) => {
+            let a = operator_accounts::load(state, id).await?;
+            let config = a.orange(state).ok_or(ProviderError::NotConfigured)?;
+            (config, format!("{id}|{}", a.version.timestamp_micros()))
+        }
+        None => {
+            let config = state
+                .config
+                .mobile_money
+                .orange
+                .clone()
+                .ok_or(ProviderError::NotConfigured)?;
+            let key = format!(
+                "{}|{}|{}",
+                config.api_base, config.client_id, config.country
+            );
+            (config, key)
+        }
+    };
+    Ok(CLIENTS.get(key, || OrangeClient::new(state.http.clone(), config)))
+}
+
+/// Whether Orange takes `config`'s credentials: a token is asked for with them, by a fresh
+/// client.
+pub async fn check_credentials(
+    state: &AppState,
+    config: OrangeConfig,
+) -> Result<(), ProviderError> {
+    OrangeClient::new(state.http.clone(), config)
+        .token()
+        .await
+        .map(|_| ())
+        .map_err(Into::into)
 }
 
 /// Where Orange posts the notification of the payment `reference`.
@@ -267,7 +294,7 @@ impl Provider for OrangeMoney {
         req: &'a CheckoutRequest<'a>,
     ) -> BoxFuture<'a, Result<Checkout, ProviderError>> {
         Box::pin(async move {
-            let client = client(state)?;
+            let client = client(state, req.account).await?;
             if !req.currency.eq_ignore_ascii_case(&client.config.currency) {
                 return Err(ProviderError::Refused("INVALID_CURRENCY".into()));
             }
@@ -303,7 +330,7 @@ impl Provider for OrangeMoney {
         p: &'a Open,
     ) -> BoxFuture<'a, Result<Verdict, ProviderError>> {
         Box::pin(async move {
-            let client = client(state)?;
+            let client = client(state, p.account).await?;
             let lapsed = sqlx::query_scalar!(
                 r#"SELECT COALESCE(expires_at < now() - interval '30 seconds', false) AS "lapsed!"
                    FROM payments WHERE id = $1"#,

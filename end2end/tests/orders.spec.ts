@@ -45,11 +45,17 @@ test("buy two places, pay by proof, admin approves, open both e-tickets, check o
   const links = page.getByRole("link", { name: /^E-ticket \d$/ });
   await expect(links).toHaveCount(2);
   const urls = [await links.nth(0).getAttribute("href"), await links.nth(1).getAttribute("href")];
+  const codes: string[] = [];
   for (const [i, url] of urls.entries()) {
     await page.goto(new URL(url!).pathname);
     await expect(page.getByRole("heading", { name: "Festival des Arts de Yaoundé" })).toBeVisible();
     await expect(page.getByText("Nadia Fotso")).toBeVisible();
     await expect(page.getByRole("img", { name: "QR code of this e-ticket" })).toBeVisible();
+    // Under the QR code, the short code the door can type.
+    await expect(page.locator("figcaption")).toContainText("Door code");
+    const code = (await page.locator(".door-code").textContent())!.trim();
+    expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
+    codes.push(code);
     await expect(page.getByText(`${i + 1} / 2`)).toBeVisible();
     await expect(page.getByRole("link", { name: "Download the PDF" })).toBeVisible();
   }
@@ -57,15 +63,30 @@ test("buy two places, pay by proof, admin approves, open both e-tickets, check o
   const mail = await mailContaining(reference, "/t/");
   for (const url of urls) expect(mail).toContain(new URL(url!).pathname);
 
+  // Door staff land on the door when they sign in.
   const door = await asUser(browser, "door@demo.tessera.cm", "demo-door-2026", js);
+  await expect(door).toHaveURL(/\/checkin/);
+  const field = door.getByLabel("Code ou lien du billet");
   for (const expected of ["VALIDE", "DÉJÀ ENTRÉ"]) {
     await door.goto("/checkin");
-    await door.getByLabel("Code ou lien du billet").fill(urls[0]!);
+    await field.fill(urls[0]!);
     await door.getByRole("button", { name: "Valider l'entrée" }).click();
     await expect(door.locator(".verdict-word")).toHaveText(expected);
     await expect(door.locator(".verdict-name")).toHaveText("Nadia Fotso");
+    // The field is empty for the next guest.
+    await expect(field).toHaveValue("");
   }
   await expect(door.getByText(/Première entrée/)).toBeVisible();
+  // The second ticket by its door code, typed in lower case with a space.
+  await field.fill(codes[1].toLowerCase().replace("-", " "));
+  await door.getByRole("button", { name: "Valider l'entrée" }).click();
+  await expect(door.locator(".verdict-word")).toHaveText("VALIDE");
+  await expect(door.locator(".verdict .door-code")).toHaveText(codes[1]);
+  // INVALID says why.
+  await field.fill("bonjour");
+  await door.getByRole("button", { name: "Valider l'entrée" }).click();
+  await expect(door.locator(".verdict-word")).toHaveText("INVALIDE");
+  await expect(door.locator(".verdict-reason")).toContainText("ni le QR code d'un billet ni son code d'entrée");
 });
 
 test("a stay is confirmed by its owner through the e-mailed link", async ({ page, browser }, info) => {

@@ -25,6 +25,7 @@ macro_rules! spelled {
 }
 
 mod billing;
+mod door_code;
 mod email;
 pub mod lang;
 mod money;
@@ -44,6 +45,7 @@ pub use billing::{
     parse_invoice_number, parse_payment_reference, parse_reason, refund_allowed, tax_included,
     AccountKind, PayWith, PaymentStatus, SubscriptionStatus,
 };
+pub use door_code::{format_door_code, parse_door_code, TicketKey, DOOR_CODE_ALPHABET};
 pub use email::Email;
 pub use lang::Lang;
 pub use money::{Currency, Money};

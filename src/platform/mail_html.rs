@@ -31,15 +31,17 @@ fn linked(line: &str) -> String {
     out
 }
 
-/// `https://…` alone on its line, or after a list number (`1. https://…`).
-fn lone_link(line: &str) -> Option<(&str, &str)> {
+/// `https://…` alone on its line, or after a list number (`1. https://…`), with perhaps a note
+/// after it (`1. https://… (K7QM-3XP9)`): (number, address, note).
+fn lone_link(line: &str) -> Option<(&str, &str, &str)> {
     let line = line.trim();
-    let (label, url) = match line.split_once(' ') {
+    let (label, rest) = match line.split_once(' ') {
         Some((n, rest)) if n.trim_end_matches('.').parse::<u32>().is_ok() => (n, rest.trim()),
-        Some(_) => return None,
-        None => ("", line),
+        Some(_) if !(line.starts_with("https://") || line.starts_with("http://")) => return None,
+        _ => ("", line),
     };
-    (url.starts_with("https://") || url.starts_with("http://")).then_some((label, url))
+    let (url, note) = rest.split_once(' ').unwrap_or((rest, ""));
+    (url.starts_with("https://") || url.starts_with("http://")).then_some((label, url, note.trim()))
 }
 
 fn paragraph(block: &str) -> String {
@@ -56,7 +58,7 @@ fn paragraph(block: &str) -> String {
     };
     for line in block.lines() {
         match lone_link(line) {
-            Some((label, url)) => {
+            Some((label, url, note)) => {
                 flush(&mut text, &mut out);
                 let url = esc(url);
                 let label = if label.is_empty() {
@@ -64,8 +66,13 @@ fn paragraph(block: &str) -> String {
                 } else {
                     format!("{} ", esc(label))
                 };
+                let note = if note.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {}", esc(note))
+                };
                 out.push_str(&format!(
-                    r#"<p style="margin:0 0 12px">{label}<a href="{url}" style="display:inline-block;max-width:100%;padding:12px 16px;border-radius:8px;background:#0b5cad;color:#ffffff;text-decoration:none;word-break:break-all">{url}</a></p>"#
+                    r#"<p style="margin:0 0 12px">{label}<a href="{url}" style="display:inline-block;max-width:100%;padding:12px 16px;border-radius:8px;background:#0b5cad;color:#ffffff;text-decoration:none;word-break:break-all">{url}</a>{note}</p>"#
                 ));
             }
             None => text.push(linked(line)),
@@ -125,7 +132,7 @@ mod tests {
 
     #[test]
     fn paragraphs_links_images_and_signature() {
-        let text = "Hello Awa <3,\n\nYour e-tickets:\n1. https://t.example/t/abc\n2. https://t.example/t/def\n\nSee https://t.example/help for help.\n\n— Tessera";
+        let text = "Hello Awa <3,\n\nYour e-tickets:\n1. https://t.example/t/abc\n2. https://t.example/t/def (K7QM-3XP9)\n\nSee https://t.example/help for help.\n\n— Tessera";
         let html = render(
             Lang::Fr,
             "Vos billets",
@@ -135,6 +142,9 @@ mod tests {
         assert!(html.starts_with("<!DOCTYPE html>") && html.contains(r#"<html lang="fr">"#));
         assert!(html.contains("Hello Awa &lt;3,"));
         assert!(html.contains(r#"1. <a href="https://t.example/t/abc""#));
+        // A note after the link (the door code) stays beside it, out of the address.
+        assert!(html.contains(r#"2. <a href="https://t.example/t/def""#));
+        assert!(html.contains("t/def</a> (K7QM-3XP9)</p>"));
         assert!(html.contains(r#"<a href="https://t.example/help""#));
         assert!(html.contains(r#"src="cid:qr-1""#) && html.contains(r#"alt="Billet 1""#));
         // The images come before the signature, which closes the mail.

@@ -713,6 +713,9 @@ async fn two_phones_scanning_at_once_get_one_valid(pool: PgPool) {
     mark_paid(&app, &admin, &reference, "CASH").await;
     let tokens = tickets_of(&app, &reference).await;
     let door1 = signed_in(&app, "door1@example.cm", "staff").await;
+    // Door staff land on the door when they sign in, not on a family page.
+    let landing = app.login(&client(), "door1@example.cm", PASSWORD).await;
+    assert_eq!(landing.json::<String>().await.unwrap(), "/checkin");
     let door2 = signed_in(&app, "door2@example.cm", "staff").await;
     let url = format!("http://127.0.0.1:3000/t/{}", tokens[0]);
     let ((s1, v1), (s2, v2)) = tokio::join!(
@@ -734,13 +737,54 @@ async fn two_phones_scanning_at_once_get_one_valid(pool: PgPool) {
         (already["checked_in"].as_i64(), already["issued"].as_i64()),
         (Some(1), Some(2))
     );
-    let (_, v) = check_in(&app, &door1, &tokens[1]).await;
+    // The short code printed under the QR code, typed in lower case with a space, names the
+    // same ticket; the ticket's page prints it.
+    let code: String = sqlx::query_scalar("SELECT door_code FROM etickets WHERE token = $1")
+        .bind(&tokens[1])
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let printed = format!("{}-{}", &code[..4], &code[4..]);
+    let (_, page) = app.page(&client(), &format!("/t/{}", tokens[1])).await;
+    assert!(page.contains(&printed), "{page}");
+    let typed = format!("{} {}", code[..4].to_lowercase(), &code[4..]);
+    let (_, v) = check_in(&app, &door1, &typed).await;
     assert_eq!(v["outcome"], "VALID");
+    assert_eq!(v["door_code"], printed.as_str());
     assert_eq!(v["checked_in"], 2);
+    // INVALID says why.
     let (_, v) = check_in(&app, &door1, &"f".repeat(40)).await;
-    assert_eq!(v["outcome"], "INVALID");
+    assert_eq!(
+        (v["outcome"].as_str(), v["reason"].as_str()),
+        (Some("INVALID"), Some("UNKNOWN"))
+    );
     let (_, v) = check_in(&app, &door1, "hello").await;
-    assert_eq!(v["outcome"], "INVALID");
+    assert_eq!(
+        (v["outcome"].as_str(), v["reason"].as_str()),
+        (Some("INVALID"), Some("NOT_A_CODE"))
+    );
+    // A refunded ticket is VOID, and the counters follow it.
+    sqlx::query("UPDATE etickets SET status = 'VOID', voided_at = now() WHERE token = $1")
+        .bind(&tokens[0])
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let (_, v) = check_in(&app, &door1, &tokens[0]).await;
+    assert_eq!(
+        (v["outcome"].as_str(), v["reason"].as_str()),
+        (Some("VOID"), Some("VOID"))
+    );
+    assert_eq!(
+        (v["checked_in"].as_i64(), v["issued"].as_i64()),
+        (Some(1), Some(1))
+    );
+    let (_, html) = app
+        .page(
+            &door1,
+            &format!("/checkin?outcome=INVALID&code={}", "f".repeat(40)),
+        )
+        .await;
+    assert!(html.contains("No ticket has this code"), "{html}");
     // Members cannot check people in, nor see the door page.
     let member = signed_in(&app, "m@example.cm", "member").await;
     let (s, _) = check_in(&app, &member, &tokens[0]).await;
@@ -1507,6 +1551,16 @@ async fn the_eticket_pdf_prints_any_name_and_a_qr_code_that_scans_back_to_its_li
             assert!(text.contains(name), "{name} in {text}");
         }
         assert!(text.contains("Festival") && !text.contains('?'), "{text}");
+        // The door code is printed under the QR code.
+        let code: String = sqlx::query_scalar("SELECT door_code FROM etickets WHERE token = $1")
+            .bind(token)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+        assert!(
+            text.contains(&format!("{}-{}", &code[..4], &code[4..])),
+            "{text}"
+        );
         // Rendered by poppler at 150 dpi, the QR code reads back as the ticket's own link.
         let img = crate::helpers::pdf_page_image(pdf, 150);
         let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(

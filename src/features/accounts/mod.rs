@@ -101,7 +101,8 @@ pub async fn register(
     )
 }
 
-/// Answers the page to go to next: `/admin` for admins, `/family` for everyone else.
+/// Answers the page to go to next: `/admin` for admins, `/checkin` for door staff, `/family`
+/// for everyone else.
 #[server(prefix = "/fn", endpoint = "login")]
 pub async fn login(email: String, password: String) -> Result<String, AppError> {
     use crate::platform::respond;
@@ -116,6 +117,9 @@ pub async fn login(email: String, password: String) -> Result<String, AppError> 
             start_session(&user).await?;
             let target = if user.role.is_admin() {
                 "/admin"
+            } else if user.role.is_staff() {
+                // Door staff belong to no family: they work at the door.
+                "/checkin"
             } else {
                 "/family"
             };

@@ -235,8 +235,9 @@ pub async fn check_in(code: String) -> Result<CheckinView, AppError> {
             let staff = auth::require_user().await?;
             let view = super::etickets::check_in(&state.pool, &staff, &code).await?;
             // The door page shows the answer from its address, with or without JavaScript.
-            let token = crate::domain::parse_eticket_code(&code).unwrap_or_default();
-            leptos_axum::redirect(&format!("/checkin?outcome={}&code={token}", view.outcome));
+            let key = crate::domain::TicketKey::parse(&code);
+            let key = key.as_ref().map(|k| k.as_str()).unwrap_or_default();
+            leptos_axum::redirect(&format!("/checkin?outcome={}&code={key}", view.outcome));
             Ok(view)
         }
         .await,

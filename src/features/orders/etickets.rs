@@ -4,13 +4,16 @@
 use chrono::{DateTime, Utc};
 use qrcode::{render::svg, QrCode};
 use sqlx::PgPool;
+use uuid::Uuid;
 
 use super::{
     service::{eticket_link, token_hash},
     CheckinView, ETicketView,
 };
 use crate::{
-    domain::{local_display, parse_eticket_code, Currency, Lang, Money},
+    domain::{
+        format_door_code, local_display, parse_eticket_code, Currency, Lang, Money, TicketKey,
+    },
     error::AppError,
     i18n::{t, tf},
     platform::{
@@ -113,6 +116,10 @@ pub fn pdf(v: &ETicketView, lang: Lang) -> Result<Vec<u8>, AppError> {
     }
     doc.gap(8.0);
     doc.qr(width, dark, 220.0);
+    doc.text(
+        &format!("{} {}", t(lang, "eticket.door_code"), v.door_code),
+        Style::bold(16.0),
+    );
     doc.text(t(lang, "eticket.instruction_show"), Style::regular(11.0));
     if !v.checkin_info.is_empty() {
         doc.gap(6.0);
@@ -131,7 +138,7 @@ where
 {
     let token = parse_eticket_code(token).ok_or(AppError::NotFound)?;
     let r = sqlx::query!(
-        r#"SELECT t.seq, t.holder_name, t.status, t.checked_in_at AS "checked_in_at: DateTime<Utc>",
+        r#"SELECT t.seq, t.holder_name, t.status, t.door_code, t.checked_in_at AS "checked_in_at: DateTime<Utc>",
                   o.reference, o.quantity, o.total, o.amount_paid, o.currency, o.check_in, o.check_out, o.nights,
                   e.kind, e.title, e.venue, e.starts_at AS "starts_at: DateTime<Utc>", e.ends_at AS "ends_at: DateTime<Utc>",
                   e.checkin_info, e.owner_phone,
@@ -172,6 +179,7 @@ where
         owner_phone: stay.then_some(r.owner_phone).filter(|p| !p.is_empty()),
         status: r.status,
         checked_in_at: r.checked_in_at,
+        door_code: format_door_code(&r.door_code),
     })
 }
 
@@ -181,8 +189,25 @@ pub fn with_qr_svg(mut v: ETicketView) -> Result<ETicketView, AppError> {
     Ok(v)
 }
 
-/// Checks a ticket in. The conditional update is the whole decision: of two phones scanning
-/// the same ticket at once, exactly one sees VALID and the other ALREADY_CHECKED_IN.
+/// The ticket a scanned link or a typed short code names, if any.
+async fn ticket_id(pool: &PgPool, key: &TicketKey) -> Result<Option<Uuid>, AppError> {
+    let (hash, code) = match key {
+        TicketKey::Token(t) => (token_hash(t), String::new()),
+        TicketKey::DoorCode(c) => (Vec::new(), c.clone()),
+    };
+    sqlx::query_scalar!(
+        "SELECT id FROM etickets WHERE token_hash = $1 OR door_code = $2",
+        hash,
+        code
+    )
+    .fetch_optional(pool)
+    .await
+    .map_err(respond::internal)
+}
+
+/// Checks a ticket in, named by its link or its short code. The conditional update is the
+/// whole decision: of two phones scanning the same ticket at once, exactly one sees VALID and
+/// the other ALREADY_CHECKED_IN.
 #[tracing::instrument(skip_all, fields(staff_id = %staff.id))]
 pub async fn check_in(
     pool: &PgPool,
@@ -192,49 +217,47 @@ pub async fn check_in(
     if !staff.role.is_staff() {
         return Err(AppError::Forbidden);
     }
-    let Some(token) = parse_eticket_code(code) else {
-        return Ok(CheckinView::outcome("INVALID"));
+    let Some(key) = TicketKey::parse(code) else {
+        return Ok(CheckinView::invalid("NOT_A_CODE"));
     };
-    let hash = token_hash(&token);
+    let Some(id) = ticket_id(pool, &key).await? else {
+        return Ok(CheckinView::invalid("UNKNOWN"));
+    };
     let done = sqlx::query!(
         "UPDATE etickets SET status = 'CHECKED_IN', checked_in_at = now(), checked_in_by = $2
-         WHERE token_hash = $1 AND status = 'VALID' RETURNING id",
-        hash,
+         WHERE id = $1 AND status = 'VALID' RETURNING id",
+        id,
         staff.id
     )
     .fetch_optional(pool)
     .await
     .map_err(respond::internal)?;
-    if done.is_some() {
-        return describe(pool, &hash, Some("VALID")).await;
-    }
-    describe(pool, &hash, None).await
+    describe(pool, id, done.is_some().then_some("VALID")).await
 }
 
 /// Where a ticket stands, read only: `VALID` (not used yet, or just checked in when
-/// `outcome` says so), `ALREADY_CHECKED_IN` with when and by whom, `VOID`, or `INVALID`;
-/// with the event's checked-in and issued counters.
+/// `outcome` says so), `ALREADY_CHECKED_IN` with when and by whom, or `VOID` (refunded or
+/// cancelled); with its event's checked-in and issued counters, which a trigger keeps.
 pub async fn describe(
     pool: &PgPool,
-    hash: &[u8],
+    id: Uuid,
     outcome: Option<&str>,
 ) -> Result<CheckinView, AppError> {
     let Some(t) = sqlx::query!(
-        r#"SELECT t.status, t.holder_name, t.checked_in_at AS "at: DateTime<Utc>", u.name AS "staff?", e.title,
-                  (SELECT count(*) FROM etickets x JOIN orders oo ON oo.id = x.order_id
-                    WHERE oo.event_id = e.id AND x.status = 'CHECKED_IN') AS "checked_in!",
-                  (SELECT count(*) FROM etickets x JOIN orders oo ON oo.id = x.order_id
-                    WHERE oo.event_id = e.id AND x.status <> 'VOID') AS "issued!"
+        r#"SELECT t.status, t.holder_name, t.door_code, t.checked_in_at AS "at: DateTime<Utc>",
+                  u.name AS "staff?", e.title, c.checked_in AS "checked_in?", c.issued AS "issued?"
            FROM etickets t JOIN orders o ON o.id = t.order_id JOIN events e ON e.id = o.event_id
            LEFT JOIN users u ON u.id = t.checked_in_by
-           WHERE t.token_hash = $1"#,
-        hash
+           LEFT JOIN LATERAL (SELECT sum(checked_in)::bigint AS checked_in, sum(issued)::bigint AS issued
+                              FROM event_door_counts WHERE event_id = e.id) c ON true
+           WHERE t.id = $1"#,
+        id
     )
     .fetch_optional(pool)
     .await
     .map_err(respond::internal)?
     else {
-        return Ok(CheckinView::outcome("INVALID"));
+        return Ok(CheckinView::invalid("UNKNOWN"));
     };
     let outcome = outcome.unwrap_or(match t.status.as_str() {
         "VOID" => "VOID",
@@ -243,12 +266,14 @@ pub async fn describe(
     });
     Ok(CheckinView {
         outcome: outcome.into(),
+        reason: (outcome == "VOID").then(|| "VOID".to_string()),
         holder_name: Some(t.holder_name),
         title: Some(t.title),
+        door_code: Some(format_door_code(&t.door_code)),
         checked_in_at: t.at,
         staff_name: t.staff,
-        checked_in: t.checked_in,
-        issued: t.issued,
+        checked_in: t.checked_in.unwrap_or(0),
+        issued: t.issued.unwrap_or(0),
     })
 }
 
@@ -265,8 +290,11 @@ pub async fn door_view(
     let outcome = ["VALID", "ALREADY_CHECKED_IN", "VOID", "INVALID"]
         .into_iter()
         .find(|o| *o == outcome);
-    match parse_eticket_code(code) {
-        Some(token) => describe(pool, &token_hash(&token), outcome).await,
-        None => Ok(CheckinView::outcome("INVALID")),
+    let Some(key) = TicketKey::parse(code) else {
+        return Ok(CheckinView::invalid("NOT_A_CODE"));
+    };
+    match ticket_id(pool, &key).await? {
+        Some(id) => describe(pool, id, outcome).await,
+        None => Ok(CheckinView::invalid("UNKNOWN")),
     }
 }

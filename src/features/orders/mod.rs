@@ -206,6 +206,8 @@ pub struct ETicketView {
     pub owner_phone: Option<String>,
     pub status: String,
     pub checked_in_at: Option<DateTime<Utc>>,
+    /// The short code printed under the QR code, for the door to type (`K7QM-3XP9`).
+    pub door_code: String,
 }
 
 /// The answer at the door.
@@ -213,8 +215,13 @@ pub struct ETicketView {
 pub struct CheckinView {
     /// `VALID`, `ALREADY_CHECKED_IN`, `INVALID` or `VOID`.
     pub outcome: String,
+    /// Why a ticket may not enter: `NOT_A_CODE` (neither a ticket link nor a short code),
+    /// `UNKNOWN` (no ticket has it), `VOID` (refunded or cancelled).
+    pub reason: Option<String>,
     pub holder_name: Option<String>,
     pub title: Option<String>,
+    /// The ticket's short code, as printed under its QR code.
+    pub door_code: Option<String>,
     pub checked_in_at: Option<DateTime<Utc>>,
     pub staff_name: Option<String>,
     pub checked_in: i64,
@@ -222,11 +229,14 @@ pub struct CheckinView {
 }
 
 impl CheckinView {
-    pub fn outcome(outcome: &str) -> Self {
+    /// INVALID, for `reason`.
+    pub fn invalid(reason: &str) -> Self {
         Self {
-            outcome: outcome.into(),
+            outcome: "INVALID".into(),
+            reason: Some(reason.into()),
             holder_name: None,
             title: None,
+            door_code: None,
             checked_in_at: None,
             staff_name: None,
             checked_in: 0,

@@ -435,7 +435,10 @@ pub fn ETicketPage() -> impl IntoView {
                                     <span class=status_class>{tr(&format!("eticket.status.{}", t.status))}</span>
                                 </header>
                                 <div class="eticket-body">
-                                    <div class="qr" role="img" aria-label=tr("eticket.qr_label") inner_html=t.qr_svg.clone()></div>
+                                    <figure class="qr-figure">
+                                        <div class="qr" role="img" aria-label=tr("eticket.qr_label") inner_html=t.qr_svg.clone()></div>
+                                        <figcaption>{tr("eticket.door_code")} " " <strong class="door-code" translate="no">{t.door_code.clone()}</strong></figcaption>
+                                    </figure>
                                     <dl class="facts">
                                         <dt>{tr("eticket.holder")}</dt><dd><strong>{t.holder_name.clone()}</strong></dd>
                                         <dt>{tr(if t.kind == "STAY" { "events.address" } else { "events.venue" })}</dt><dd>{t.venue.clone()}</dd>
@@ -589,7 +592,9 @@ pub fn CheckinPage() -> impl IntoView {
                                     view! {
                                         <div class=class role="status" aria-live="assertive">
                                             <p class="verdict-word">{tr(&format!("checkin.outcome.{}", v.outcome))}</p>
+                                            {v.reason.clone().map(|r| view! { <p class="verdict-reason">{tr(&format!("checkin.reason.{r}"))}</p> })}
                                             {v.holder_name.clone().map(|n| view! { <p class="verdict-name">{n}</p> })}
+                                            {v.door_code.clone().map(|c| view! { <p class="door-code" translate="no">{c}</p> })}
                                             {v.title.clone().map(|t| view! { <p>{t}</p> })}
                                             {(v.outcome == "ALREADY_CHECKED_IN").then(|| view! {
                                                 <p>{tr("checkin.first_at")} " " {v.checked_in_at.map(local_display)} " · " {v.staff_name.clone()}</p>

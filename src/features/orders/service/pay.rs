@@ -581,8 +581,10 @@ pub async fn issue_tickets(
     let mut tokens = Vec::new();
     for seq in 1..=count {
         let token = new_eticket_token();
-        sqlx::query!(
-            "INSERT INTO etickets (id, order_id, seq, token, token_hash, holder_name) VALUES ($1, $2, $3, $4, $5, $6)",
+        // The short code the door can type comes from the database (unique, random).
+        let door_code = sqlx::query_scalar!(
+            "INSERT INTO etickets (id, order_id, seq, token, token_hash, holder_name) VALUES ($1, $2, $3, $4, $5, $6)
+             RETURNING door_code",
             Uuid::new_v4(),
             order_id,
             seq,
@@ -590,10 +592,14 @@ pub async fn issue_tickets(
             token_hash(&token),
             order.buyer_name
         )
-        .execute(&mut **tx)
+        .fetch_one(&mut **tx)
         .await
         .map_err(respond::internal)?;
-        links.push(format!("{seq}. {}", eticket_link(config, &token)));
+        links.push(format!(
+            "{seq}. {} ({})",
+            eticket_link(config, &token),
+            crate::domain::format_door_code(&door_code)
+        ));
         tokens.push(token);
     }
     order_event(tx, order_id, actor, "TICKETS_ISSUED", &count.to_string()).await?;
@@ -622,15 +628,16 @@ pub async fn issue_tickets(
         outbox::attach(tx, mail, &name, "application/pdf", &pdf)
             .await
             .map_err(respond::internal)?;
-        // The QR code inside the HTML e-mail, captioned "Ticket 1 of 2 – holder".
+        // The QR code inside the HTML e-mail, captioned "Ticket 1 of 2 – holder – K7QM-3XP9".
         let caption = format!(
-            "{} – {}",
+            "{} – {} – {}",
             crate::i18n::tf(
                 lang,
                 "eticket.number",
                 &[("seq", &v.seq.to_string()), ("count", &v.count.to_string())]
             ),
-            v.holder_name
+            v.holder_name,
+            v.door_code
         );
         let png = etickets::qr_png(&v.url)?;
         let cid = format!("qr-{}@tessera", v.seq);

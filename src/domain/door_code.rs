@@ -1,0 +1,98 @@
+//! What door staff scan or type: the e-ticket's link (its 40-hex-digit token) or the short code
+//! printed under its QR code. The short code is eight characters of Crockford's base 32 (no I,
+//! L, O or U), shown as `K7QM-3XP9`; typed, case, spaces and dashes do not matter, and the
+//! letters read for digits (O for 0, I and L for 1) are taken as those digits.
+
+/// The characters of a door code, in Crockford's order.
+pub const DOOR_CODE_ALPHABET: &str = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// A ticket as the door names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TicketKey {
+    /// The token of the e-ticket's link (lower-case hex).
+    Token(String),
+    /// The short code, normalised (eight upper-case characters of the alphabet).
+    DoorCode(String),
+}
+
+impl TicketKey {
+    /// A scanned link, a bare token or a typed short code; `None` for anything else.
+    pub fn parse(raw: &str) -> Option<Self> {
+        if let Some(token) = super::parse_eticket_code(raw) {
+            return Some(Self::Token(token));
+        }
+        parse_door_code(raw).map(Self::DoorCode)
+    }
+
+    /// How the door's address carries it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Token(t) | Self::DoorCode(t) => t,
+        }
+    }
+}
+
+/// A typed short code, normalised, or `None` when it cannot be one.
+pub fn parse_door_code(raw: &str) -> Option<String> {
+    let mut out = String::with_capacity(8);
+    for c in raw.trim().chars() {
+        let c = match c.to_ascii_uppercase() {
+            ' ' | '-' | '\u{a0}' => continue,
+            'O' => '0',
+            'I' | 'L' => '1',
+            c if DOOR_CODE_ALPHABET.contains(c) => c,
+            _ => return None,
+        };
+        out.push(c);
+        if out.len() > 8 {
+            return None;
+        }
+    }
+    (out.len() == 8).then_some(out)
+}
+
+/// A stored code as printed: `K7QM-3XP9`.
+pub fn format_door_code(code: &str) -> String {
+    if code.len() == 8 && code.is_ascii() {
+        format!("{}-{}", &code[..4], &code[4..])
+    } else {
+        code.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_typed_code_is_read_however_it_was_typed() {
+        assert_eq!(parse_door_code("K7QM-3XP9").as_deref(), Some("K7QM3XP9"));
+        assert_eq!(parse_door_code(" k7qm 3xp9 ").as_deref(), Some("K7QM3XP9"));
+        // Letters read for digits.
+        assert_eq!(parse_door_code("OIL0-1234").as_deref(), Some("01101234"));
+        assert_eq!(parse_door_code("K7QM-3XP"), None, "too short");
+        assert_eq!(parse_door_code("K7QM-3XP99"), None, "too long");
+        assert_eq!(
+            parse_door_code("K7QM-3XPU"),
+            None,
+            "U is not in the alphabet"
+        );
+        assert_eq!(parse_door_code("K7QM/3XP9"), None);
+        assert_eq!(format_door_code("K7QM3XP9"), "K7QM-3XP9");
+    }
+
+    #[test]
+    fn the_door_tells_links_from_codes() {
+        let token = "ab".repeat(20);
+        assert_eq!(
+            TicketKey::parse(&format!("https://x.cm/t/{token}")),
+            Some(TicketKey::Token(token.clone()))
+        );
+        assert_eq!(
+            TicketKey::parse("k7qm-3xp9"),
+            Some(TicketKey::DoorCode("K7QM3XP9".into()))
+        );
+        assert_eq!(TicketKey::parse("hello"), None);
+        assert_eq!(TicketKey::parse(""), None);
+    }
+}

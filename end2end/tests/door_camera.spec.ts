@@ -1,0 +1,86 @@
+import { test, expect, chromium } from "@playwright/test";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { asUser, login } from "./helpers";
+
+// The door's camera where the browser has no BarcodeDetector (Safari, Firefox, desktop
+// Chromium): Chromium's fake camera plays a video of a ticket's QR code, the frames are decoded
+// in the WebAssembly, and the page answers VALID, then ALREADY CHECKED IN. The camera is read
+// by script: this spec runs in the JavaScript project only (typed codes are covered with and
+// without JavaScript by orders.spec).
+
+const W = 640;
+const H = 480;
+const SIDE = 360;
+
+/// A Y4M video (4:2:0, full range) of `grey` (SIDE × SIDE) centred on white, ten frames.
+function y4m(grey: number[]): Buffer {
+  const y = Buffer.alloc(W * H, 255);
+  const [left, top] = [(W - SIDE) / 2, (H - SIDE) / 2];
+  for (let r = 0; r < SIDE; r++) for (let c = 0; c < SIDE; c++) y[(top + r) * W + left + c] = grey[r * SIDE + c];
+  const chroma = Buffer.alloc((W / 2) * (H / 2), 128);
+  const frame = Buffer.concat([Buffer.from("FRAME\n"), y, chroma, chroma]);
+  return Buffer.concat([Buffer.from(`YUV4MPEG2 W${W} H${H} F10:1 Ip A1:1 C420jpeg\n`), ...Array(10).fill(frame)]);
+}
+
+test("the door reads a ticket's QR code from the camera without the browser's detector", async ({ page, browser }, info) => {
+  test.skip(info.project.name !== "js", "the camera is read by script");
+  // A ticket: a guest orders a place, an admin marks it paid in cash.
+  await page.goto("/events/festival-yaounde");
+  await page.getByLabel("Places", { exact: true }).fill("1");
+  await page.getByLabel("Full name").fill("Camille Mbarga");
+  await page.getByLabel("E-mail address").fill(`camera-${Date.now()}@example.cm`);
+  await page.getByLabel("Phone number").fill("677 98 76 54");
+  await page.getByRole("button", { name: "Order and pay" }).click();
+  await expect(page).toHaveURL(/\/orders\/ORD-\d{4}-\d{5}\?sig=/);
+  const orderUrl = page.url();
+  const reference = orderUrl.match(/ORD-\d{4}-\d{5}/)![0];
+  const admin = await asUser(browser, "admin@demo.tessera.cm", "demo-admin-2026", true);
+  await admin.goto(`/admin/orders/${reference}`);
+  await admin.getByText("Paid in cash", { exact: true }).click();
+  await admin.getByRole("button", { name: "Yes, paid in cash" }).click();
+  await expect(admin.getByText("Order marked paid.")).toBeVisible();
+  await page.goto(orderUrl);
+  const ticket = new URL((await page.getByRole("link", { name: "E-ticket 1" }).getAttribute("href"))!).pathname;
+
+  // The ticket's QR code, as its page draws it, becomes the camera's picture.
+  await page.goto(ticket);
+  const grey: number[] = await page.evaluate(async (side) => {
+    const svg = document.querySelector(".qr svg")!;
+    const img = new Image();
+    img.src = "data:image/svg+xml;base64," + btoa(new XMLSerializer().serializeToString(svg));
+    await img.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = side;
+    const ctx = canvas.getContext("2d")!;
+    ctx.fillStyle = "#fff";
+    ctx.fillRect(0, 0, side, side);
+    ctx.drawImage(img, 0, 0, side, side);
+    const data = ctx.getImageData(0, 0, side, side).data;
+    return Array.from({ length: side * side }, (_, i) => data[i * 4]);
+  }, SIDE);
+  const video = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "door-")), "ticket.y4m");
+  fs.writeFileSync(video, y4m(grey));
+
+  const options = info.project.use.launchOptions ?? {};
+  const camera = await chromium.launch({
+    ...options,
+    args: [...(options.args ?? []), "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", `--use-file-for-fake-video-capture=${video}`],
+  });
+  try {
+    const context = await camera.newContext({ baseURL: info.project.use.baseURL, locale: "en-US", permissions: ["camera"] });
+    // Whatever this Chromium has, the door must do without the browser's detector.
+    await context.addInitScript(() => { delete (window as unknown as Record<string, unknown>).BarcodeDetector; });
+    const door = await context.newPage();
+    await login(door, "door@demo.tessera.cm", "demo-door-2026");
+    for (const expected of [/^(VALID|VALIDE)$/, /^(ALREADY CHECKED IN|DÉJÀ ENTRÉ)$/]) {
+      await door.goto("/checkin");
+      await door.getByRole("button", { name: /Scan with the camera|Scanner avec la caméra/ }).click();
+      await expect(door.locator(".verdict-word")).toHaveText(expected, { timeout: 20_000 });
+      await expect(door.locator(".verdict-name")).toHaveText("Camille Mbarga");
+    }
+  } finally {
+    await camera.close();
+  }
+});

@@ -25,7 +25,8 @@ struct Args {
     addr: String,
     database_url: String,
     server_pid: u32,
-    /// `--only poller` or `--only statements`: that scenario alone (`./dev bench poller`).
+    /// `--only poller`, `--only statements` or `--only door`: that scenario alone
+    /// (`./dev bench poller`).
     only: Option<String>,
 }
 
@@ -218,6 +219,10 @@ async fn main() {
         statements(&pool, &addr).await;
         return;
     }
+    if a.only.as_deref() == Some("door") {
+        door(&pool, &addr).await;
+        return;
+    }
 
     // 10,000 tickets, most of them reviewed, 2,000 pending.
     let seeded = Instant::now();
@@ -377,30 +382,7 @@ async fn main() {
         .await
         .expect("staff");
     // Sixteen phones at the door, each with its own staff session.
-    let mut doors = Vec::new();
-    for _ in 0..16 {
-        let door = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client");
-        let login = door
-            .post(format!("{addr}/fn/login"))
-            .header("origin", &addr)
-            .form(&[
-                ("email", "bench@example.cm"),
-                ("password", "bench password 1"),
-            ])
-            .send()
-            .await
-            .expect("login");
-        assert!(
-            login.status().is_success(),
-            "door login: {}",
-            login.status()
-        );
-        doors.push(door);
-    }
+    let doors = sessions(&addr, "bench@example.cm", 16).await;
     let doors = Arc::new(doors);
     let (a6, k6) = (addr.clone(), tokens.clone());
     measure(
@@ -409,14 +391,7 @@ async fn main() {
         16,
         move |i| {
             let (c, a, k) = (doors[i % 16].clone(), a6.clone(), k6.clone());
-            async move {
-                c.post(format!("{a}/fn/check_in"))
-                    .header("origin", &a)
-                    .form(&[("code", k[i].as_str())])
-                    .send()
-                    .await
-                    .is_ok_and(|r| r.status().is_success())
-            }
+            async move { scan(&c, &a, &k[i]).await }
         },
     )
     .await
@@ -494,6 +469,127 @@ async fn main() {
     statements(&pool, &addr).await;
 }
 
+/// `n` clients signed in as `email` (the bench's password), each with its own session.
+async fn sessions(addr: &str, email: &str, n: usize) -> Vec<reqwest::Client> {
+    let mut clients = Vec::new();
+    for _ in 0..n {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let login = client
+            .post(format!("{addr}/fn/login"))
+            .header("origin", addr)
+            .form(&[("email", email), ("password", "bench password 1")])
+            .send()
+            .await
+            .expect("login");
+        assert!(
+            login.status().is_success(),
+            "{email} login: {}",
+            login.status()
+        );
+        clients.push(client);
+    }
+    clients
+}
+
+/// One scan at the door, answered as a script reads it (JSON); whether it was answered.
+async fn scan(c: &reqwest::Client, addr: &str, code: &str) -> bool {
+    c.post(format!("{addr}/fn/check_in"))
+        .header("origin", addr)
+        .header("accept", "application/json")
+        .form(&[("code", code)])
+        .send()
+        .await
+        .is_ok_and(|r| r.status().is_success())
+}
+
+/// The door at a festival: 20,000 issued tickets of one event, 50 phones scanning at once
+/// (each with its own staff session), every ticket scanned once through `/fn/check_in`, the
+/// answer a scanner reads (JSON).
+async fn door(pool: &PgPool, addr: &str) {
+    const TICKETS: i64 = 20_000;
+    const PER_ORDER: i64 = 50;
+    const PHONES: usize = 50;
+    let seeded = Instant::now();
+    sqlx::query(
+        "INSERT INTO events (id, slug, kind, title, venue, starts_at, ends_at, capacity, sold, price, currency, max_per_order)
+         VALUES (gen_random_uuid(), 'bench-door', 'EVENT', 'Bench door', 'Stade', now() + interval '1 day',
+                 now() + interval '1 day 6 hours', $1, $1, 5000, 'XAF', $2)",
+    )
+    .bind(TICKETS as i32)
+    .bind(PER_ORDER as i32)
+    .execute(pool)
+    .await
+    .expect("event");
+    sqlx::query(
+        "INSERT INTO orders (id, reference, event_id, buyer_name, buyer_email, buyer_phone, quantity, unit_price,
+                             subtotal, total, amount_paid, currency, status, paid_at, paid_via, tickets_issued_at)
+         SELECT gen_random_uuid(), 'ORD-2000-' || lpad(n::text, 5, '0'), e.id, 'Guest ' || n, 'g' || n || '@example.cm',
+                '677000000', $2, 5000, 5000 * $2, 5000 * $2, 5000 * $2, 'XAF', 'TICKETS_ISSUED', now(), 'CASH', now()
+         FROM generate_series(1, $1 / $2) n, events e WHERE e.slug = 'bench-door'",
+    )
+    .bind(TICKETS)
+    .bind(PER_ORDER as i32)
+    .execute(pool)
+    .await
+    .expect("orders");
+    let tokens: Vec<String> = sqlx::query_scalar(
+        "WITH t AS (
+             INSERT INTO etickets (id, order_id, seq, token, token_hash, holder_name)
+             SELECT gen_random_uuid(), o.id, s, tok, sha256(convert_to(tok, 'UTF8')), o.buyer_name
+             FROM orders o JOIN events e ON e.id = o.event_id AND e.slug = 'bench-door',
+                  generate_series(1, o.quantity) s,
+                  LATERAL (SELECT md5(random()::text || o.id::text || s) || substr(md5(random()::text), 1, 8) AS tok) k
+             RETURNING token)
+         SELECT token FROM t",
+    )
+    .fetch_all(pool)
+    .await
+    .expect("tickets");
+    assert_eq!(tokens.len() as i64, TICKETS);
+    println!(
+        "seeded {TICKETS} tickets of one event in {:.1} s",
+        seeded.elapsed().as_secs_f64()
+    );
+    sqlx::query("UPDATE users SET role = 'staff' WHERE email = 'bench@example.cm'")
+        .execute(pool)
+        .await
+        .expect("staff");
+    let phones = sessions(addr, "bench@example.cm", PHONES).await;
+    let (phones, tokens) = (Arc::new(phones), Arc::new(tokens));
+    println!("\n| scenario | requests | errors | req/s | p50 ms | p99 ms |\n| --- | --- | --- | --- | --- | --- |");
+    let (a, k) = (addr.to_string(), tokens.clone());
+    measure(
+        "door: each of 20,000 tickets scanned once, 50 phones",
+        TICKETS as usize,
+        PHONES,
+        move |i| {
+            let (c, a, k) = (phones[i % PHONES].clone(), a.clone(), k.clone());
+            async move { scan(&c, &a, &k[i]).await }
+        },
+    )
+    .await
+    .print();
+    let checked: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM etickets t JOIN orders o ON o.id = t.order_id JOIN events e ON e.id = o.event_id
+         WHERE e.slug = 'bench-door' AND t.status = 'CHECKED_IN'",
+    )
+    .fetch_one(pool)
+    .await
+    .expect("count");
+    let counted: i64 = sqlx::query_scalar(
+        "SELECT sum(c.checked_in)::bigint FROM event_door_counts c JOIN events e ON e.id = c.event_id
+         WHERE e.slug = 'bench-door'",
+    )
+    .fetch_one(pool)
+    .await
+    .expect("counters");
+    println!("checked in: {checked} of {TICKETS}; the door's counter says {counted}");
+}
+
 /// An MTN statement of 10,000 lines against 10,000 pending MTN tickets: the upload and
 /// matching (one request, as the admin's form sends it), the same file again (nothing new),
 /// then the bulk approval of every sure match, timed until the last ticket is approved.
@@ -519,26 +615,7 @@ async fn statements(pool: &PgPool, addr: &str) {
             "STMT{n},,{date},SUCCESSFUL,PAYMENT,237677{n:06},PAYER {n},237650000000,15000,XAF\n"
         ));
     }
-    let admin = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
-    let login = admin
-        .post(format!("{addr}/fn/login"))
-        .header("origin", addr)
-        .form(&[
-            ("email", "benchadmin@example.cm"),
-            ("password", "bench password 1"),
-        ])
-        .send()
-        .await
-        .expect("login");
-    assert!(
-        login.status().is_success(),
-        "admin login: {}",
-        login.status()
-    );
+    let admin = sessions(addr, "benchadmin@example.cm", 1).await.remove(0);
     let upload = |csv: String| {
         let admin = admin.clone();
         async move {

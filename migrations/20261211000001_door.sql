@@ -9,6 +9,19 @@ $$;
 
 ALTER TABLE etickets ADD COLUMN door_code text;
 UPDATE etickets SET door_code = new_door_code();
+-- Forty random bits each: among many existing tickets two may draw the same code; those draw
+-- again until every code is unique.
+DO $$
+BEGIN
+    LOOP
+        UPDATE etickets SET door_code = new_door_code()
+        WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY door_code ORDER BY id) AS n
+                                     FROM etickets) d
+                     WHERE d.n > 1);
+        EXIT WHEN NOT FOUND;
+    END LOOP;
+END
+$$;
 ALTER TABLE etickets
     ALTER COLUMN door_code SET DEFAULT new_door_code(),
     ALTER COLUMN door_code SET NOT NULL;

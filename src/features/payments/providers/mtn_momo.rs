@@ -311,7 +311,7 @@ async fn client(state: &AppState, account: Option<Uuid>) -> Result<Arc<MomoClien
         Some(id) => {
             let a = operator_accounts::load(state, id).await?;
             let config = a.momo(state).ok_or(ProviderError::NotConfigured)?;
-            (config, format!("{id}|{}", a.version.timestamp_micros()))
+            (config, a.cache_key())
         }
         None => {
             let config = state

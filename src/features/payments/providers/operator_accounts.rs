@@ -186,6 +186,11 @@ pub fn builtin_on(state: &AppState, provider: &str) -> bool {
 }
 
 impl Account {
+    /// The key its cached client is kept under: a new one whenever the credentials change.
+    pub fn cache_key(&self) -> String {
+        format!("{}|{}", self.id, self.version.timestamp_micros())
+    }
+
     /// The MTN client configuration of this account, if it is an MTN account.
     pub fn momo(&self, state: &AppState) -> Option<MomoConfig> {
         let Credentials::Momo {

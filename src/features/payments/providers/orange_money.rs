@@ -239,7 +239,7 @@ async fn client(
         Some(id) => {
             let a = operator_accounts::load(state, id).await?;
             let config = a.orange(state).ok_or(ProviderError::NotConfigured)?;
-            (config, format!("{id}|{}", a.version.timestamp_micros()))
+            (config, a.cache_key())
         }
         None => {
             let config = state

@@ -27,8 +27,9 @@ use crate::{
                 AdminCommissionsPage, AdminEventsPage, AdminOrderPage, AdminOrdersPage,
                 AdminRefundsPage,
             },
+            door::CheckinPage,
             organiser::SumUpSettingsPage,
-            pages::{CheckinPage, ETicketPage, EventPage, EventsPage, OrderPage, OwnerPage},
+            pages::{ETicketPage, EventPage, EventsPage, OrderPage, OwnerPage},
             phone_settings::PhoneSettingsPage,
         },
         payment_tickets::{

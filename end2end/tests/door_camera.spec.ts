@@ -2,7 +2,7 @@ import { test, expect, chromium } from "@playwright/test";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { asUser, login } from "./helpers";
+import { festivalTickets, login } from "./helpers";
 
 // The door's camera where the browser has no BarcodeDetector (Safari, Firefox, desktop
 // Chromium): Chromium's fake camera plays a video of a ticket's QR code, the frames are decoded
@@ -26,23 +26,7 @@ function y4m(grey: number[]): Buffer {
 
 test("the door reads a ticket's QR code from the camera without the browser's detector", async ({ page, browser }, info) => {
   test.skip(info.project.name !== "js", "the camera is read by script");
-  // A ticket: a guest orders a place, an admin marks it paid in cash.
-  await page.goto("/events/festival-yaounde");
-  await page.getByLabel("Places", { exact: true }).fill("1");
-  await page.getByLabel("Full name").fill("Camille Mbarga");
-  await page.getByLabel("E-mail address").fill(`camera-${Date.now()}@example.cm`);
-  await page.getByLabel("Phone number").fill("677 98 76 54");
-  await page.getByRole("button", { name: "Order and pay" }).click();
-  await expect(page).toHaveURL(/\/orders\/ORD-\d{4}-\d{5}\?sig=/);
-  const orderUrl = page.url();
-  const reference = orderUrl.match(/ORD-\d{4}-\d{5}/)![0];
-  const admin = await asUser(browser, "admin@demo.tessera.cm", "demo-admin-2026", true);
-  await admin.goto(`/admin/orders/${reference}`);
-  await admin.getByText("Paid in cash", { exact: true }).click();
-  await admin.getByRole("button", { name: "Yes, paid in cash" }).click();
-  await expect(admin.getByText("Order marked paid.")).toBeVisible();
-  await page.goto(orderUrl);
-  const ticket = new URL((await page.getByRole("link", { name: "E-ticket 1" }).getAttribute("href"))!).pathname;
+  const [ticket] = await festivalTickets(browser, "Camille Mbarga");
 
   // The ticket's QR code, as its page draws it, becomes the camera's picture.
   await page.goto(ticket);

@@ -174,3 +174,32 @@ export const FAMILY_STEP2 = {
   plan_type: "FAMILY_MANAGER", duration_days: "30", amount: "15000", payment_method: "MTN_MOMO",
   phone_number: "677123456", transaction_id: "MTN1", user_notes: "",
 };
+
+/// Paid e-tickets for the demo festival: a guest orders `places` in `name`, an admin marks the
+/// order paid in cash; the e-tickets' paths (`/t/…`).
+export async function festivalTickets(browser: Browser, name: string, places = 1): Promise<string[]> {
+  const guest = await (await browser.newContext({ locale: "en-US" })).newPage();
+  await guest.goto("/events/festival-yaounde");
+  await guest.getByLabel("Places", { exact: true }).fill(String(places));
+  await guest.getByLabel("Full name").fill(name);
+  await guest.getByLabel("E-mail address").fill(unique("guest"));
+  await guest.getByLabel("Phone number").fill("677 98 76 54");
+  await guest.getByRole("button", { name: "Order and pay" }).click();
+  await expect(guest).toHaveURL(/\/orders\/ORD-\d{4}-\d{5}\?sig=/);
+  const orderUrl = guest.url();
+  const reference = orderUrl.match(/ORD-\d{4}-\d{5}/)![0];
+  const admin = await asUser(browser, "admin@demo.tessera.cm", "demo-admin-2026", true);
+  await admin.goto(`/admin/orders/${reference}`);
+  await admin.getByText("Paid in cash", { exact: true }).click();
+  await admin.getByRole("button", { name: "Yes, paid in cash" }).click();
+  await expect(admin.getByText("Order marked paid.")).toBeVisible();
+  await admin.context().close();
+  await guest.goto(orderUrl);
+  const paths: string[] = [];
+  for (let i = 1; i <= places; i++) {
+    const href = await guest.getByRole("link", { name: `E-ticket ${i}` }).getAttribute("href");
+    paths.push(new URL(href!).pathname);
+  }
+  await guest.context().close();
+  return paths;
+}

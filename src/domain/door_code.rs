@@ -51,6 +51,37 @@ pub fn parse_door_code(raw: &str) -> Option<String> {
     (out.len() == 8).then_some(out)
 }
 
+/// The gate a door phone scans at, as staff name it ("North gate"): control characters
+/// dropped, spaces collapsed, cut at 40 characters (the door never refuses a scan over its
+/// gate's name). Empty when staff name none.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Gate(String);
+
+/// The longest gate name, in characters.
+pub const GATE_MAX: usize = 40;
+
+impl Gate {
+    pub fn tidy(raw: &str) -> Self {
+        let clean: String = raw
+            .chars()
+            .filter(|c| !c.is_control() || c.is_whitespace())
+            .collect();
+        let words = clean.split_whitespace().collect::<Vec<_>>().join(" ");
+        Self(
+            words
+                .chars()
+                .take(GATE_MAX)
+                .collect::<String>()
+                .trim_end()
+                .to_string(),
+        )
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// A stored code as printed: `K7QM-3XP9`.
 pub fn format_door_code(code: &str) -> String {
     if code.len() == 8 && code.is_ascii() {
@@ -94,5 +125,19 @@ mod tests {
         );
         assert_eq!(TicketKey::parse("hello"), None);
         assert_eq!(TicketKey::parse(""), None);
+    }
+
+    #[test]
+    fn gates_are_tidied_and_bounded() {
+        assert_eq!(Gate::tidy("  North \t gate ").as_str(), "North gate");
+        assert_eq!(Gate::tidy("").as_str(), "");
+        assert_eq!(
+            Gate::tidy(&"é".repeat(GATE_MAX + 5))
+                .as_str()
+                .chars()
+                .count(),
+            GATE_MAX
+        );
+        assert_eq!(Gate::tidy("A\u{0}B\u{7}").as_str(), "AB");
     }
 }

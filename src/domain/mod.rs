@@ -45,7 +45,9 @@ pub use billing::{
     parse_invoice_number, parse_payment_reference, parse_reason, refund_allowed, tax_included,
     AccountKind, PayWith, PaymentStatus, SubscriptionStatus,
 };
-pub use door_code::{format_door_code, parse_door_code, TicketKey, DOOR_CODE_ALPHABET};
+pub use door_code::{
+    format_door_code, parse_door_code, Gate, TicketKey, DOOR_CODE_ALPHABET, GATE_MAX,
+};
 pub use email::Email;
 pub use lang::Lang;
 pub use money::{Currency, Money};

@@ -72,3 +72,16 @@ pub fn append_header(name: axum::http::HeaderName, value: axum::http::HeaderValu
         opts.append_header(name, value);
     }
 }
+
+/// Whether this server-function call is a plain HTML form's POST (the browser asks for HTML),
+/// not a script's call that reads the answer itself.
+pub fn from_plain_form() -> bool {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|p| {
+            p.headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(|a| a.contains("text/html"))
+        })
+        .unwrap_or(false)
+}

@@ -818,6 +818,149 @@ async fn two_phones_scanning_at_once_get_one_valid(pool: PgPool) {
     );
 }
 
+async fn check_in_at(app: &TestApp, c: &Client, code: &str, event: &str, gate: &str) -> Value {
+    let res = app
+        .post_fn(
+            c,
+            "check_in",
+            &[("code", code), ("event", event), ("gate", gate)],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 200);
+    // A script's scan is one round trip: the answer, no redirect to follow.
+    assert!(res.headers().get("location").is_none());
+    assert!(res.headers().get("serverfnredirect").is_none());
+    res.json().await.unwrap()
+}
+
+#[sqlx::test(migrations = false)]
+async fn the_door_is_set_to_an_event_and_counts_per_gate(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    event(&app, "fest", 50, 10).await;
+    sqlx::query(
+        "INSERT INTO events (id, slug, kind, title, venue, starts_at, ends_at, capacity, price, currency, max_per_order)
+         VALUES ($1, 'jazz', 'EVENT', 'Jazz Night', 'Douala', now() + interval '3 days',
+                 now() + interval '3 days 4 hours', 50, 5000, 'XAF', 10)",
+    )
+    .bind(Uuid::new_v4())
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let admin = signed_in(&app, "admin@example.cm", "admin").await;
+    let (fest, _) = order_event(&app, "fest", "2").await;
+    mark_paid(&app, &admin, &fest, "CASH").await;
+    let (jazz, _) = order_event(&app, "jazz", "1").await;
+    mark_paid(&app, &admin, &jazz, "CASH").await;
+    let fest_tickets = tickets_of(&app, &fest).await;
+    let jazz_tickets = tickets_of(&app, &jazz).await;
+    let door = signed_in(&app, "door@example.cm", "staff").await;
+
+    // A Jazz Night ticket at the festival's door: INVALID, for another event, named; unused.
+    let v = check_in_at(&app, &door, &jazz_tickets[0], "fest", "North gate").await;
+    assert_eq!(
+        (
+            v["outcome"].as_str(),
+            v["reason"].as_str(),
+            v["title"].as_str()
+        ),
+        (Some("INVALID"), Some("OTHER_EVENT"), Some("Jazz Night"))
+    );
+    let status: String = sqlx::query_scalar("SELECT status FROM etickets WHERE token = $1")
+        .bind(&jazz_tickets[0])
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "VALID");
+
+    // Two gates; the gate's name is tidied; a second scan names the first gate.
+    let v = check_in_at(&app, &door, &fest_tickets[0], "fest", "  North   gate ").await;
+    assert_eq!(v["outcome"], "VALID");
+    assert_eq!(
+        (v["checked_in"].as_i64(), v["issued"].as_i64()),
+        (Some(1), Some(2))
+    );
+    let v = check_in_at(&app, &door, &fest_tickets[1], "fest", "South").await;
+    assert_eq!(v["outcome"], "VALID");
+    let v = check_in_at(&app, &door, &fest_tickets[0], "fest", "South").await;
+    assert_eq!(
+        (v["outcome"].as_str(), v["gate"].as_str()),
+        (Some("ALREADY_CHECKED_IN"), Some("North gate"))
+    );
+    // A door set to any event takes the Jazz Night ticket.
+    let v = check_in_at(&app, &door, &jazz_tickets[0], "", "").await;
+    assert_eq!(v["outcome"], "VALID");
+
+    // The counters: every event, and the festival's gates.
+    let res = app
+        .post_fn(&door, "door_counts", &[("event", "fest")])
+        .await;
+    let board: Value = res.json().await.unwrap();
+    let events = board["events"].as_array().unwrap();
+    let festival = events.iter().find(|e| e["slug"] == "fest").unwrap();
+    assert_eq!(
+        (festival["checked_in"].as_i64(), festival["issued"].as_i64()),
+        (Some(2), Some(2))
+    );
+    assert_eq!(
+        board["gates"],
+        serde_json::json!([{"gate": "North gate", "checked_in": 1}, {"gate": "South", "checked_in": 1}])
+    );
+    // A refund takes the check-in off its gate's counter.
+    sqlx::query("UPDATE etickets SET status = 'VOID', voided_at = now() WHERE token = $1")
+        .bind(&fest_tickets[1])
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let board: Value = app
+        .post_fn(&door, "door_counts", &[("event", "fest")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        board["gates"],
+        serde_json::json!([{"gate": "North gate", "checked_in": 1}])
+    );
+    // Members get nothing.
+    let member = signed_in(&app, "m@example.cm", "member").await;
+    let res = app
+        .post_fn(&member, "door_counts", &[("event", "fest")])
+        .await;
+    assert_eq!(res.status().as_u16(), 403);
+
+    // Without JavaScript the form posts and is sent back to the door, set as it was, with the
+    // answer in the address; the page says why in words.
+    let res = door
+        .post(format!("{}/fn/check_in", app.addr))
+        .header("origin", &app.addr)
+        .header("accept", "text/html")
+        .form(&[
+            ("code", jazz_tickets[0].as_str()),
+            ("event", "fest"),
+            ("gate", "North gate"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 302);
+    let next = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(
+        next.starts_with("/checkin?outcome=INVALID&reason=OTHER_EVENT&code=")
+            && next.ends_with("&event=fest&gate=North+gate"),
+        "{next}"
+    );
+    let (code, html) = app.page(&door, &next).await;
+    assert_eq!(code, 200);
+    assert!(
+        html.contains("This ticket is for another event") && html.contains("Jazz Night"),
+        "{html}"
+    );
+    assert!(
+        html.contains("value=\"North gate\""),
+        "the door stays set: {html}"
+    );
+}
+
 /// The owner's links of the last owner e-mail: (confirm, cancel) paths.
 async fn owner_links(app: &TestApp) -> (String, String) {
     let mail = outbox_bodies(app, "owner_request")

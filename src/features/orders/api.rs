@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use super::service;
-use super::{CheckinView, DoorCount, ETicketView, EventView, OrderRow, OrderView, OwnerLinkView};
+use super::{CheckinView, DoorBoard, ETicketView, EventView, OrderRow, OrderView, OwnerLinkView};
 use crate::error::AppError;
 
 #[server(prefix = "/fn", endpoint = "events")]
@@ -226,18 +226,38 @@ pub async fn owner_act(token: String) -> Result<String, AppError> {
     )
 }
 
+/// Checks a ticket in at the door. `event` (a slug) is the event the door lets people into,
+/// empty for any; `gate` names where staff stand. A script gets the answer alone (one round
+/// trip); a plain form is sent back to `/checkin` with the answer in the address.
 #[server(prefix = "/fn", endpoint = "check_in")]
-pub async fn check_in(code: String) -> Result<CheckinView, AppError> {
+pub async fn check_in(
+    code: String,
+    #[server(default)] event: String,
+    #[server(default)] gate: String,
+) -> Result<CheckinView, AppError> {
     use crate::platform::{auth, respond};
     respond::reply(
         async {
             let state = respond::state()?;
             let staff = auth::require_user().await?;
-            let view = super::etickets::check_in(&state.pool, &staff, &code).await?;
-            // The door page shows the answer from its address, with or without JavaScript.
-            let key = crate::domain::TicketKey::parse(&code);
-            let key = key.as_ref().map(|k| k.as_str()).unwrap_or_default();
-            leptos_axum::redirect(&format!("/checkin?outcome={}&code={key}", view.outcome));
+            let place = super::etickets::DoorPlace {
+                event: event.trim().to_string(),
+                gate: crate::domain::Gate::tidy(&gate),
+            };
+            let view = super::etickets::check_in(&state.pool, &staff, &code, &place).await?;
+            if respond::from_plain_form() {
+                let key = crate::domain::TicketKey::parse(&code);
+                let key = key.as_ref().map(|k| k.as_str()).unwrap_or_default();
+                let next = serde_urlencoded::to_string([
+                    ("outcome", view.outcome.as_str()),
+                    ("reason", view.reason.as_deref().unwrap_or_default()),
+                    ("code", key),
+                    ("event", place.event.as_str()),
+                    ("gate", place.gate.as_str()),
+                ])
+                .unwrap_or_default();
+                leptos_axum::redirect(&format!("/checkin?{next}"));
+            }
             Ok(view)
         }
         .await,
@@ -246,7 +266,11 @@ pub async fn check_in(code: String) -> Result<CheckinView, AppError> {
 
 /// The answer shown on `/checkin` after a scan (read only; the outcome comes from the address).
 #[server(prefix = "/fn", endpoint = "door_view")]
-pub async fn door_view(code: String, outcome: String) -> Result<Option<CheckinView>, AppError> {
+pub async fn door_view(
+    code: String,
+    outcome: String,
+    reason: String,
+) -> Result<Option<CheckinView>, AppError> {
     use crate::platform::{auth, respond};
     respond::reply(
         async {
@@ -255,7 +279,7 @@ pub async fn door_view(code: String, outcome: String) -> Result<Option<CheckinVi
             if outcome.is_empty() {
                 return Ok(None);
             }
-            super::etickets::door_view(&state.pool, &staff, &code, &outcome)
+            super::etickets::door_view(&state.pool, &staff, &code, &outcome, &reason)
                 .await
                 .map(Some)
         }
@@ -263,8 +287,9 @@ pub async fn door_view(code: String, outcome: String) -> Result<Option<CheckinVi
     )
 }
 
+/// The door's counters: every event's, and the gates of `event` (a slug).
 #[server(prefix = "/fn", endpoint = "door_counts")]
-pub async fn door_counts() -> Result<Vec<DoorCount>, AppError> {
+pub async fn door_counts(#[server(default)] event: String) -> Result<DoorBoard, AppError> {
     use crate::platform::{auth, respond};
     respond::reply(
         async {
@@ -273,7 +298,7 @@ pub async fn door_counts() -> Result<Vec<DoorCount>, AppError> {
             if !staff.role.is_staff() {
                 return Err(AppError::Forbidden);
             }
-            super::queries::door_counts(&state.pool).await
+            super::queries::door_counts(&state.pool, &event).await
         }
         .await,
     )

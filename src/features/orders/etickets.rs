@@ -12,7 +12,7 @@ use super::{
 };
 use crate::{
     domain::{
-        format_door_code, local_display, parse_eticket_code, Currency, Lang, Money, TicketKey,
+        format_door_code, local_display, parse_eticket_code, Currency, Gate, Lang, Money, TicketKey,
     },
     error::AppError,
     i18n::{t, tf},
@@ -191,10 +191,7 @@ pub fn with_qr_svg(mut v: ETicketView) -> Result<ETicketView, AppError> {
 
 /// The ticket a scanned link or a typed short code names, if any.
 async fn ticket_id(pool: &PgPool, key: &TicketKey) -> Result<Option<Uuid>, AppError> {
-    let (hash, code) = match key {
-        TicketKey::Token(t) => (token_hash(t), String::new()),
-        TicketKey::DoorCode(c) => (Vec::new(), c.clone()),
-    };
+    let (hash, code) = key_parts(key);
     sqlx::query_scalar!(
         "SELECT id FROM etickets WHERE token_hash = $1 OR door_code = $2",
         hash,
@@ -205,14 +202,67 @@ async fn ticket_id(pool: &PgPool, key: &TicketKey) -> Result<Option<Uuid>, AppEr
     .map_err(respond::internal)
 }
 
-/// Checks a ticket in, named by its link or its short code. The conditional update is the
-/// whole decision: of two phones scanning the same ticket at once, exactly one sees VALID and
-/// the other ALREADY_CHECKED_IN.
+/// What the lookup compares: the token's digest, or the short code.
+fn key_parts(key: &TicketKey) -> (Vec<u8>, String) {
+    match key {
+        TicketKey::Token(t) => (token_hash(t), String::new()),
+        TicketKey::DoorCode(c) => (Vec::new(), c.clone()),
+    }
+}
+
+/// Where the door is: the event it lets people into (its slug; empty for any event) and the
+/// gate staff named.
+#[derive(Debug, Clone, Default)]
+pub struct DoorPlace {
+    pub event: String,
+    pub gate: Gate,
+}
+
+/// A ticket as the door reads it.
+struct AtDoor {
+    id: Uuid,
+    status: String,
+    holder_name: String,
+    door_code: String,
+    at: Option<DateTime<Utc>>,
+    gate: String,
+    title: String,
+    slug: String,
+    staff: Option<String>,
+    /// Whether this very statement checked it in.
+    done: bool,
+    checked_in: Option<i64>,
+    issued: Option<i64>,
+}
+
+impl AtDoor {
+    fn view(self, outcome: &str) -> CheckinView {
+        CheckinView {
+            outcome: outcome.into(),
+            reason: (outcome == "VOID").then(|| "VOID".to_string()),
+            holder_name: Some(self.holder_name),
+            title: Some(self.title),
+            door_code: Some(format_door_code(&self.door_code)),
+            checked_in_at: self.at,
+            staff_name: self.staff,
+            gate: Some(self.gate).filter(|g| !g.is_empty()),
+            checked_in: self.checked_in.unwrap_or(0),
+            issued: self.issued.unwrap_or(0),
+        }
+    }
+}
+
+/// Checks a ticket in, named by its link or its short code, at `place`: one statement finds
+/// the ticket, checks it in if it is unused and for this event, and reads back what the door
+/// shows with the event's counters. The conditional update is the whole decision: of two
+/// phones scanning the same ticket at once, exactly one sees VALID and the other
+/// ALREADY_CHECKED_IN.
 #[tracing::instrument(skip_all, fields(staff_id = %staff.id))]
 pub async fn check_in(
     pool: &PgPool,
     staff: &AuthUser,
     code: &str,
+    place: &DoorPlace,
 ) -> Result<CheckinView, AppError> {
     if !staff.role.is_staff() {
         return Err(AppError::Forbidden);
@@ -220,32 +270,70 @@ pub async fn check_in(
     let Some(key) = TicketKey::parse(code) else {
         return Ok(CheckinView::invalid("NOT_A_CODE"));
     };
-    let Some(id) = ticket_id(pool, &key).await? else {
-        return Ok(CheckinView::invalid("UNKNOWN"));
-    };
-    let done = sqlx::query!(
-        "UPDATE etickets SET status = 'CHECKED_IN', checked_in_at = now(), checked_in_by = $2
-         WHERE id = $1 AND status = 'VALID' RETURNING id",
-        id,
-        staff.id
+    let (hash, code) = key_parts(&key);
+    let Some(t) = sqlx::query_as!(
+        AtDoor,
+        r#"WITH k AS (
+               SELECT t.id, t.status, t.holder_name, t.door_code, t.checked_in_at, t.checked_in_by,
+                      t.checked_in_gate, o.event_id, e.title, e.slug
+               FROM etickets t JOIN orders o ON o.id = t.order_id JOIN events e ON e.id = o.event_id
+               WHERE t.token_hash = $1 OR t.door_code = $2),
+           done AS (
+               UPDATE etickets x SET status = 'CHECKED_IN', checked_in_at = now(), checked_in_by = $3,
+                                     checked_in_gate = $5
+               FROM k WHERE x.id = k.id AND x.status = 'VALID' AND ($4 = '' OR k.slug = $4)
+               RETURNING x.id)
+           SELECT k.id, k.status, k.holder_name, k.door_code, k.checked_in_at AS "at: DateTime<Utc>",
+                  k.checked_in_gate AS gate, k.title, k.slug, u.name AS "staff?",
+                  EXISTS (SELECT 1 FROM done) AS "done!",
+                  (SELECT sum(c.checked_in)::bigint FROM event_door_counts c WHERE c.event_id = k.event_id) AS checked_in,
+                  (SELECT sum(c.issued)::bigint FROM event_door_counts c WHERE c.event_id = k.event_id) AS issued
+           FROM k LEFT JOIN users u ON u.id = k.checked_in_by"#,
+        hash,
+        code,
+        staff.id,
+        place.event,
+        place.gate.as_str(),
     )
     .fetch_optional(pool)
     .await
-    .map_err(respond::internal)?;
-    describe(pool, id, done.is_some().then_some("VALID")).await
+    .map_err(respond::internal)?
+    else {
+        return Ok(CheckinView::invalid("UNKNOWN"));
+    };
+    if t.done {
+        // The statement read the ticket and the counters before checking it in.
+        let mut view = t.view("VALID");
+        view.checked_in += 1;
+        return Ok(view);
+    }
+    if !place.event.is_empty() && t.slug != place.event {
+        let mut view = t.view("INVALID");
+        view.reason = Some("OTHER_EVENT".into());
+        return Ok(view);
+    }
+    match t.status.as_str() {
+        "VOID" => Ok(t.view("VOID")),
+        "CHECKED_IN" => Ok(t.view("ALREADY_CHECKED_IN")),
+        // Another phone checked it in while this statement waited: read what it wrote.
+        _ => describe(pool, t.id, Some("ALREADY_CHECKED_IN")).await,
+    }
 }
 
 /// Where a ticket stands, read only: `VALID` (not used yet, or just checked in when
-/// `outcome` says so), `ALREADY_CHECKED_IN` with when and by whom, or `VOID` (refunded or
-/// cancelled); with its event's checked-in and issued counters, which a trigger keeps.
+/// `outcome` says so), `ALREADY_CHECKED_IN` with when, by whom and at which gate, or `VOID`
+/// (refunded or cancelled); with its event's checked-in and issued counters, which a trigger
+/// keeps.
 pub async fn describe(
     pool: &PgPool,
     id: Uuid,
     outcome: Option<&str>,
 ) -> Result<CheckinView, AppError> {
-    let Some(t) = sqlx::query!(
-        r#"SELECT t.status, t.holder_name, t.door_code, t.checked_in_at AS "at: DateTime<Utc>",
-                  u.name AS "staff?", e.title, c.checked_in AS "checked_in?", c.issued AS "issued?"
+    let Some(t) = sqlx::query_as!(
+        AtDoor,
+        r#"SELECT t.id, t.status, t.holder_name, t.door_code, t.checked_in_at AS "at: DateTime<Utc>",
+                  t.checked_in_gate AS gate, e.title, e.slug, u.name AS "staff?", false AS "done!",
+                  c.checked_in AS "checked_in?", c.issued AS "issued?"
            FROM etickets t JOIN orders o ON o.id = t.order_id JOIN events e ON e.id = o.event_id
            LEFT JOIN users u ON u.id = t.checked_in_by
            LEFT JOIN LATERAL (SELECT sum(checked_in)::bigint AS checked_in, sum(issued)::bigint AS issued
@@ -264,17 +352,7 @@ pub async fn describe(
         "CHECKED_IN" => "ALREADY_CHECKED_IN",
         _ => "VALID",
     });
-    Ok(CheckinView {
-        outcome: outcome.into(),
-        reason: (outcome == "VOID").then(|| "VOID".to_string()),
-        holder_name: Some(t.holder_name),
-        title: Some(t.title),
-        door_code: Some(format_door_code(&t.door_code)),
-        checked_in_at: t.at,
-        staff_name: t.staff,
-        checked_in: t.checked_in.unwrap_or(0),
-        issued: t.issued.unwrap_or(0),
-    })
+    Ok(t.view(outcome))
 }
 
 /// What the door page shows after a check-in: the ticket behind `code`, for staff.
@@ -283,6 +361,7 @@ pub async fn door_view(
     staff: &AuthUser,
     code: &str,
     outcome: &str,
+    reason: &str,
 ) -> Result<CheckinView, AppError> {
     if !staff.role.is_staff() {
         return Err(AppError::Forbidden);
@@ -294,7 +373,13 @@ pub async fn door_view(
         return Ok(CheckinView::invalid("NOT_A_CODE"));
     };
     match ticket_id(pool, &key).await? {
-        Some(id) => describe(pool, id, outcome).await,
+        Some(id) => {
+            let mut view = describe(pool, id, outcome).await?;
+            if reason == "OTHER_EVENT" && view.outcome == "INVALID" {
+                view.reason = Some("OTHER_EVENT".into());
+            }
+            Ok(view)
+        }
         None => Ok(CheckinView::invalid("UNKNOWN")),
     }
 }

@@ -7,6 +7,7 @@ pub mod admin_pages;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod commissions;
+pub mod door;
 #[cfg(feature = "ssr")]
 pub mod etickets;
 #[cfg(feature = "ssr")]
@@ -216,7 +217,8 @@ pub struct CheckinView {
     /// `VALID`, `ALREADY_CHECKED_IN`, `INVALID` or `VOID`.
     pub outcome: String,
     /// Why a ticket may not enter: `NOT_A_CODE` (neither a ticket link nor a short code),
-    /// `UNKNOWN` (no ticket has it), `VOID` (refunded or cancelled).
+    /// `UNKNOWN` (no ticket has it), `OTHER_EVENT` (a ticket for another event than the
+    /// door's; `title` names it), `VOID` (refunded or cancelled).
     pub reason: Option<String>,
     pub holder_name: Option<String>,
     pub title: Option<String>,
@@ -224,6 +226,8 @@ pub struct CheckinView {
     pub door_code: Option<String>,
     pub checked_in_at: Option<DateTime<Utc>>,
     pub staff_name: Option<String>,
+    /// The gate it was first checked in at, when staff named one.
+    pub gate: Option<String>,
     pub checked_in: i64,
     pub issued: i64,
 }
@@ -239,6 +243,7 @@ impl CheckinView {
             door_code: None,
             checked_in_at: None,
             staff_name: None,
+            gate: None,
             checked_in: 0,
             issued: 0,
         }
@@ -260,9 +265,25 @@ pub struct NotificationView {
 /// Checked-in versus issued for one event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DoorCount {
+    pub slug: String,
     pub title: String,
     pub checked_in: i64,
     pub issued: i64,
+}
+
+/// Check-ins at one gate of an event (the empty name for scans at no named gate).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GateCount {
+    pub gate: String,
+    pub checked_in: i64,
+}
+
+/// What the door page's counters show: every event with tickets, and the gates of the one
+/// the door is set to.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DoorBoard {
+    pub events: Vec<DoorCount>,
+    pub gates: Vec<GateCount>,
 }
 
 /// An owner link as its page shows it before the owner acts.

@@ -1,14 +1,14 @@
 //! Public pages: `/events`, `/events/{slug}` with the order form, the buyer's
 //! `/orders/{reference}`, the guest's e-ticket `/t/{token}`, the owner's `/owner/{token}`, and
-//! the door's `/checkin`.
+//! the door's `/checkin` (in `door`).
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
     api::{
-        buyer_details, door_counts, door_view, get_eticket, get_event, get_order, get_owner_link,
-        list_events, CheckIn, OwnerAct, PlaceOrder,
+        buyer_details, get_eticket, get_event, get_order, get_owner_link, list_events, OwnerAct,
+        PlaceOrder,
     },
     EventView, OrderView,
 };
@@ -522,100 +522,6 @@ pub fn OwnerPage() -> impl IntoView {
                     }
                     Err(_) => view! {
                         <section class="card"><h1>{tr("owner.invalid_title")}</h1><p>{tr("owner.invalid")}</p></section>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
-}
-
-/// The door's camera: a video and the button that opens it, both hidden until the island runs
-/// in a browser that can read QR codes (see `scanner`).
-#[island]
-fn DoorCamera() -> impl IntoView {
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| super::scanner::install());
-    view! {
-        <div id="scanner" class="scanner" hidden>
-            <video id="scanner-video" muted playsinline></video>
-        </div>
-        <button type="button" id="scan-start" class="button button-secondary" hidden>{tr("checkin.scan")}</button>
-    }
-}
-
-/// `/checkin`: staff scan a QR code (camera where the browser can read barcodes) or type the
-/// code, and see at once whether the guest may enter.
-#[component]
-pub fn CheckinPage() -> impl IntoView {
-    let action = ServerAction::<CheckIn>::new();
-    let query = use_query_map();
-    let counts = Resource::new(
-        move || (action.version().get(), query.read().get("outcome")),
-        |_| door_counts(),
-    );
-    let answer = Resource::new(
-        move || {
-            let q = query.read();
-            (
-                q.get("code").unwrap_or_default(),
-                q.get("outcome").unwrap_or_default(),
-            )
-        },
-        |(code, outcome)| door_view(code, outcome),
-    );
-    view! {
-        <Suspense fallback=|| view! { <p>{tr("page.loading")}</p> }>
-            {move || Suspend::new(async move {
-                match counts.await {
-                    Err(e) => view! { <LoadError error=e/> }.into_any(),
-                    Ok(list) => view! {
-                        <section class="card checkin">
-                            <h1>{tr("checkin.title")}</h1>
-                            <DoorCamera/>
-                            <ActionForm action=action attr:id="checkin-form">
-                                <div class="field">
-                                    <label for="f-code">{tr("checkin.code")}</label>
-                                    <p class="hint" id="f-code-hint">{tr("checkin.code_hint")}</p>
-                                    <input id="f-code" name="code" autocomplete="off" autofocus required aria-describedby="f-code-hint"/>
-                                </div>
-                                <button type="submit" disabled=move || action.pending().get()>{tr("checkin.submit")}</button>
-                            </ActionForm>
-                            <Suspense fallback=|| ()>
-                            {move || Suspend::new(async move { match answer.await {
-                                Ok(None) => ().into_any(),
-                                Ok(Some(v)) => {
-                                    let class = match v.outcome.as_str() {
-                                        "VALID" => "verdict verdict-ok",
-                                        "ALREADY_CHECKED_IN" => "verdict verdict-warn",
-                                        _ => "verdict verdict-error",
-                                    };
-                                    view! {
-                                        <div class=class role="status" aria-live="assertive">
-                                            <p class="verdict-word">{tr(&format!("checkin.outcome.{}", v.outcome))}</p>
-                                            {v.reason.clone().map(|r| view! { <p class="verdict-reason">{tr(&format!("checkin.reason.{r}"))}</p> })}
-                                            {v.holder_name.clone().map(|n| view! { <p class="verdict-name">{n}</p> })}
-                                            {v.door_code.clone().map(|c| view! { <p class="door-code" translate="no">{c}</p> })}
-                                            {v.title.clone().map(|t| view! { <p>{t}</p> })}
-                                            {(v.outcome == "ALREADY_CHECKED_IN").then(|| view! {
-                                                <p>{tr("checkin.first_at")} " " {v.checked_in_at.map(local_display)} " · " {v.staff_name.clone()}</p>
-                                            })}
-                                            {(v.issued > 0).then(|| view! { <p class="muted">{v.checked_in} " / " {v.issued} " " {tr("checkin.counter")}</p> })}
-                                        </div>
-                                    }.into_any()
-                                }
-                                Err(e) => view! { <LoadError error=e/> }.into_any(),
-                            }})}
-                            </Suspense>
-                        </section>
-                        <section class="card">
-                            <h2>{tr("checkin.counts")}</h2>
-                            <div class="table-wrap" tabindex="0" role="region" aria-label=tr("ui.table_scrolls")><table class="table">
-                                <thead><tr><th>{tr("events.title")}</th><th>{tr("checkin.checked_in")}</th><th>{tr("checkin.issued")}</th></tr></thead>
-                                <tbody>
-                                    {list.into_iter().map(|c| view! { <tr><td>{c.title}</td><td>{c.checked_in}</td><td>{c.issued}</td></tr> }).collect_view()}
-                                </tbody>
-                            </table></div>
-                        </section>
                     }.into_any(),
                 }
             })}

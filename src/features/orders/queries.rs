@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::{
     service::{eticket_link, order_signature},
-    DoorCount, EventView, OrderEventView, OrderRow, OrderView, TicketLink,
+    DoorBoard, DoorCount, EventView, GateCount, OrderEventView, OrderRow, OrderView, TicketLink,
 };
 use crate::{
     domain::{sales_check, Currency, Deposit, Lang, Money},
@@ -337,12 +337,12 @@ pub fn orders_sheet(rows: &[OrderRow], lang: Lang) -> Sheet {
     sheet
 }
 
-/// Checked-in versus issued tickets, per event that has any.
-pub async fn door_counts(pool: &PgPool) -> Result<Vec<DoorCount>, AppError> {
-    Ok(sqlx::query!(
-        r#"SELECT e.title, sum(c.checked_in)::bigint AS "checked_in!", sum(c.issued)::bigint AS "issued!"
+/// Checked-in versus issued tickets, per event that has any; and per gate of `event` (a slug).
+pub async fn door_counts(pool: &PgPool, event: &str) -> Result<DoorBoard, AppError> {
+    let events = sqlx::query!(
+        r#"SELECT e.slug, e.title, sum(c.checked_in)::bigint AS "checked_in!", sum(c.issued)::bigint AS "issued!"
            FROM event_door_counts c JOIN events e ON e.id = c.event_id
-           GROUP BY e.id, e.title, e.starts_at HAVING sum(c.issued) > 0 OR sum(c.checked_in) > 0
+           GROUP BY e.id, e.slug, e.title, e.starts_at HAVING sum(c.issued) > 0 OR sum(c.checked_in) > 0
            ORDER BY e.starts_at NULLS LAST, e.title"#
     )
     .fetch_all(pool)
@@ -350,11 +350,32 @@ pub async fn door_counts(pool: &PgPool) -> Result<Vec<DoorCount>, AppError> {
     .map_err(respond::internal)?
     .into_iter()
     .map(|r| DoorCount {
+        slug: r.slug,
         title: r.title,
         checked_in: r.checked_in,
         issued: r.issued,
     })
-    .collect())
+    .collect();
+    let gates = if event.is_empty() {
+        Vec::new()
+    } else {
+        sqlx::query!(
+            r#"SELECT c.gate, sum(c.checked_in)::bigint AS "checked_in!"
+               FROM event_gate_counts c JOIN events e ON e.id = c.event_id
+               WHERE e.slug = $1 GROUP BY c.gate HAVING sum(c.checked_in) > 0 ORDER BY c.gate"#,
+            event
+        )
+        .fetch_all(pool)
+        .await
+        .map_err(respond::internal)?
+        .into_iter()
+        .map(|r| GateCount {
+            gate: r.gate,
+            checked_in: r.checked_in,
+        })
+        .collect()
+    };
+    Ok(DoorBoard { events, gates })
 }
 
 /// The proof an order's buyer sent, for admins.

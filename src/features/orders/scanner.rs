@@ -1,17 +1,14 @@
-//! The door's camera scanner, in the browser only: a button opens the back camera, reads QR
-//! codes from the video, puts the first one in the code field and submits the check-in form.
+//! The door's camera, in the browser only: opens the back (or front) camera into the page's
+//! video, reads QR codes from its frames, switches the torch where the camera has one, and
+//! answers with a beep and a vibration.
 //! The browser's own `BarcodeDetector` reads the frames where it exists (Chrome on Android);
 //! elsewhere (Safari, Firefox, desktop Chromium) each frame is drawn on a canvas and decoded
-//! here, in the WebAssembly, by `quircs` (a port of quirc). Without a camera the button stays hidden and staff type
-//! the code.
+//! here, in the WebAssembly, by `quircs` (a port of quirc).
 
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{
-    CanvasRenderingContext2d, HtmlCanvasElement, HtmlElement, HtmlFormElement, HtmlInputElement,
-    HtmlVideoElement, MediaStream,
-};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlVideoElement, MediaStream};
 
 fn get(target: &JsValue, key: &str) -> Option<JsValue> {
     Reflect::get(target, &JsValue::from_str(key))
@@ -27,34 +24,15 @@ fn element<T: JsCast>(id: &str) -> Option<T> {
         .ok()
 }
 
-/// Shows the scan button when the browser has a camera to read QR codes from.
-pub fn install() {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let has_camera = get(&window.navigator(), "mediaDevices").is_some();
-    let Some(button) = element::<HtmlElement>("scan-start") else {
-        return;
-    };
-    if !has_camera {
-        return;
-    }
-    button.set_hidden(false);
-    let onclick = Closure::<dyn Fn()>::new(move || {
-        leptos::task::spawn_local(async {
-            if scan().await.is_err() {
-                if let Some(box_) = element::<HtmlElement>("scanner") {
-                    box_.set_hidden(true);
-                }
-            }
-        });
-    });
-    button.set_onclick(Some(onclick.as_ref().unchecked_ref()));
-    // The page lives as long as the button; the handler must too.
-    onclick.forget();
+/// Whether the browser can open a camera at all.
+pub fn has_camera() -> bool {
+    web_sys::window()
+        .map(|w| get(&w.navigator(), "mediaDevices").is_some())
+        .unwrap_or(false)
 }
 
-async fn sleep(ms: i32) {
+/// Waits `ms` milliseconds.
+pub async fn sleep(ms: i32) {
     let promise = Promise::new(&mut |resolve, _| {
         if let Some(w) = web_sys::window() {
             let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
@@ -63,55 +41,144 @@ async fn sleep(ms: i32) {
     let _ = JsFuture::from(promise).await;
 }
 
-async fn scan() -> Result<(), JsValue> {
-    let window = web_sys::window().ok_or(JsValue::NULL)?;
-    let devices = window.navigator().media_devices()?;
-    let constraints = Object::new();
-    let video_wanted = Object::new();
-    Reflect::set(&video_wanted, &"facingMode".into(), &"environment".into())?;
-    Reflect::set(&constraints, &"video".into(), &video_wanted)?;
-    let get_user_media = get(&devices, "getUserMedia")
-        .ok_or(JsValue::NULL)?
-        .dyn_into::<Function>()?;
-    let stream: MediaStream = JsFuture::from(
-        get_user_media
-            .call1(&devices, &constraints)?
-            .dyn_into::<Promise>()?,
-    )
-    .await?
-    .dyn_into()?;
-    let video = element::<HtmlVideoElement>("scanner-video").ok_or(JsValue::NULL)?;
-    video.set_src_object(Some(&stream));
-    if let Some(box_) = element::<HtmlElement>("scanner") {
-        box_.set_hidden(false);
+/// An open camera playing into a video element, with what reads its frames.
+pub struct Camera {
+    stream: MediaStream,
+    video: HtmlVideoElement,
+    reader: Reader,
+}
+
+impl Camera {
+    /// Opens the back camera (`front` false) or the front one into the video `video_id`.
+    pub async fn open(video_id: &str, front: bool) -> Result<Self, JsValue> {
+        let window = web_sys::window().ok_or(JsValue::NULL)?;
+        let devices = window.navigator().media_devices()?;
+        let constraints = Object::new();
+        let video_wanted = Object::new();
+        let facing = if front { "user" } else { "environment" };
+        Reflect::set(&video_wanted, &"facingMode".into(), &facing.into())?;
+        Reflect::set(&constraints, &"video".into(), &video_wanted)?;
+        let get_user_media = get(&devices, "getUserMedia")
+            .ok_or(JsValue::NULL)?
+            .dyn_into::<Function>()?;
+        let stream: MediaStream = JsFuture::from(
+            get_user_media
+                .call1(&devices, &constraints)?
+                .dyn_into::<Promise>()?,
+        )
+        .await?
+        .dyn_into()?;
+        let video = element::<HtmlVideoElement>(video_id).ok_or(JsValue::NULL)?;
+        video.set_src_object(Some(&stream));
+        let _ = video.play().map(JsFuture::from);
+        let reader = Reader::new(&window)?;
+        Ok(Self {
+            stream,
+            video,
+            reader,
+        })
     }
-    let _ = video.play().map(JsFuture::from);
-    let reader = Reader::new(&window)?;
-    let stop = || {
-        for track in stream.get_tracks().iter() {
+
+    fn track(&self) -> Option<web_sys::MediaStreamTrack> {
+        self.stream.get_video_tracks().get(0).dyn_into().ok()
+    }
+
+    /// Whether the camera has a torch that can be switched.
+    pub fn has_torch(&self) -> bool {
+        let Some(track) = self.track() else {
+            return false;
+        };
+        get(&track, "getCapabilities")
+            .and_then(|f| f.dyn_into::<Function>().ok())
+            .and_then(|f| f.call0(&track).ok())
+            .and_then(|caps| get(&caps, "torch"))
+            .map(|t| t.is_truthy())
+            .unwrap_or(false)
+    }
+
+    /// Switches the torch; whether the camera took it.
+    pub async fn set_torch(&self, on: bool) -> bool {
+        let Some(track) = self.track() else {
+            return false;
+        };
+        let setting = Object::new();
+        let _ = Reflect::set(&setting, &"torch".into(), &JsValue::from_bool(on));
+        let constraints = Object::new();
+        let _ = Reflect::set(&constraints, &"advanced".into(), &Array::of1(&setting));
+        let Some(apply) =
+            get(&track, "applyConstraints").and_then(|f| f.dyn_into::<Function>().ok())
+        else {
+            return false;
+        };
+        match apply
+            .call1(&track, &constraints)
+            .and_then(|p| p.dyn_into::<Promise>())
+        {
+            Ok(p) => JsFuture::from(p).await.is_ok(),
+            Err(_) => false,
+        }
+    }
+
+    /// The text of the first QR code in the current frame, if one can be read.
+    pub async fn read(&self) -> Option<String> {
+        self.reader.read(&self.video).await
+    }
+
+    /// Turns the camera off.
+    pub fn stop(&self) {
+        for track in self.stream.get_tracks().iter() {
             if let Ok(t) = track.dyn_into::<web_sys::MediaStreamTrack>() {
                 t.stop();
             }
         }
-        if let Some(box_) = element::<HtmlElement>("scanner") {
-            box_.set_hidden(true);
-        }
-    };
-    // Two minutes of looking, then the camera goes off by itself.
-    for _ in 0..480 {
-        sleep(250).await;
-        if let Some(raw) = reader.read(&video).await {
-            stop();
-            if let Some(input) = element::<HtmlInputElement>("f-code") {
-                input.set_value(&raw);
-            }
-            if let Some(form) = element::<HtmlFormElement>("checkin-form") {
-                let _ = form.request_submit();
-            }
-            return Ok(());
-        }
+        self.video.set_src_object(None);
     }
-    stop();
+}
+
+/// The answer heard and felt: one high beep and a short buzz for VALID, two low beeps and a
+/// long buzz for anything else.
+pub fn signal(ok: bool) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let pattern = if ok {
+        Array::of1(&JsValue::from(80))
+    } else {
+        Array::of3(&JsValue::from(200), &JsValue::from(80), &JsValue::from(200))
+    };
+    if let Some(vibrate) =
+        get(&window.navigator(), "vibrate").and_then(|f| f.dyn_into::<Function>().ok())
+    {
+        let _ = vibrate.call1(&window.navigator(), &pattern);
+    }
+    let _ = beep(ok);
+}
+
+fn beep(ok: bool) -> Result<(), JsValue> {
+    let ctx = web_sys::AudioContext::new()?;
+    let now = ctx.current_time();
+    let tones: &[(f64, f64)] = if ok {
+        &[(1320.0, 0.0)]
+    } else {
+        &[(330.0, 0.0), (330.0, 0.22)]
+    };
+    for (freq, at) in tones {
+        let osc = ctx.create_oscillator()?;
+        let gain = ctx.create_gain()?;
+        osc.frequency().set_value(*freq as f32);
+        gain.gain().set_value(0.25);
+        osc.connect_with_audio_node(&gain)?;
+        gain.connect_with_audio_node(&ctx.destination())?;
+        osc.start_with_when(now + at)?;
+        osc.stop_with_when(now + at + 0.15)?;
+    }
+    // The context closes itself once the tones have played.
+    let close = Closure::once_into_js(move || {
+        let _ = ctx.close();
+    });
+    if let Some(w) = web_sys::window() {
+        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(close.unchecked_ref(), 800);
+    }
     Ok(())
 }
 

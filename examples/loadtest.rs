@@ -506,33 +506,33 @@ async fn scan(c: &reqwest::Client, addr: &str, code: &str) -> bool {
         .is_ok_and(|r| r.status().is_success())
 }
 
-/// The door at a festival: 20,000 issued tickets of one event, 50 phones scanning at once
-/// (each with its own staff session), every ticket scanned once through `/fn/check_in`, the
-/// answer a scanner reads (JSON).
-async fn door(pool: &PgPool, addr: &str) {
-    const TICKETS: i64 = 20_000;
+/// An event of `tickets` issued e-tickets (orders of 50, referenced `ORD-{year}-…`), for the
+/// door; their tokens.
+async fn door_event(pool: &PgPool, slug: &str, year: i32, tickets: i64) -> Vec<String> {
     const PER_ORDER: i64 = 50;
-    const PHONES: usize = 50;
     let seeded = Instant::now();
     sqlx::query(
         "INSERT INTO events (id, slug, kind, title, venue, starts_at, ends_at, capacity, sold, price, currency, max_per_order)
-         VALUES (gen_random_uuid(), 'bench-door', 'EVENT', 'Bench door', 'Stade', now() + interval '1 day',
+         VALUES (gen_random_uuid(), $3, 'EVENT', 'Bench door', 'Stade', now() + interval '1 day',
                  now() + interval '1 day 6 hours', $1, $1, 5000, 'XAF', $2)",
     )
-    .bind(TICKETS as i32)
+    .bind(tickets as i32)
     .bind(PER_ORDER as i32)
+    .bind(slug)
     .execute(pool)
     .await
     .expect("event");
     sqlx::query(
         "INSERT INTO orders (id, reference, event_id, buyer_name, buyer_email, buyer_phone, quantity, unit_price,
                              subtotal, total, amount_paid, currency, status, paid_at, paid_via, tickets_issued_at)
-         SELECT gen_random_uuid(), 'ORD-2000-' || lpad(n::text, 5, '0'), e.id, 'Guest ' || n, 'g' || n || '@example.cm',
+         SELECT gen_random_uuid(), 'ORD-' || $4 || '-' || lpad(n::text, 5, '0'), e.id, 'Guest ' || n, 'g' || n || '@example.cm',
                 '677000000', $2, 5000, 5000 * $2, 5000 * $2, 5000 * $2, 'XAF', 'TICKETS_ISSUED', now(), 'CASH', now()
-         FROM generate_series(1, $1 / $2) n, events e WHERE e.slug = 'bench-door'",
+         FROM generate_series(1, $1 / $2) n, events e WHERE e.slug = $3",
     )
-    .bind(TICKETS)
+    .bind(tickets)
     .bind(PER_ORDER as i32)
+    .bind(slug)
+    .bind(year.to_string())
     .execute(pool)
     .await
     .expect("orders");
@@ -540,20 +540,34 @@ async fn door(pool: &PgPool, addr: &str) {
         "WITH t AS (
              INSERT INTO etickets (id, order_id, seq, token, token_hash, holder_name)
              SELECT gen_random_uuid(), o.id, s, tok, sha256(convert_to(tok, 'UTF8')), o.buyer_name
-             FROM orders o JOIN events e ON e.id = o.event_id AND e.slug = 'bench-door',
+             FROM orders o JOIN events e ON e.id = o.event_id AND e.slug = $1,
                   generate_series(1, o.quantity) s,
                   LATERAL (SELECT md5(random()::text || o.id::text || s) || substr(md5(random()::text), 1, 8) AS tok) k
              RETURNING token)
          SELECT token FROM t",
     )
+    .bind(slug)
     .fetch_all(pool)
     .await
     .expect("tickets");
-    assert_eq!(tokens.len() as i64, TICKETS);
+    assert_eq!(tokens.len() as i64, tickets);
     println!(
-        "seeded {TICKETS} tickets of one event in {:.1} s",
+        "seeded {tickets} tickets of one event ({slug}) in {:.1} s",
         seeded.elapsed().as_secs_f64()
     );
+    tokens
+}
+
+/// The door at a festival: 20,000 issued tickets of one event, 50 phones scanning at once
+/// (each with its own staff session), every ticket scanned once through `/fn/check_in`, the
+/// answer a scanner reads (JSON). Then the door offline: a phone downloads another event's
+/// list of 20,000 tickets, and syncs 5,000 scans it queued offline in one request; a second
+/// phone syncs 5,000 scans of the same tickets (all conflicts); the first sends its sync again
+/// (nothing new).
+async fn door(pool: &PgPool, addr: &str) {
+    const TICKETS: i64 = 20_000;
+    const PHONES: usize = 50;
+    let tokens = door_event(pool, "bench-door", 2000, TICKETS).await;
     sqlx::query("UPDATE users SET role = 'staff' WHERE email = 'bench@example.cm'")
         .execute(pool)
         .await
@@ -561,13 +575,13 @@ async fn door(pool: &PgPool, addr: &str) {
     let phones = sessions(addr, "bench@example.cm", PHONES).await;
     let (phones, tokens) = (Arc::new(phones), Arc::new(tokens));
     println!("\n| scenario | requests | errors | req/s | p50 ms | p99 ms |\n| --- | --- | --- | --- | --- | --- |");
-    let (a, k) = (addr.to_string(), tokens.clone());
+    let (a, k, p) = (addr.to_string(), tokens.clone(), phones.clone());
     measure(
         "door: each of 20,000 tickets scanned once, 50 phones",
         TICKETS as usize,
         PHONES,
         move |i| {
-            let (c, a, k) = (phones[i % PHONES].clone(), a.clone(), k.clone());
+            let (c, a, k) = (p[i % PHONES].clone(), a.clone(), k.clone());
             async move { scan(&c, &a, &k[i]).await }
         },
     )
@@ -588,6 +602,98 @@ async fn door(pool: &PgPool, addr: &str) {
     .await
     .expect("counters");
     println!("checked in: {checked} of {TICKETS}; the door's counter says {counted}");
+    door_offline(pool, addr, &phones[0], &phones[1]).await;
+}
+
+/// The offline half of the door bench (see `door`).
+async fn door_offline(pool: &PgPool, addr: &str, one: &reqwest::Client, two: &reqwest::Client) {
+    const TICKETS: i64 = 20_000;
+    const QUEUED: usize = 5_000;
+    door_event(pool, "bench-offline", 2001, TICKETS).await;
+    let (d1, d2) = (
+        uuid::Uuid::new_v4().to_string(),
+        uuid::Uuid::new_v4().to_string(),
+    );
+    let download = |c: &reqwest::Client, device: &str, name: &str| {
+        let request = c
+            .post(format!("{addr}/fn/door_list"))
+            .header("origin", addr)
+            .form(&[
+                ("event", "bench-offline"),
+                ("device", device),
+                ("name", name),
+            ]);
+        async move {
+            let list: serde_json::Value = request
+                .send()
+                .await
+                .expect("list")
+                .json()
+                .await
+                .expect("list json");
+            list
+        }
+    };
+    let started = Instant::now();
+    let list = download(one, &d1, "Bench A").await;
+    let took = started.elapsed().as_secs_f64();
+    let tickets = list["tickets"].as_array().map(Vec::len).unwrap_or(0);
+    println!("\ndoor offline: the check-in list of {tickets} tickets downloaded in {took:.2} s");
+    download(two, &d2, "Bench B").await;
+    let ids: Vec<String> = list["tickets"]
+        .as_array()
+        .map(|t| {
+            t.iter()
+                .take(QUEUED)
+                .filter_map(|t| t["id"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    let queue = |at: &str| -> Vec<serde_json::Value> {
+        ids.iter()
+            .map(|t| serde_json::json!({ "id": uuid::Uuid::new_v4().to_string(), "ticket": t, "at": at, "gate": "Bench" }))
+            .collect()
+    };
+    let sync = |c: &reqwest::Client, device: &str, scans: &Vec<serde_json::Value>| {
+        let body = serde_json::json!({ "request": { "device": device, "event": "bench-offline", "since": 0, "scans": scans } });
+        let request = c
+            .post(format!("{addr}/fn/door_sync"))
+            .header("origin", addr)
+            .json(&body);
+        async move {
+            let started = Instant::now();
+            let answer: serde_json::Value = request
+                .send()
+                .await
+                .expect("sync")
+                .json()
+                .await
+                .expect("sync json");
+            let results = answer["results"].as_array().cloned().unwrap_or_default();
+            let count = |o: &str| results.iter().filter(|r| r["outcome"] == o).count();
+            (
+                started.elapsed().as_secs_f64(),
+                count("CHECKED_IN"),
+                count("CONFLICT"),
+            )
+        }
+    };
+    let first = queue("2026-12-07T19:00:00Z");
+    let second = queue("2026-12-07T19:01:00Z");
+    let (t, ok, conflicts) = sync(one, &d1, &first).await;
+    println!("door offline: phone A syncs {QUEUED} queued scans in {t:.2} s ({ok} checked in, {conflicts} conflicts)");
+    let (t, ok, conflicts) = sync(two, &d2, &second).await;
+    println!("door offline: phone B syncs {QUEUED} scans of the same tickets in {t:.2} s ({ok} checked in, {conflicts} conflicts)");
+    let (t, ok, conflicts) = sync(one, &d1, &first).await;
+    println!("door offline: phone A sends the same {QUEUED} scans again in {t:.2} s ({ok} checked in, {conflicts} conflicts)");
+    let counted: i64 = sqlx::query_scalar(
+        "SELECT sum(c.checked_in)::bigint FROM event_door_counts c JOIN events e ON e.id = c.event_id
+         WHERE e.slug = 'bench-offline'",
+    )
+    .fetch_one(pool)
+    .await
+    .expect("counters");
+    println!("door offline: the counter says {counted} checked in of {TICKETS}");
 }
 
 /// An MTN statement of 10,000 lines against 10,000 pending MTN tickets: the upload and

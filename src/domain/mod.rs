@@ -45,8 +45,11 @@ pub use billing::{
     parse_invoice_number, parse_payment_reference, parse_reason, refund_allowed, tax_included,
     AccountKind, PayWith, PaymentStatus, SubscriptionStatus,
 };
+#[cfg(any(feature = "ssr", feature = "hydrate"))]
+pub use door_code::door_key;
 pub use door_code::{
-    format_door_code, parse_door_code, Gate, TicketKey, DOOR_CODE_ALPHABET, GATE_MAX,
+    door_key_of_digest, format_door_code, parse_door_code, Gate, TicketKey, DOOR_CODE_ALPHABET,
+    GATE_MAX,
 };
 pub use email::Email;
 pub use lang::Lang;

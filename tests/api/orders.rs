@@ -961,6 +961,302 @@ async fn the_door_is_set_to_an_event_and_counts_per_gate(pool: PgPool) {
     );
 }
 
+async fn door_sync(app: &TestApp, c: &Client, body: Value) -> (u16, Value) {
+    let res = c
+        .post(format!("{}/fn/door_sync", app.addr))
+        .header("origin", &app.addr)
+        .json(&serde_json::json!({ "request": body }))
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+fn scan(ticket: &str, at: &str) -> Value {
+    serde_json::json!({ "id": Uuid::new_v4().to_string(), "ticket": ticket, "at": at, "gate": "North" })
+}
+
+#[sqlx::test(migrations = false)]
+async fn offline_phones_sync_once_converge_and_can_be_revoked(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    event(&app, "fest", 50, 10).await;
+    let admin = signed_in(&app, "admin@example.cm", "admin").await;
+    let (fest, _) = order_event(&app, "fest", "3").await;
+    mark_paid(&app, &admin, &fest, "CASH").await;
+    let tokens = tickets_of(&app, &fest).await;
+    let door1 = signed_in(&app, "door1@example.cm", "staff").await;
+    let door2 = signed_in(&app, "door2@example.cm", "staff").await;
+    let member = signed_in(&app, "m@example.cm", "member").await;
+    let (d1, d2) = (Uuid::new_v4().to_string(), Uuid::new_v4().to_string());
+
+    // A member gets no list; staff get what the door needs, and nothing more.
+    let res = app
+        .post_fn(&member, "door_list", &[("event", "fest"), ("device", &d1)])
+        .await;
+    assert_eq!(res.status().as_u16(), 403);
+    let res = app
+        .post_fn(
+            &door1,
+            "door_list",
+            &[("event", "fest"), ("device", &d1), ("name", "Gate phone A")],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 200);
+    let text = res.text().await.unwrap();
+    assert!(
+        !text.contains('@') && !text.contains("+237") && !text.contains(&tokens[0]),
+        "{text}"
+    );
+    let list: Value = serde_json::from_str(&text).unwrap();
+    let tickets = list["tickets"].as_array().unwrap();
+    assert_eq!(tickets.len(), 3);
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT t.id::text, t.token, t.door_code FROM etickets t JOIN orders o ON o.id = t.order_id
+         WHERE o.reference = $1 ORDER BY t.seq",
+    )
+    .bind(&fest)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    for (id, token, code) in &rows {
+        let t = tickets.iter().find(|t| t["id"] == id.as_str()).unwrap();
+        assert_eq!(t["t"], tessera::domain::door_key(token).as_str());
+        assert_eq!(t["c"], tessera::domain::door_key(code).as_str());
+        assert_eq!(t["s"], "VALID");
+    }
+    let res = app
+        .post_fn(
+            &door2,
+            "door_list",
+            &[("event", "fest"), ("device", &d2), ("name", "Gate phone B")],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 200);
+    // Another staff member cannot take over a phone id that is not theirs.
+    let res = app
+        .post_fn(&door2, "door_list", &[("event", "fest"), ("device", &d1)])
+        .await;
+    assert_eq!(res.status().as_u16(), 403);
+
+    // Both phones offline scan the first ticket; phone B also the second. B syncs first.
+    let (a, b) = (&rows[0].0, &rows[1].0);
+    let b_scans = vec![
+        scan(a, "2026-01-10T19:05:00Z"),
+        scan(b, "2026-01-10T19:06:00Z"),
+    ];
+    let (s, answer) = door_sync(
+        &app,
+        &door2,
+        serde_json::json!({ "device": d2, "event": "fest", "since": 0, "scans": b_scans }),
+    )
+    .await;
+    assert_eq!(s, 200, "{answer}");
+    let outcomes: Vec<&str> = answer["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["CHECKED_IN", "CHECKED_IN"]);
+    assert_eq!(
+        (answer["checked_in"].as_i64(), answer["issued"].as_i64()),
+        (Some(2), Some(3))
+    );
+    // The ticket keeps the time it was scanned, not the time it was synced.
+    let at: String = sqlx::query_scalar("SELECT to_char(checked_in_at AT TIME ZONE 'UTC', 'HH24:MI') FROM etickets WHERE id = $1::uuid")
+        .bind(a)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(at, "19:05");
+
+    // Phone A syncs its scan of the same ticket: a conflict, with both times and both phones.
+    let a_scans = vec![scan(a, "2026-01-10T19:07:00Z")];
+    let body = serde_json::json!({ "device": d1, "event": "fest", "since": 0, "scans": a_scans });
+    let (s, answer) = door_sync(&app, &door1, body.clone()).await;
+    assert_eq!(s, 200, "{answer}");
+    let r = &answer["results"][0];
+    assert_eq!(r["outcome"], "CONFLICT");
+    assert_eq!(r["first_device"], "Gate phone B");
+    assert_eq!(r["first_gate"], "North");
+    assert!(r["first_at"]
+        .as_str()
+        .unwrap()
+        .starts_with("2026-01-10T19:05:00"));
+    assert!(r["scanned_at"]
+        .as_str()
+        .unwrap()
+        .starts_with("2026-01-10T19:07:00"));
+    // Phone A pulled what phone B did: the two tickets checked in.
+    let changes = answer["changes"].as_array().unwrap();
+    let checked: Vec<&str> = changes
+        .iter()
+        .filter(|c| c["s"] == "CHECKED_IN")
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        checked.contains(&a.as_str()) && checked.contains(&b.as_str()),
+        "{answer}"
+    );
+    let cursor = answer["cursor"].as_i64().unwrap();
+    // The same scans sent again (the answer was lost): the same result, nothing counted twice.
+    let (_, again) = door_sync(&app, &door1, body).await;
+    assert_eq!(again["results"][0]["outcome"], "CONFLICT");
+    assert_eq!(again["checked_in"], 2);
+    let recorded: i64 = sqlx::query_scalar("SELECT count(*) FROM door_scans")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(recorded, 3);
+
+    // A refund reaches the phones at their next sync.
+    sqlx::query("UPDATE etickets SET status = 'VOID', voided_at = now() WHERE id = $1::uuid")
+        .bind(&rows[2].0)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let (_, answer) = door_sync(
+        &app,
+        &door1,
+        serde_json::json!({ "device": d1, "event": "fest", "since": cursor, "scans": [] }),
+    )
+    .await;
+    let voided = answer["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == rows[2].0.as_str())
+        .cloned();
+    assert_eq!(voided.map(|c| c["s"].clone()), Some(Value::from("VOID")));
+    // An offline scan of the voided ticket is VOID, never checked in.
+    let (_, answer) = door_sync(
+        &app,
+        &door1,
+        serde_json::json!({ "device": d1, "event": "fest", "since": 0, "scans": [scan(&rows[2].0, "2026-01-10T19:10:00Z")] }),
+    )
+    .await;
+    assert_eq!(answer["results"][0]["outcome"], "VOID");
+
+    // A phone set to another event, or a member, gets nothing.
+    let (s, _) = door_sync(
+        &app,
+        &member,
+        serde_json::json!({ "device": d1, "event": "fest", "since": 0, "scans": [] }),
+    )
+    .await;
+    assert_eq!(s, 403);
+    let (s, _) = door_sync(
+        &app,
+        &door2,
+        serde_json::json!({ "device": d1, "event": "fest", "since": 0, "scans": [] }),
+    )
+    .await;
+    assert_eq!(s, 403, "a phone is its staff member's own");
+
+    // The door page lists the phones; revoking one ends its session and its list.
+    let (_, html) = app.page(&door2, "/checkin?event=fest").await;
+    assert!(
+        html.contains("Gate phone A") && html.contains("Gate phone B"),
+        "{html}"
+    );
+    let res = app
+        .post_fn(
+            &admin,
+            "revoke_door_device",
+            &[("device", &d1), ("event", "fest")],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 200);
+    let (s, _) = door_sync(
+        &app,
+        &door1,
+        serde_json::json!({ "device": d1, "event": "fest", "since": 0, "scans": [] }),
+    )
+    .await;
+    assert_eq!(s, 401, "the revoked phone is signed out");
+    let door1_again = client();
+    app.login(&door1_again, "door1@example.cm", PASSWORD).await;
+    let (s, body) = door_sync(
+        &app,
+        &door1_again,
+        serde_json::json!({ "device": d1, "event": "fest", "since": 0, "scans": [] }),
+    )
+    .await;
+    assert_eq!(s, 403, "{body}");
+    let res = app
+        .post_fn(
+            &door1_again,
+            "door_list",
+            &[("event", "fest"), ("device", &d1)],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 403);
+    // Staff may not revoke another's phone.
+    let res = app
+        .post_fn(&door1_again, "revoke_door_device", &[("device", &d2)])
+        .await;
+    assert_eq!(res.status().as_u16(), 404);
+}
+
+#[sqlx::test(migrations = false)]
+async fn two_offline_phones_syncing_one_ticket_at_once_check_it_in_once(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    event(&app, "fest", 50, 10).await;
+    let admin = signed_in(&app, "admin@example.cm", "admin").await;
+    let (fest, _) = order_event(&app, "fest", "1").await;
+    mark_paid(&app, &admin, &fest, "CASH").await;
+    let id: String = sqlx::query_scalar("SELECT t.id::text FROM etickets t JOIN orders o ON o.id = t.order_id WHERE o.reference = $1")
+        .bind(&fest)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let mut phones = Vec::new();
+    for n in 0..6 {
+        let c = signed_in(&app, &format!("door{n}@example.cm"), "staff").await;
+        let d = Uuid::new_v4().to_string();
+        let res = app
+            .post_fn(&c, "door_list", &[("event", "fest"), ("device", &d)])
+            .await;
+        assert_eq!(res.status().as_u16(), 200);
+        phones.push((c, d));
+    }
+    let answers = join_all(phones.iter().map(|(c, d)| {
+        door_sync(
+            &app,
+            c,
+            serde_json::json!({ "device": d, "event": "fest", "since": 0, "scans": [scan(&id, "2026-01-10T19:00:00Z")] }),
+        )
+    }))
+    .await;
+    let mut outcomes: Vec<String> = answers
+        .iter()
+        .map(|(_, a)| {
+            a["results"][0]["outcome"]
+                .as_str()
+                .unwrap_or("?")
+                .to_string()
+        })
+        .collect();
+    outcomes.sort();
+    assert_eq!(
+        outcomes,
+        [
+            "CHECKED_IN",
+            "CONFLICT",
+            "CONFLICT",
+            "CONFLICT",
+            "CONFLICT",
+            "CONFLICT"
+        ]
+    );
+    let counted: i64 = sqlx::query_scalar("SELECT sum(checked_in)::bigint FROM event_door_counts")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(counted, 1);
+}
+
 /// The owner's links of the last owner e-mail: (confirm, cancel) paths.
 async fn owner_links(app: &TestApp) -> (String, String) {
     let mail = outbox_bodies(app, "owner_request")

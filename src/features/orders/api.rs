@@ -5,7 +5,10 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use super::service;
-use super::{CheckinView, DoorBoard, ETicketView, EventView, OrderRow, OrderView, OwnerLinkView};
+use super::{
+    CheckinView, DoorBoard, DoorDevice, DoorList, ETicketView, EventView, OrderRow, OrderView,
+    OwnerLinkView, SyncAnswer, SyncRequest,
+};
 use crate::error::AppError;
 
 #[server(prefix = "/fn", endpoint = "events")]
@@ -299,6 +302,78 @@ pub async fn door_counts(#[server(default)] event: String) -> Result<DoorBoard, 
                 return Err(AppError::Forbidden);
             }
             super::queries::door_counts(&state.pool, &event).await
+        }
+        .await,
+    )
+}
+
+/// The check-in list of `event` for this phone (`device`, an id it made; `name`, what staff
+/// call it), to answer scans offline.
+#[server(prefix = "/fn", endpoint = "door_list")]
+pub async fn download_door_list(
+    event: String,
+    device: String,
+    #[server(default)] name: String,
+) -> Result<DoorList, AppError> {
+    use crate::platform::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            let staff = auth::require_user().await?;
+            let session = respond::session().await?.id().map(|id| id.to_string());
+            super::door_sync::list(&state.pool, &staff, &event, &device, &name, session).await
+        }
+        .await,
+    )
+}
+
+/// Uploads the scans a phone answered offline and pulls what changed elsewhere.
+#[server(prefix = "/fn", endpoint = "door_sync", input = leptos::server_fn::codec::Json)]
+pub async fn door_sync(request: SyncRequest) -> Result<SyncAnswer, AppError> {
+    use crate::platform::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            let staff = auth::require_user().await?;
+            super::door_sync::sync(&state.pool, &staff, &request).await
+        }
+        .await,
+    )
+}
+
+/// The phones that downloaded `event`'s check-in list.
+#[server(prefix = "/fn", endpoint = "door_devices")]
+pub async fn door_devices(event: String) -> Result<Vec<DoorDevice>, AppError> {
+    use crate::platform::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            let staff = auth::require_user().await?;
+            super::door_sync::devices(&state.pool, &staff, &event).await
+        }
+        .await,
+    )
+}
+
+/// Revokes a phone's check-in list and ends its session; back to the door page.
+#[server(prefix = "/fn", endpoint = "revoke_door_device")]
+pub async fn revoke_door_device(
+    device: String,
+    #[server(default)] event: String,
+) -> Result<(), AppError> {
+    use crate::platform::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            let staff = auth::require_user().await?;
+            super::door_sync::revoke(&state.pool, &staff, &device).await?;
+            if respond::from_plain_form() {
+                let next =
+                    serde_urlencoded::to_string([("event", event.as_str()), ("revoked", "1")])
+                        .unwrap_or_default();
+                leptos_axum::redirect(&format!("/checkin?{next}"));
+            }
+            Ok(())
         }
         .await,
     )

@@ -9,9 +9,11 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use leptos_meta::{Link, Meta};
+
 use super::{
-    api::{door_counts, door_view},
-    CheckinView, DoorBoard,
+    api::{door_counts, door_devices, door_view},
+    CheckinView, DoorBoard, DoorDevice,
 };
 use crate::{
     domain::{local_display, Gate, GATE_MAX},
@@ -32,6 +34,17 @@ pub fn CheckinPage() -> impl IntoView {
         )
     };
     let board = Resource::new(move || place().0, door_counts);
+    let devices = Resource::new(
+        move || place().0,
+        |event| async move {
+            if event.is_empty() {
+                Ok(Vec::new())
+            } else {
+                door_devices(event).await
+            }
+        },
+    );
+    let revoked = move || query.read().get("revoked").is_some();
     let answer = Resource::new(
         move || {
             let q = query.read();
@@ -44,23 +57,69 @@ pub fn CheckinPage() -> impl IntoView {
         |(code, outcome, reason)| door_view(code, outcome, reason),
     );
     view! {
+        <Link rel="manifest" href="/door.webmanifest"/>
+        <Meta name="theme-color" content="#067647"/>
         <Suspense fallback=|| view! { <p>{tr("page.loading")}</p> }>
             {move || Suspend::new(async move {
                 let (event, gate) = place();
-                match (board.await, answer.await) {
-                    (Ok(board), Ok(answer)) => view! {
+                match (board.await, answer.await, devices.await) {
+                    (Ok(board), Ok(answer), Ok(phones)) => view! {
                         <section class="card checkin">
                             <h1>{tr("checkin.title")}</h1>
+                            {revoked().then(|| view! { <p class="alert alert-success" role="status">{tr("checkin.revoked_done")}</p> })}
                             {place_form(&board, &event, &gate)}
-                            <DoorDesk event gate answer board/>
+                            <DoorDesk event=event.clone() gate answer board/>
                         </section>
+                        {device_list(phones, event)}
                     }
                     .into_any(),
-                    (Err(e), _) | (_, Err(e)) => view! { <LoadError error=e/> }.into_any(),
+                    (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => view! { <LoadError error=e/> }.into_any(),
                 }
             })}
         </Suspense>
     }
+}
+
+/// The phones holding the event's check-in list, each with a plain form to revoke it.
+fn device_list(phones: Vec<DoorDevice>, event: String) -> impl IntoView {
+    (!phones.is_empty()).then(|| {
+        let rows = phones
+            .into_iter()
+            .map(|d| {
+                let action = match d.revoked_at {
+                    Some(at) => view! { <span>{tr("checkin.device.revoked")} " " {local_display(at)}</span> }.into_any(),
+                    None => view! {
+                        <form method="post" action="/fn/revoke_door_device">
+                            <input type="hidden" name="device" value=d.id.clone()/>
+                            <input type="hidden" name="event" value=event.clone()/>
+                            <button type="submit" class="button button-danger">{tr("checkin.device.revoke")}</button>
+                        </form>
+                    }.into_any(),
+                };
+                view! {
+                    <tr>
+                        <td>{d.name}</td>
+                        <td>{d.staff}</td>
+                        <td>{local_display(d.list_at)}</td>
+                        <td>{d.synced_at.map(local_display)}</td>
+                        <td>{action}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="card">
+                <h2>{tr("checkin.devices")}</h2>
+                <div class="table-wrap" tabindex="0" role="region" aria-label=tr("ui.table_scrolls")><table class="table">
+                    <thead><tr>
+                        <th>{tr("checkin.offline.device")}</th><th>{tr("checkin.staff")}</th>
+                        <th>{tr("checkin.device.list_at")}</th><th>{tr("checkin.device.synced_at")}</th><th></th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table></div>
+            </section>
+        }
+    })
 }
 
 /// Where the door stands: a plain GET form that puts the event and gate in the address, folded
@@ -131,6 +190,7 @@ fn verdict(v: CheckinView) -> impl IntoView {
             {v.title.clone().map(|t| view! { <p>{t}</p> })}
             {first}
             {(v.issued > 0).then(|| view! { <p class="verdict-count">{v.checked_in} " / " {v.issued} " " {tr("checkin.counter")}</p> })}
+            {v.offline.then(|| view! { <p class="verdict-offline">{tr("checkin.offline.answered")}</p> })}
         </div>
     }
 }
@@ -162,6 +222,35 @@ fn counters(board: DoorBoard, event: String) -> impl IntoView {
     }
 }
 
+/// One conflict sync reported: who was checked in first, when and where, and this phone's
+/// later scan.
+fn conflict(c: super::ScanResult) -> impl IntoView {
+    let mut first = c.first_at.map(local_display).unwrap_or_default();
+    for part in [Some(c.first_device), c.first_staff, Some(c.first_gate)]
+        .into_iter()
+        .flatten()
+        .filter(|p| !p.is_empty())
+    {
+        first.push_str(" · ");
+        first.push_str(&part);
+    }
+    view! {
+        <li>
+            <strong>{c.holder_name}</strong> " — " {tr("checkin.offline.conflict")} " " {first}
+            " ; " {tr("checkin.offline.yours")} " " {local_display(c.scanned_at)}
+        </li>
+    }
+}
+
+/// What the phone holds for the door, as the island shows it.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct LocalStatus {
+    pub tickets: usize,
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub queued: usize,
+    pub conflicts: Vec<super::ScanResult>,
+}
+
 /// The scanning desk: camera, code field, answer and counters. The form posts to `check_in`
 /// without JavaScript; with it, each scan is one call whose answer is shown in place.
 #[island]
@@ -183,9 +272,18 @@ fn DoorDesk(
     let torch_available = RwSignal::new(false);
     let torch_on = RwSignal::new(false);
     let place = StoredValue::new((event.clone(), gate.clone()));
+    let alive = RwSignal::new(false);
+    let online = RwSignal::new(true);
+    let local = RwSignal::new(LocalStatus::default());
+    let notice = RwSignal::new(None::<&'static str>);
+    let installable = RwSignal::new(false);
 
     #[cfg(feature = "hydrate")]
     let desk = live::Desk {
+        online,
+        local,
+        notice,
+        installable,
         verdict: verdict_now,
         failure,
         board,
@@ -200,8 +298,9 @@ fn DoorDesk(
     };
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
+        alive.set(true);
         can_camera.set(super::scanner::has_camera());
-        desk.keep_counters_live();
+        desk.start();
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]
@@ -217,6 +316,15 @@ fn DoorDesk(
         #[cfg(feature = "hydrate")]
         desk.run_camera();
     };
+    let download = move |_| {
+        #[cfg(feature = "hydrate")]
+        desk.download();
+    };
+    let install = move |_| {
+        #[cfg(feature = "hydrate")]
+        live::install();
+    };
+    let has_event = !event.is_empty();
     let (event_field, gate_field) = place.get_value();
     view! {
         <div class="scanner" hidden=move || !camera_on.get()>
@@ -257,24 +365,77 @@ fn DoorDesk(
         <div class="door-counters">
             {move || counters(board.get(), place.get_value().0)}
         </div>
+        <section class="door-offline" hidden=move || !alive.get() aria-labelledby="door-offline-title">
+            <h2 id="door-offline-title">{tr("checkin.offline.title")}</h2>
+            <p class="door-network" class:door-network-off=move || !online.get()>
+                {move || tr(if online.get() { "checkin.offline.online" } else { "checkin.offline.offline" })}
+            </p>
+            {move || notice.get().map(|k| view! { <p class="alert alert-error" role="alert">{tr(k)}</p> })}
+            {if has_event {
+                view! {
+                    <p class="hint">{tr("checkin.offline.hint")}</p>
+                    {move || {
+                        let st = local.get();
+                        st.expires_at.map(|until| view! {
+                            <p class="door-ready">{tr("checkin.offline.ready")} " " <strong>{st.tickets}</strong> " "
+                                {tr("checkin.offline.tickets")} " " {local_display(until)}</p>
+                        })
+                    }}
+                    <p>{tr("checkin.offline.queued")} " " <strong class="door-queue">{move || local.get().queued}</strong></p>
+                    <button type="button" class="button button-secondary" on:click=download disabled=move || !online.get()>
+                        {tr("checkin.offline.download")}
+                    </button>
+                    {move || {
+                        let conflicts = local.get().conflicts;
+                        (!conflicts.is_empty()).then(|| view! {
+                            <h3>{tr("checkin.offline.conflicts")}</h3>
+                            <ul class="door-conflicts">
+                                {conflicts.into_iter().rev().map(conflict).collect_view()}
+                            </ul>
+                        })
+                    }}
+                }.into_any()
+            } else {
+                view! { <p class="hint">{tr("checkin.offline.pick_event")}</p> }.into_any()
+            }}
+            <button type="button" class="button" hidden=move || !installable.get() on:click=install>
+                {tr("checkin.install")}
+            </button>
+        </section>
     }
 }
 
 /// What the island does in the browser.
 #[cfg(feature = "hydrate")]
 mod live {
+    use std::cell::RefCell;
+
+    use js_sys::{Function, Object, Reflect};
     use leptos::{prelude::*, task::spawn_local};
+    use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 
-    use super::super::{api::check_in, api::door_counts, scanner, CheckinView, DoorBoard};
-    use crate::error::AppError;
+    use super::{
+        super::{
+            api::{check_in, door_counts, door_sync, download_door_list},
+            door_local, scanner, CheckinView, DoorBoard, SyncRequest,
+        },
+        LocalStatus,
+    };
+    use crate::{error::AppError, ui::tr};
 
-    /// How often an open door page reads the counters again.
-    const COUNTERS_EVERY_MS: i32 = 3_000;
+    /// How often an open door page reads the counters again, and syncs its queued scans.
+    const EVERY_MS: i32 = 3_000;
     /// How long a code must be out of the camera's sight before it is sent again.
     const SAME_CODE_GAP_MS: f64 = 2_000.0;
+    /// The most queued scans one sync sends.
+    const SYNC_BATCH: usize = 5_000;
 
     #[derive(Clone, Copy)]
     pub struct Desk {
+        pub online: RwSignal<bool>,
+        pub local: RwSignal<LocalStatus>,
+        pub notice: RwSignal<Option<&'static str>>,
+        pub installable: RwSignal<bool>,
         pub verdict: RwSignal<Option<CheckinView>>,
         pub failure: RwSignal<Option<AppError>>,
         pub board: RwSignal<DoorBoard>,
@@ -295,40 +456,209 @@ mod live {
             .unwrap_or(true)
     }
 
-    impl Desk {
-        /// Sends one code and shows the answer.
-        pub fn scan(self, raw: String) {
-            if raw.trim().is_empty() || self.busy.get_untracked() {
-                return;
+    fn navigator_online() -> bool {
+        web_sys::window()
+            .map(|w| w.navigator().on_line())
+            .unwrap_or(true)
+    }
+
+    /// Whether an error means the network (or the server) could not be reached, rather than a
+    /// refusal.
+    fn unreachable(e: &AppError) -> bool {
+        !matches!(
+            e,
+            AppError::Unauthorized
+                | AppError::Forbidden
+                | AppError::Invalid { .. }
+                | AppError::NotFound
+        )
+    }
+
+    thread_local! {
+        /// The browser's deferred install prompt, kept for the install button.
+        static PROMPT: RefCell<Option<JsValue>> = const { RefCell::new(None) };
+    }
+
+    /// Shows the browser's install prompt, kept from `beforeinstallprompt`.
+    pub fn install() {
+        if let Some(prompt) = PROMPT.with(|p| p.borrow_mut().take()) {
+            if let Some(f) = Reflect::get(&prompt, &"prompt".into())
+                .ok()
+                .and_then(|f| f.dyn_into::<Function>().ok())
+            {
+                let _ = f.call0(&prompt);
             }
-            self.busy.set(true);
-            let (event, gate) = self.place.get_value();
+        }
+    }
+
+    impl Desk {
+        /// Registers the door's service worker and install prompt, loads the phone's list,
+        /// and keeps counters and sync going.
+        pub fn start(self) {
+            let Some(window) = web_sys::window() else {
+                return;
+            };
+            if let Ok(sw) = Reflect::get(&window.navigator(), &"serviceWorker".into()) {
+                if let Some(register) = Reflect::get(&sw, &"register".into())
+                    .ok()
+                    .and_then(|f| f.dyn_into::<Function>().ok())
+                {
+                    let options = Object::new();
+                    let _ = Reflect::set(&options, &"scope".into(), &"/checkin".into());
+                    let _ = register.call2(&sw, &"/door-sw.js".into(), &options);
+                }
+            }
+            let installable = self.installable;
+            let on_prompt = Closure::<dyn Fn(web_sys::Event)>::new(move |e: web_sys::Event| {
+                e.prevent_default();
+                PROMPT.with(|p| *p.borrow_mut() = Some(e.into()));
+                installable.set(true);
+            });
+            let _ = window.add_event_listener_with_callback(
+                "beforeinstallprompt",
+                on_prompt.as_ref().unchecked_ref(),
+            );
+            on_prompt.forget();
+            let event = self.place.get_value().0;
+            if !event.is_empty() {
+                door_local::load(&event);
+            }
+            self.local.set(door_local::status());
+            self.online.set(navigator_online());
             spawn_local(async move {
-                let answer = check_in(raw, event, gate).await;
-                self.busy.set(false);
-                match answer {
-                    Ok(v) => {
-                        scanner::signal(v.outcome == "VALID");
-                        self.count(&v);
-                        self.failure.set(None);
-                        self.verdict.set(Some(v));
-                        if let Some(input) = self.code.get_untracked() {
-                            input.set_value("");
-                            // A phone's keyboard would cover the camera.
-                            if !self.camera_on.get_untracked() {
-                                let _ = input.focus();
-                            }
-                        }
+                loop {
+                    if page_visible() {
+                        self.tick().await;
                     }
-                    Err(e) => {
-                        scanner::signal(false);
-                        self.verdict.set(None);
-                        self.failure.set(Some(e));
-                    }
+                    scanner::sleep(EVERY_MS).await;
                 }
             });
         }
 
+        /// One round of keeping up: sync when the phone holds a list, then the counters.
+        async fn tick(self) {
+            let event = self.place.get_value().0;
+            if door_local::has_list() {
+                self.sync(&event).await;
+            }
+            match door_counts(event).await {
+                Ok(b) => {
+                    self.online.set(true);
+                    self.board.set(b);
+                }
+                Err(e) if unreachable(&e) => self.online.set(false),
+                Err(_) => {}
+            }
+        }
+
+        async fn sync(self, event: &str) {
+            let (device, _) = door_local::device(tr("checkin.offline.device"));
+            let sent: Vec<_> = door_local::queue().into_iter().take(SYNC_BATCH).collect();
+            let request = SyncRequest {
+                device,
+                event: event.to_string(),
+                since: door_local::cursor(),
+                scans: sent.clone(),
+            };
+            match door_sync(request).await {
+                Ok(answer) => {
+                    self.online.set(true);
+                    let (checked_in, issued) = (answer.checked_in, answer.issued);
+                    door_local::apply(&sent, answer);
+                    self.board.update(|b| {
+                        if let Some(e) = b.events.iter_mut().find(|e| e.slug == event) {
+                            e.checked_in = checked_in;
+                            e.issued = issued;
+                        }
+                    });
+                }
+                Err(e) if unreachable(&e) => self.online.set(false),
+                // Revoked, signed out, or the event is over: the phone keeps nothing.
+                Err(_) => {
+                    door_local::wipe(event);
+                    self.notice.set(Some("checkin.offline.wiped"));
+                }
+            }
+            self.local.set(door_local::status());
+        }
+
+        /// Downloads the event's check-in list to the phone.
+        pub fn download(self) {
+            let event = self.place.get_value().0;
+            let (device, name) = door_local::device(tr("checkin.offline.device"));
+            self.busy.set(true);
+            spawn_local(async move {
+                match download_door_list(event, device, name).await {
+                    Ok(list) => {
+                        door_local::keep(list);
+                        self.notice.set(None);
+                        self.failure.set(None);
+                    }
+                    Err(e) => self.failure.set(Some(e)),
+                }
+                self.busy.set(false);
+                self.local.set(door_local::status());
+            });
+        }
+
+        /// Sends one code and shows the answer; with no network, answers from the phone's list.
+        pub fn scan(self, raw: String) {
+            if raw.trim().is_empty() || self.busy.get_untracked() {
+                return;
+            }
+            let (event, gate) = self.place.get_value();
+            if !navigator_online() {
+                if let Some(v) = door_local::answer(&raw, &gate) {
+                    self.online.set(false);
+                    self.show(Ok(v));
+                    return;
+                }
+            }
+            self.busy.set(true);
+            spawn_local(async move {
+                let answer = check_in(raw.clone(), event, gate.clone()).await;
+                self.busy.set(false);
+                let answer = match answer {
+                    Ok(v) => {
+                        self.online.set(true);
+                        door_local::seen_online(&raw, &v.outcome);
+                        Ok(v)
+                    }
+                    Err(e) if unreachable(&e) => {
+                        self.online.set(false);
+                        door_local::answer(&raw, &gate).ok_or(e)
+                    }
+                    Err(e) => Err(e),
+                };
+                self.show(answer);
+            });
+        }
+
+        fn show(self, answer: Result<CheckinView, AppError>) {
+            match answer {
+                Ok(v) => {
+                    scanner::signal(v.outcome == "VALID");
+                    if !v.offline {
+                        self.count(&v);
+                    }
+                    self.failure.set(None);
+                    self.verdict.set(Some(v));
+                    if let Some(input) = self.code.get_untracked() {
+                        input.set_value("");
+                        // A phone's keyboard would cover the camera.
+                        if !self.camera_on.get_untracked() {
+                            let _ = input.focus();
+                        }
+                    }
+                }
+                Err(e) => {
+                    scanner::signal(false);
+                    self.verdict.set(None);
+                    self.failure.set(Some(e));
+                }
+            }
+            self.local.set(door_local::status());
+        }
         /// The answer's counters are the freshest: put them on the board at once.
         fn count(self, v: &CheckinView) {
             let Some(title) = v.title.as_deref() else {
@@ -341,22 +671,6 @@ mod live {
                 if let Some(e) = b.events.iter_mut().find(|e| e.title == title) {
                     e.checked_in = v.checked_in;
                     e.issued = v.issued;
-                }
-            });
-        }
-
-        /// Reads the counters again every few seconds while the page is in sight.
-        pub fn keep_counters_live(self) {
-            spawn_local(async move {
-                loop {
-                    scanner::sleep(COUNTERS_EVERY_MS).await;
-                    if !page_visible() {
-                        continue;
-                    }
-                    let event = self.place.get_value().0;
-                    if let Ok(b) = door_counts(event).await {
-                        self.board.set(b);
-                    }
                 }
             });
         }

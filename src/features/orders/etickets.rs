@@ -248,6 +248,7 @@ impl AtDoor {
             gate: Some(self.gate).filter(|g| !g.is_empty()),
             checked_in: self.checked_in.unwrap_or(0),
             issued: self.issued.unwrap_or(0),
+            offline: false,
         }
     }
 }

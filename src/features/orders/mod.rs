@@ -8,6 +8,10 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod commissions;
 pub mod door;
+#[cfg(feature = "hydrate")]
+pub mod door_local;
+#[cfg(feature = "ssr")]
+pub mod door_sync;
 #[cfg(feature = "ssr")]
 pub mod etickets;
 #[cfg(feature = "ssr")]
@@ -230,6 +234,9 @@ pub struct CheckinView {
     pub gate: Option<String>,
     pub checked_in: i64,
     pub issued: i64,
+    /// Answered by the phone from its check-in list, with no network.
+    #[serde(default)]
+    pub offline: bool,
 }
 
 impl CheckinView {
@@ -246,6 +253,7 @@ impl CheckinView {
             gate: None,
             checked_in: 0,
             issued: 0,
+            offline: false,
         }
     }
 }
@@ -284,6 +292,90 @@ pub struct GateCount {
 pub struct DoorBoard {
     pub events: Vec<DoorCount>,
     pub gates: Vec<GateCount>,
+}
+
+/// One ticket of a door's check-in list: what a phone needs to answer offline, and nothing
+/// else (no e-mail, no phone number, neither link nor door code: only short digests of them).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DoorTicket {
+    pub id: String,
+    /// `door_key` of the link's token.
+    pub t: String,
+    /// `door_key` of the door code.
+    pub c: String,
+    /// The holder's name.
+    pub n: String,
+    /// `VALID`, `CHECKED_IN` or `VOID`.
+    pub s: String,
+    pub at: Option<DateTime<Utc>>,
+}
+
+/// An event's check-in list, downloaded before the doors open.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DoorList {
+    pub event: String,
+    pub title: String,
+    /// After this the phone deletes the list and answers nothing from it.
+    pub expires_at: DateTime<Utc>,
+    /// The change number to pull from next time.
+    pub cursor: i64,
+    pub tickets: Vec<DoorTicket>,
+}
+
+/// A scan a phone answered from its list while offline, waiting to be sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueuedScan {
+    /// Made by the phone when it scanned: the same scan sent twice counts once.
+    pub id: String,
+    pub ticket: String,
+    pub at: DateTime<Utc>,
+    #[serde(default)]
+    pub gate: String,
+}
+
+/// A phone's sync: its queued scans, and the change number it has pulled up to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncRequest {
+    pub device: String,
+    pub event: String,
+    pub since: i64,
+    pub scans: Vec<QueuedScan>,
+}
+
+/// What became of one queued scan: `CHECKED_IN` (it let the guest in), `CONFLICT` (the
+/// ticket was checked in before, elsewhere: `first_*` say when, where and by whom) or `VOID`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScanResult {
+    pub id: String,
+    pub outcome: String,
+    pub holder_name: String,
+    pub scanned_at: DateTime<Utc>,
+    pub first_at: Option<DateTime<Utc>>,
+    pub first_device: String,
+    pub first_staff: Option<String>,
+    pub first_gate: String,
+}
+
+/// The answer to a sync: each scan's fate, the tickets changed since the phone's change
+/// number (checked in elsewhere, refunded, newly issued), and the event's counters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncAnswer {
+    pub results: Vec<ScanResult>,
+    pub changes: Vec<DoorTicket>,
+    pub cursor: i64,
+    pub checked_in: i64,
+    pub issued: i64,
+}
+
+/// A phone that downloaded a check-in list, for the staff who may revoke it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DoorDevice {
+    pub id: String,
+    pub name: String,
+    pub staff: String,
+    pub list_at: DateTime<Utc>,
+    pub synced_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
 }
 
 /// An owner link as its page shows it before the owner acts.

@@ -694,6 +694,17 @@ async fn door_offline(pool: &PgPool, addr: &str, one: &reqwest::Client, two: &re
     .await
     .expect("counters");
     println!("door offline: the counter says {counted} checked in of {TICKETS}");
+    // Tickets still unused, for the browser half (`end2end/bench`): the phone's own answers.
+    if let Ok(path) = std::env::var("DOOR_TOKENS_FILE") {
+        let unused: Vec<String> = sqlx::query_scalar(
+            "SELECT t.token FROM etickets t JOIN orders o ON o.id = t.order_id JOIN events e ON e.id = o.event_id
+             WHERE e.slug = 'bench-offline' AND t.status = 'VALID' LIMIT 1000",
+        )
+        .fetch_all(pool)
+        .await
+        .expect("unused tickets");
+        std::fs::write(&path, unused.join("\n")).expect("tokens file");
+    }
 }
 
 /// An MTN statement of 10,000 lines against 10,000 pending MTN tickets: the upload and

@@ -1,5 +1,5 @@
 import { test, expect, Browser, Page } from "@playwright/test";
-import { festivalTickets, login } from "./helpers";
+import { asUser, festivalOrder, festivalTickets, login } from "./helpers";
 
 // The door as an installable web app that keeps working with no network: two phones download
 // the festival's check-in list, go offline, scan (the same ticket on both), come back online;
@@ -32,9 +32,22 @@ async function scan(page: Page, code: string) {
 test("two phones scan offline, sync, and agree with the server", async ({ browser }, info) => {
   test.skip(info.project.name !== "js", "the service worker and the phone's list run in script");
   const [first, second] = await festivalTickets(browser, "Hors Ligne", 2);
+  const refunded = await festivalOrder(browser, "Rembourse Guest");
 
   const a = await phone(browser, info);
   const b = await phone(browser, info);
+  // An order is cancelled after the phones downloaded the list: its ticket turns VOID on the
+  // phones at their next sync.
+  const admin = await asUser(browser, "admin@demo.tessera.cm", "demo-admin-2026", true);
+  await admin.goto(`/admin/orders/${refunded.reference}`);
+  await admin.getByLabel("Reason for cancelling").fill("Guest cannot come");
+  await admin.getByRole("button", { name: "Cancel the order" }).click();
+  await expect(admin.getByText("Order cancelled.")).toBeVisible();
+  for (const p of [a, b]) {
+    await expect
+      .poll(() => p.evaluate(() => JSON.parse(localStorage.getItem("tessera.door.list.festival-yaounde")!).tickets.some((t: { n: string; s: string }) => t.n === "Rembourse Guest" && t.s === "VOID")), { timeout: 15_000 })
+      .toBe(true);
+  }
   // Installable: the door page names its manifest, which the server serves with its icons.
   const manifest = await a.locator('link[rel="manifest"]').getAttribute("href");
   const app = await (await a.request.get(manifest!)).json();
@@ -57,6 +70,9 @@ test("two phones scan offline, sync, and agree with the server", async ({ browse
   await scan(a, first);
   await expect(a.locator(".verdict-word")).toHaveText("DÉJÀ ENTRÉ");
   await expect(a.locator(".door-queue")).toHaveText("1");
+  // The cancelled order's ticket is refused offline too.
+  await scan(a, refunded.tickets[0]);
+  await expect(a.locator(".verdict-word")).toHaveText("ANNULÉ");
   // An unknown code is refused offline too.
   await scan(a, "ZZZZ-ZZZZ");
   await expect(a.locator(".verdict-word")).toHaveText("INVALIDE");

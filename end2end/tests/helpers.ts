@@ -178,6 +178,11 @@ export const FAMILY_STEP2 = {
 /// Paid e-tickets for the demo festival: a guest orders `places` in `name`, an admin marks the
 /// order paid in cash; the e-tickets' paths (`/t/…`).
 export async function festivalTickets(browser: Browser, name: string, places = 1): Promise<string[]> {
+  return (await festivalOrder(browser, name, places)).tickets;
+}
+
+/// As `festivalTickets`, with the order's reference.
+export async function festivalOrder(browser: Browser, name: string, places = 1): Promise<{ reference: string; tickets: string[] }> {
   const guest = await (await browser.newContext({ locale: "en-US" })).newPage();
   await guest.goto("/events/festival-yaounde");
   await guest.getByLabel("Places", { exact: true }).fill(String(places));
@@ -201,5 +206,5 @@ export async function festivalTickets(browser: Browser, name: string, places = 1
     paths.push(new URL(href!).pathname);
   }
   await guest.context().close();
-  return paths;
+  return { reference, tickets: paths };
 }

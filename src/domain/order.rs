@@ -277,9 +277,17 @@ pub fn parse_local_datetime(raw: &str) -> Result<DateTime<Utc>, &'static str> {
 
 /// Site time for people: `20/12/2026 18:00`.
 pub fn local_display(at: DateTime<Utc>) -> String {
-    at.with_timezone(&site_offset())
-        .format("%d/%m/%Y %H:%M")
-        .to_string()
+    use chrono::{Datelike, Timelike};
+    // Written out by hand: chrono's format strings would weigh on the browser bundle.
+    let t = at.with_timezone(&site_offset());
+    format!(
+        "{:02}/{:02}/{:04} {:02}:{:02}",
+        t.day(),
+        t.month(),
+        t.year(),
+        t.hour(),
+        t.minute()
+    )
 }
 
 /// Site time as spreadsheets read a date and time (`2026-12-20 18:00`).

@@ -290,6 +290,7 @@ fn DoorDesk(
         busy,
         code,
         camera_on,
+        camera_run: RwSignal::new(0),
         camera_failed,
         front,
         torch_available,
@@ -442,6 +443,8 @@ mod live {
         pub busy: RwSignal<bool>,
         pub code: NodeRef<leptos::html::Input>,
         pub camera_on: RwSignal<bool>,
+        /// Which opening of the camera is the current one: an older scanning loop stops.
+        pub camera_run: RwSignal<u32>,
         pub camera_failed: RwSignal<bool>,
         pub front: RwSignal<bool>,
         pub torch_available: RwSignal<bool>,
@@ -683,9 +686,13 @@ mod live {
             }
             self.camera_on.set(true);
             self.camera_failed.set(false);
+            let run = self.camera_run.get_untracked().wrapping_add(1);
+            self.camera_run.set(run);
+            let current =
+                move || self.camera_on.get_untracked() && self.camera_run.get_untracked() == run;
             spawn_local(async move {
                 let mut last = (String::new(), 0.0);
-                'open: while self.camera_on.get_untracked() {
+                'open: while current() {
                     let front = self.front.get_untracked();
                     let camera = match scanner::Camera::open("scanner-video", front).await {
                         Ok(c) => c,
@@ -697,7 +704,7 @@ mod live {
                     };
                     self.torch_available.set(camera.has_torch());
                     let mut torch = false;
-                    while self.camera_on.get_untracked() {
+                    while current() {
                         if self.front.get_untracked() != front {
                             camera.stop();
                             continue 'open;
@@ -722,8 +729,10 @@ mod live {
                     }
                     camera.stop();
                 }
-                self.torch_available.set(false);
-                self.torch_on.set(false);
+                if self.camera_run.get_untracked() == run {
+                    self.torch_available.set(false);
+                    self.torch_on.set(false);
+                }
             });
         }
     }

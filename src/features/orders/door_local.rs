@@ -121,8 +121,8 @@ pub fn status() -> LocalStatus {
         LocalStatus {
             tickets: l.as_ref().map_or(0, |l| l.list.tickets.len()),
             expires_at: l.as_ref().map(|l| l.list.expires_at),
-            queued: queue().len(),
-            conflicts: read(CONFLICTS).unwrap_or_default(),
+            queued: queue_len(),
+            conflicts: conflicts(),
         }
     })
 }
@@ -165,8 +165,45 @@ pub fn keep(list: DoorList) {
     load(&event);
 }
 
+thread_local! {
+    /// The queue as last read or written, so that a scan does not parse it again.
+    static QUEUED: RefCell<Option<Vec<QueuedScan>>> = const { RefCell::new(None) };
+    /// The conflicts as last read or written.
+    static CONFLICTED: RefCell<Option<Vec<ScanResult>>> = const { RefCell::new(None) };
+}
+
 pub fn queue() -> Vec<QueuedScan> {
-    read(QUEUE).unwrap_or_default()
+    QUEUED.with(|q| {
+        q.borrow_mut()
+            .get_or_insert_with(|| read(QUEUE).unwrap_or_default())
+            .clone()
+    })
+}
+
+fn queue_len() -> usize {
+    QUEUED.with(|q| {
+        q.borrow_mut()
+            .get_or_insert_with(|| read(QUEUE).unwrap_or_default())
+            .len()
+    })
+}
+
+fn set_queue(queue: Vec<QueuedScan>) {
+    write(QUEUE, &queue);
+    QUEUED.with(|q| *q.borrow_mut() = Some(queue));
+}
+
+fn conflicts() -> Vec<ScanResult> {
+    CONFLICTED.with(|c| {
+        c.borrow_mut()
+            .get_or_insert_with(|| read(CONFLICTS).unwrap_or_default())
+            .clone()
+    })
+}
+
+fn set_conflicts(conflicts: Vec<ScanResult>) {
+    write(CONFLICTS, &conflicts);
+    CONFLICTED.with(|c| *c.borrow_mut() = Some(conflicts));
 }
 
 /// Deletes everything the door phone holds (after it was revoked, or the list expired).
@@ -174,6 +211,8 @@ pub fn wipe(event: &str) {
     remove(&list_key(event));
     remove(QUEUE);
     remove(CONFLICTS);
+    QUEUED.with(|q| *q.borrow_mut() = None);
+    CONFLICTED.with(|c| *c.borrow_mut() = None);
     LOADED.with(|l| *l.borrow_mut() = None);
 }
 
@@ -218,7 +257,7 @@ pub fn answer(raw: &str, gate: &str) -> Option<CheckinView> {
                     at,
                     gate: gate.to_string(),
                 });
-                write(QUEUE, &q);
+                set_queue(q);
                 view.outcome = "VALID".into();
             }
             "CHECKED_IN" => {
@@ -274,15 +313,17 @@ pub fn apply(sent: &[QueuedScan], answer: SyncAnswer) {
         .into_iter()
         .filter(|s| !sent_ids.contains(s.id.as_str()))
         .collect();
-    write(QUEUE, &rest);
-    let mut conflicts: Vec<ScanResult> = read(CONFLICTS).unwrap_or_default();
-    conflicts.extend(
-        answer
-            .results
-            .into_iter()
-            .filter(|r| r.outcome == "CONFLICT"),
-    );
-    write(CONFLICTS, &conflicts);
+    set_queue(rest.clone());
+    let new: Vec<ScanResult> = answer
+        .results
+        .into_iter()
+        .filter(|r| r.outcome == "CONFLICT")
+        .collect();
+    if !new.is_empty() {
+        let mut all = conflicts();
+        all.extend(new);
+        set_conflicts(all);
+    }
     LOADED.with(|l| {
         let mut l = l.borrow_mut();
         let Some(loaded) = l.as_mut() else {

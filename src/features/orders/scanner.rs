@@ -6,7 +6,7 @@
 //! here, in the WebAssembly, by `quircs` (a port of quirc).
 
 use js_sys::{Array, Function, Object, Promise, Reflect};
-use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlVideoElement, MediaStream};
 
@@ -131,7 +131,11 @@ impl Camera {
                 t.stop();
             }
         }
-        self.video.set_src_object(None);
+        // A camera opened since keeps the video.
+        let mine = self.video.src_object().is_some_and(|s| s == self.stream);
+        if mine {
+            self.video.set_src_object(None);
+        }
     }
 }
 
@@ -154,8 +158,20 @@ pub fn signal(ok: bool) {
     let _ = beep(ok);
 }
 
+thread_local! {
+    /// One audio context for every beep: making one per answer costs a phone milliseconds.
+    static AUDIO: std::cell::RefCell<Option<web_sys::AudioContext>> = const { std::cell::RefCell::new(None) };
+}
+
 fn beep(ok: bool) -> Result<(), JsValue> {
-    let ctx = web_sys::AudioContext::new()?;
+    let ctx = match AUDIO.with(|a| a.borrow().clone()) {
+        Some(ctx) => ctx,
+        None => {
+            let ctx = web_sys::AudioContext::new()?;
+            AUDIO.with(|a| *a.borrow_mut() = Some(ctx.clone()));
+            ctx
+        }
+    };
     let now = ctx.current_time();
     let tones: &[(f64, f64)] = if ok {
         &[(1320.0, 0.0)]
@@ -171,13 +187,6 @@ fn beep(ok: bool) -> Result<(), JsValue> {
         gain.connect_with_audio_node(&ctx.destination())?;
         osc.start_with_when(now + at)?;
         osc.stop_with_when(now + at + 0.15)?;
-    }
-    // The context closes itself once the tones have played.
-    let close = Closure::once_into_js(move || {
-        let _ = ctx.close();
-    });
-    if let Some(w) = web_sys::window() {
-        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(close.unchecked_ref(), 800);
     }
     Ok(())
 }

@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use super::{DoorDevice, DoorList, DoorTicket, QueuedScan, ScanResult, SyncAnswer, SyncRequest};
 use crate::{
-    domain::{door_key, door_key_of_digest},
+    domain::{door_key, door_key_of_digest, Gate},
     error::AppError,
     platform::{auth::AuthUser, respond},
 };
@@ -147,12 +147,10 @@ pub async fn list(
         return Err(refused("door.offline.expired"));
     }
     let device = parse_id(device)?;
-    let name: String = name.split_whitespace().collect::<Vec<_>>().join(" ");
-    let name: String = name.chars().take(40).collect();
-    let name = if name.is_empty() {
-        staff.name.clone()
-    } else {
-        name
+    // A phone's name is tidied as a gate's is.
+    let name = match Gate::tidy(name).as_str() {
+        "" => staff.name.clone(),
+        tidy => tidy.to_string(),
     };
     let taken = sqlx::query_scalar!(
         r#"INSERT INTO door_devices (id, staff_id, name, event_id, session_id)
@@ -234,6 +232,17 @@ pub async fn sync(
     })
 }
 
+/// When a queued scan was made, never later than now, as RFC 3339 text (the database casts
+/// it back).
+fn scanned_at(s: &QueuedScan) -> String {
+    s.at.min(Utc::now()).to_rfc3339()
+}
+
+/// The gate a queued scan names, tidied.
+fn gate_of(s: &QueuedScan) -> String {
+    Gate::tidy(&s.gate).as_str().to_string()
+}
+
 /// Records the scans in a handful of statements, whatever their number: the ones already
 /// recorded keep their outcome; of the new ones, the earliest scan of each ticket still
 /// unused checks it in, at the time it was scanned; every other one is a conflict (or VOID).
@@ -269,20 +278,10 @@ async fn record(
             *e = s;
         }
     }
-    // Times travel as RFC 3339 text (the database casts them back).
-    let (tickets, ats, gates): (Vec<Uuid>, Vec<String>, Vec<String>) = first
-        .iter()
-        .map(|(t, s)| (*t, s.at.min(Utc::now()).to_rfc3339(), s.gate.clone()))
-        .fold((vec![], vec![], vec![]), |mut acc, (t, at, g)| {
-            acc.0.push(t);
-            acc.1.push(at);
-            acc.2.push(g);
-            acc
-        });
-    let gates: Vec<String> = gates
-        .iter()
-        .map(|g| crate::domain::Gate::tidy(g).as_str().to_string())
-        .collect();
+    let chosen: Vec<(Uuid, &QueuedScan)> = first.iter().map(|(t, s)| (*t, *s)).collect();
+    let tickets: Vec<Uuid> = chosen.iter().map(|(t, _)| *t).collect();
+    let ats: Vec<String> = chosen.iter().map(|(_, s)| scanned_at(s)).collect();
+    let gates: Vec<String> = chosen.iter().map(|(_, s)| gate_of(s)).collect();
     let admitted: Vec<Uuid> = sqlx::query_scalar!(
         r#"UPDATE etickets t SET status = 'CHECKED_IN', checked_in_at = s.at, checked_in_by = $4,
                                  checked_in_gate = s.gate, checked_in_device = $5
@@ -338,8 +337,8 @@ async fn record(
                 };
                 new_ids.push(*id);
                 new_tickets.push(*ticket);
-                new_ats.push(s.at.min(Utc::now()).to_rfc3339());
-                new_gates.push(s.gate.clone());
+                new_ats.push(scanned_at(s));
+                new_gates.push(gate_of(s));
                 new_outcomes.push(o.to_string());
                 o.to_string()
             }

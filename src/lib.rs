@@ -17,6 +17,15 @@ pub mod ui;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    // The site's time zone, which the server wrote into the page, for the dates islands show.
+    if let Some(secs) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .and_then(|e| e.get_attribute("data-utc-offset"))
+        .and_then(|v| v.parse().ok())
+    {
+        domain::set_site_utc_offset(secs);
+    }
     // Only islands come alive in the browser: the rest of each page is the server's HTML.
     leptos::mount::hydrate_islands();
 }

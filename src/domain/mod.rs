@@ -57,8 +57,10 @@ pub use money::{Currency, Money};
 pub use name::{FamilyName, PersonName};
 pub use order::{
     local_date, local_display, local_input, local_sortable, parse_eticket_code,
-    parse_local_datetime, parse_order_reference, sales_check, share, CommissionStatus, Deposit,
-    ETicketStatus, EventKind, OrderStatus, Quantity, ReferralKind, RefundStatus, Slug, StayDates,
+    parse_local_datetime, parse_order_reference, parse_utc_offset, sales_check,
+    set_site_utc_offset, share, site_utc_offset, CommissionStatus, Deposit, ETicketStatus,
+    EventKind, OrderStatus, Quantity, ReferralKind, RefundStatus, Slug, StayDates,
+    DEFAULT_UTC_OFFSET_SECS,
 };
 pub use password::Password;
 pub use payment::PaymentPurpose;

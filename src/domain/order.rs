@@ -255,11 +255,58 @@ pub fn sales_check(
     }
 }
 
-/// Dates and times are typed and shown in West Africa Time (UTC+1, no daylight saving).
-pub const SITE_UTC_OFFSET_SECS: i32 = 3600;
+/// Dates and times are typed and shown in the site's time: by default West Africa Time
+/// (UTC+1, no daylight saving), else `TESSERA_UTC_OFFSET` (set once at start-up; the browser
+/// reads it from the page's `<html data-utc-offset>`).
+pub const DEFAULT_UTC_OFFSET_SECS: i32 = 3600;
+
+static SITE_UTC_OFFSET_SECS: std::sync::atomic::AtomicI32 =
+    std::sync::atomic::AtomicI32::new(DEFAULT_UTC_OFFSET_SECS);
+
+/// Sets the site's offset from UTC, in seconds (checked by `parse_utc_offset`).
+pub fn set_site_utc_offset(secs: i32) {
+    SITE_UTC_OFFSET_SECS.store(secs, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The site's offset from UTC, in seconds.
+pub fn site_utc_offset() -> i32 {
+    SITE_UTC_OFFSET_SECS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// An offset as people write one: `UTC`, `Z`, `+01:00`, `+1`, `-04:30`, `+0530`; at most 14 h.
+pub fn parse_utc_offset(raw: &str) -> Result<i32, &'static str> {
+    let s = raw.trim();
+    let s = s
+        .strip_prefix("UTC")
+        .or_else(|| s.strip_prefix("GMT"))
+        .unwrap_or(s);
+    if s.is_empty() || s == "Z" {
+        return Ok(0);
+    }
+    let (sign, rest) = match s.as_bytes().first() {
+        Some(b'+') => (1, &s[1..]),
+        Some(b'-') => (-1, &s[1..]),
+        _ => return Err("expected an offset such as +01:00, -04:30 or UTC"),
+    };
+    let (hours, minutes) = match rest.split_once(':') {
+        Some((h, m)) => (h, m),
+        None if rest.len() == 4 => rest.split_at(2),
+        None => (rest, "0"),
+    };
+    let all_digits =
+        |t: &str| !t.is_empty() && t.len() <= 2 && t.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(hours) || !all_digits(minutes) {
+        return Err("expected an offset such as +01:00, -04:30 or UTC");
+    }
+    let (h, m): (i32, i32) = (hours.parse().unwrap_or(99), minutes.parse().unwrap_or(99));
+    if h > 14 || m > 59 || (h == 14 && m > 0) {
+        return Err("an offset is at most 14 hours");
+    }
+    Ok(sign * (h * 3600 + m * 60))
+}
 
 fn site_offset() -> chrono::FixedOffset {
-    chrono::FixedOffset::east_opt(SITE_UTC_OFFSET_SECS).unwrap_or_else(|| chrono::Utc.fix())
+    chrono::FixedOffset::east_opt(site_utc_offset()).unwrap_or_else(|| chrono::Utc.fix())
 }
 
 /// A `datetime-local` value (`2026-12-20T18:00`, seconds optional) in site time.
@@ -404,6 +451,33 @@ impl Deposit {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn offsets_are_read_as_people_write_them() {
+        for (raw, secs) in [
+            ("UTC", 0),
+            ("Z", 0),
+            ("+01:00", 3600),
+            ("+1", 3600),
+            ("UTC+1", 3600),
+            ("-04:30", -16200),
+            ("+0530", 19800),
+            ("+14:00", 50400),
+        ] {
+            assert_eq!(parse_utc_offset(raw), Ok(secs), "{raw}");
+        }
+        for raw in [
+            "01:00",
+            "+15",
+            "+14:30",
+            "+1:75",
+            "Africa/Douala",
+            "+",
+            "+123",
+        ] {
+            assert!(parse_utc_offset(raw).is_err(), "{raw}");
+        }
+    }
 
     #[test]
     fn deposits_are_a_share_or_an_amount() {

@@ -55,6 +55,11 @@ pub struct RateLimits {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub database_url: Secret,
+    /// Connections each instance keeps to PostgreSQL (`DATABASE_POOL_SIZE`, 20).
+    pub pool_size: u32,
+    /// The site's offset from UTC in seconds, for dates people type and read
+    /// (`TESSERA_UTC_OFFSET`, `+01:00`).
+    pub utc_offset_secs: i32,
     /// Public address of the site, used in e-mailed links; `https://…` turns on Secure cookies.
     pub base_url: String,
     pub data_dir: PathBuf,
@@ -162,19 +167,19 @@ impl Default for OperatorEndpoints {
 }
 
 impl OperatorEndpoints {
-    fn from_env() -> Self {
+    fn from_env() -> Result<Self, ConfigError> {
         let d = Self::default();
-        let base = |name: &str, default: String| {
-            var(name)
+        let base = |name: &'static str, default: String| -> Result<String, ConfigError> {
+            Ok(var(name)?
                 .map(|b| b.trim_end_matches('/').to_string())
-                .unwrap_or(default)
+                .unwrap_or(default))
         };
-        Self {
-            momo_sandbox: base("MOMO_API_BASE", d.momo_sandbox),
-            momo_live: base("MOMO_API_BASE", d.momo_live),
-            orange: base("ORANGE_API_BASE", d.orange),
-            notch: base("NOTCHPAY_API_BASE", d.notch),
-        }
+        Ok(Self {
+            momo_sandbox: base("MOMO_API_BASE", d.momo_sandbox)?,
+            momo_live: base("MOMO_API_BASE", d.momo_live)?,
+            orange: base("ORANGE_API_BASE", d.orange)?,
+            notch: base("NOTCHPAY_API_BASE", d.notch)?,
+        })
     }
 }
 
@@ -192,20 +197,16 @@ impl NotchConfig {
     /// `NOTCHPAY_PUBLIC_KEY` and `NOTCHPAY_HASH_KEY` together (a key without the webhook's
     /// hash key is refused: its webhooks could not be checked).
     fn from_env() -> Result<Option<Self>, ConfigError> {
-        match (var("NOTCHPAY_PUBLIC_KEY"), var("NOTCHPAY_HASH_KEY")) {
-            (Some(public_key), Some(hash_key)) => Ok(Some(Self {
-                api_base: var("NOTCHPAY_API_BASE")
+        match together(["NOTCHPAY_PUBLIC_KEY", "NOTCHPAY_HASH_KEY"])? {
+            Some([public_key, hash_key]) => Ok(Some(Self {
+                api_base: var("NOTCHPAY_API_BASE")?
                     .unwrap_or_else(|| "https://api.notchpay.co".into())
                     .trim_end_matches('/')
                     .to_string(),
                 public_key: Secret::new(public_key),
                 hash_key: Secret::new(hash_key),
             })),
-            (None, None) => Ok(None),
-            _ => Err(ConfigError::Invalid {
-                name: "NOTCHPAY_PUBLIC_KEY",
-                reason: "NOTCHPAY_PUBLIC_KEY and NOTCHPAY_HASH_KEY go together".into(),
-            }),
+            None => Ok(None),
         }
     }
 }
@@ -230,33 +231,25 @@ impl OrangeConfig {
     /// `ORANGE_CLIENT_ID`, `ORANGE_CLIENT_SECRET` and `ORANGE_MERCHANT_KEY` together; without
     /// them, the built-in sandbox in the demo (or with `ORANGE_SANDBOX=true`).
     fn from_env(base_url: &str, demo: bool) -> Result<Option<Self>, ConfigError> {
-        match (
-            var("ORANGE_CLIENT_ID"),
-            var("ORANGE_CLIENT_SECRET"),
-            var("ORANGE_MERCHANT_KEY"),
-        ) {
-            (Some(client_id), Some(secret), Some(merchant_key)) => Ok(Some(Self {
-                api_base: var("ORANGE_API_BASE")
+        match together([
+            "ORANGE_CLIENT_ID",
+            "ORANGE_CLIENT_SECRET",
+            "ORANGE_MERCHANT_KEY",
+        ])? {
+            Some([client_id, secret, merchant_key]) => Ok(Some(Self {
+                api_base: var("ORANGE_API_BASE")?
                     .unwrap_or_else(|| "https://api.orange.com".into())
                     .trim_end_matches('/')
                     .to_string(),
                 client_id,
                 client_secret: Secret::new(secret),
                 merchant_key: Secret::new(merchant_key),
-                country: var("ORANGE_COUNTRY").unwrap_or_else(|| "cm".into()),
-                currency: var("ORANGE_CURRENCY").unwrap_or_else(|| "XAF".into()),
+                country: var("ORANGE_COUNTRY")?.unwrap_or_else(|| "cm".into()),
+                currency: var("ORANGE_CURRENCY")?.unwrap_or_else(|| "XAF".into()),
                 sandbox: false,
             })),
-            (None, None, None) if flag("ORANGE_SANDBOX", demo)? => {
-                Ok(Some(Self::sandbox(base_url)))
-            }
-            (None, None, None) => Ok(None),
-            _ => Err(ConfigError::Invalid {
-                name: "ORANGE_CLIENT_ID",
-                reason:
-                    "ORANGE_CLIENT_ID, ORANGE_CLIENT_SECRET and ORANGE_MERCHANT_KEY go together"
-                        .into(),
-            }),
+            None if flag("ORANGE_SANDBOX", demo)? => Ok(Some(Self::sandbox(base_url))),
+            None => Ok(None),
         }
     }
 
@@ -294,21 +287,16 @@ impl MomoConfig {
     /// `MOMO_API_USER`, `MOMO_API_KEY` and `MOMO_SUBSCRIPTION_KEY` together; without them, the
     /// built-in sandbox in the demo (or with `MOMO_SANDBOX=true`).
     fn from_env(base_url: &str, demo: bool) -> Result<Option<Self>, ConfigError> {
-        let creds = (
-            var("MOMO_API_USER"),
-            var("MOMO_API_KEY"),
-            var("MOMO_SUBSCRIPTION_KEY"),
-        );
-        match creds {
-            (Some(api_user), Some(key), Some(sub)) => {
-                let environment = var("MOMO_ENVIRONMENT").unwrap_or_else(|| "sandbox".into());
+        match together(["MOMO_API_USER", "MOMO_API_KEY", "MOMO_SUBSCRIPTION_KEY"])? {
+            Some([api_user, key, sub]) => {
+                let environment = var("MOMO_ENVIRONMENT")?.unwrap_or_else(|| "sandbox".into());
                 let default_base = if environment == "sandbox" {
                     "https://sandbox.momodeveloper.mtn.com"
                 } else {
                     "https://proxy.momoapi.mtn.com"
                 };
                 Ok(Some(Self {
-                    api_base: var("MOMO_API_BASE")
+                    api_base: var("MOMO_API_BASE")?
                         .unwrap_or_else(|| default_base.into())
                         .trim_end_matches('/')
                         .to_string(),
@@ -320,12 +308,8 @@ impl MomoConfig {
                     sandbox: false,
                 }))
             }
-            (None, None, None) if flag("MOMO_SANDBOX", demo)? => Ok(Some(Self::sandbox(base_url))),
-            (None, None, None) => Ok(None),
-            _ => Err(ConfigError::Invalid {
-                name: "MOMO_API_USER",
-                reason: "MOMO_API_USER, MOMO_API_KEY and MOMO_SUBSCRIPTION_KEY go together".into(),
-            }),
+            None if flag("MOMO_SANDBOX", demo)? => Ok(Some(Self::sandbox(base_url))),
+            None => Ok(None),
         }
     }
 
@@ -358,30 +342,32 @@ pub struct SumUpConfig {
 }
 
 impl SumUpConfig {
-    fn from_env(base_url: &str, card: CardGateway) -> Option<Self> {
-        let scopes = var("SUMUP_SCOPES")
+    fn from_env(base_url: &str, card: CardGateway) -> Result<Option<Self>, ConfigError> {
+        let scopes = var("SUMUP_SCOPES")?
             .unwrap_or_else(|| "payments transactions.history user.profile_readonly".into());
-        match (var("SUMUP_CLIENT_ID"), var("SUMUP_CLIENT_SECRET")) {
-            (Some(client_id), Some(secret)) => {
-                let api_base = var("SUMUP_API_BASE")
-                    .unwrap_or_else(|| "https://api.sumup.com".into())
-                    .trim_end_matches('/')
-                    .to_string();
-                Some(Self {
-                    authorize_url: var("SUMUP_AUTHORIZE_URL")
-                        .unwrap_or_else(|| format!("{api_base}/authorize")),
-                    token_url: var("SUMUP_TOKEN_URL")
-                        .unwrap_or_else(|| format!("{api_base}/token")),
-                    api_base,
-                    client_id,
-                    client_secret: Secret::new(secret),
-                    scopes,
-                    sandbox: false,
-                })
-            }
-            _ if card == CardGateway::Sandbox => Some(Self::sandbox(base_url)),
-            _ => None,
-        }
+        Ok(
+            match together(["SUMUP_CLIENT_ID", "SUMUP_CLIENT_SECRET"])? {
+                Some([client_id, secret]) => {
+                    let api_base = var("SUMUP_API_BASE")?
+                        .unwrap_or_else(|| "https://api.sumup.com".into())
+                        .trim_end_matches('/')
+                        .to_string();
+                    Some(Self {
+                        authorize_url: var("SUMUP_AUTHORIZE_URL")?
+                            .unwrap_or_else(|| format!("{api_base}/authorize")),
+                        token_url: var("SUMUP_TOKEN_URL")?
+                            .unwrap_or_else(|| format!("{api_base}/token")),
+                        api_base,
+                        client_id,
+                        client_secret: Secret::new(secret),
+                        scopes,
+                        sandbox: false,
+                    })
+                }
+                None if card == CardGateway::Sandbox => Some(Self::sandbox(base_url)),
+                None => None,
+            },
+        )
     }
 
     /// The app's own sandbox playing SumUp, under `/sandbox/sumup` of `base_url`.
@@ -484,24 +470,24 @@ pub struct BillingConfig {
 
 impl BillingConfig {
     fn from_env(demo: bool) -> Result<Self, ConfigError> {
-        let stripe = match (var("STRIPE_SECRET_KEY"), var("STRIPE_WEBHOOK_SECRET")) {
-            (Some(key), Some(whsec)) => Some(StripeConfig {
-                api_base: var("STRIPE_API_BASE")
+        let stripe = match together(["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"])? {
+            Some([key, whsec]) => Some(StripeConfig {
+                api_base: var("STRIPE_API_BASE")?
                     .unwrap_or_else(|| "https://api.stripe.com".into())
                     .trim_end_matches('/')
                     .to_string(),
                 secret_key: Secret::new(key),
                 webhook_secret: Secret::new(whsec),
             }),
-            _ => None,
+            None => None,
         };
-        let paytr = match (
-            var("PAYTR_MERCHANT_ID"),
-            var("PAYTR_MERCHANT_KEY"),
-            var("PAYTR_MERCHANT_SALT"),
-        ) {
-            (Some(id), Some(key), Some(salt)) => Some(PaytrConfig {
-                api_base: var("PAYTR_API_BASE")
+        let paytr = match together([
+            "PAYTR_MERCHANT_ID",
+            "PAYTR_MERCHANT_KEY",
+            "PAYTR_MERCHANT_SALT",
+        ])? {
+            Some([id, key, salt]) => Some(PaytrConfig {
+                api_base: var("PAYTR_API_BASE")?
                     .unwrap_or_else(|| "https://www.paytr.com".into())
                     .trim_end_matches('/')
                     .to_string(),
@@ -510,9 +496,9 @@ impl BillingConfig {
                 merchant_salt: Secret::new(salt),
                 test_mode: flag("PAYTR_TEST_MODE", false)?,
             }),
-            _ => None,
+            None => None,
         };
-        let card_gateway = match var("PAYMENT_PROVIDER").map(|v| v.to_ascii_lowercase()) {
+        let card_gateway = match var("PAYMENT_PROVIDER")?.map(|v| v.to_ascii_lowercase()) {
             None if stripe.is_some() => CardGateway::Stripe,
             None if paytr.is_some() => CardGateway::Paytr,
             None if demo => CardGateway::Sandbox,
@@ -544,7 +530,7 @@ impl BillingConfig {
             grace_days: parsed("PAST_DUE_GRACE_DAYS", 7)?,
             sandbox_delay_secs: parsed("SANDBOX_DELAY_SECS", 5)?,
             tax_rate_bp: parsed("INVOICE_TAX_RATE_BP", 0)?,
-            seller: var("INVOICE_SELLER")
+            seller: var("INVOICE_SELLER")?
                 .map(|v| v.replace("\\n", "\n"))
                 .unwrap_or_else(|| "Tessera\nDouala, Cameroon".into()),
         })
@@ -597,15 +583,74 @@ pub enum ConfigError {
     Invalid { name: &'static str, reason: String },
 }
 
-fn var(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+/// `name` from the environment, or read from the file `name_FILE` names (a secret mounted by
+/// systemd's `LoadCredential`, Docker or Kubernetes: one trailing newline is dropped). Empty
+/// counts as unset; both set is refused, so no one wonders which one wins.
+fn var(name: &'static str) -> Result<Option<String>, ConfigError> {
+    let set = |n: &str| std::env::var(n).ok().filter(|v| !v.trim().is_empty());
+    match (set(name), set(&format!("{name}_FILE"))) {
+        (Some(_), Some(_)) => Err(ConfigError::Invalid {
+            name,
+            reason: format!("set {name} or {name}_FILE, not both"),
+        }),
+        (Some(value), None) => Ok(Some(value)),
+        (None, Some(path)) => match std::fs::read_to_string(path.trim()) {
+            Ok(text) => Ok(Some(
+                text.strip_suffix('\n')
+                    .map(|t| t.strip_suffix('\r').unwrap_or(t))
+                    .unwrap_or(&text)
+                    .to_string(),
+            )
+            .filter(|v| !v.trim().is_empty())),
+            Err(e) => Err(ConfigError::Invalid {
+                name,
+                reason: format!(
+                    "{name}_FILE names {}, which cannot be read: {e}",
+                    path.trim()
+                ),
+            }),
+        },
+        (None, None) => Ok(None),
+    }
+}
+
+/// Variables that configure one thing only together: all set, or none. Half of a gateway (a
+/// key without its webhook secret) is refused at start-up rather than silently ignored.
+fn together<const N: usize>(names: [&'static str; N]) -> Result<Option<[String; N]>, ConfigError> {
+    let mut values = Vec::with_capacity(N);
+    for name in names {
+        values.push(var(name)?);
+    }
+    let set = values.iter().filter(|v| v.is_some()).count();
+    if set == 0 {
+        return Ok(None);
+    }
+    if set < N {
+        let missing: Vec<&str> = names
+            .iter()
+            .zip(&values)
+            .filter(|(_, v)| v.is_none())
+            .map(|(n, _)| *n)
+            .collect();
+        return Err(ConfigError::Invalid {
+            name: names[0],
+            reason: format!(
+                "{} go together: {} {} missing",
+                names.join(", "),
+                missing.join(", "),
+                if missing.len() == 1 { "is" } else { "are" }
+            ),
+        });
+    }
+    let values: Vec<String> = values.into_iter().flatten().collect();
+    Ok(values.try_into().ok())
 }
 
 fn parsed<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError>
 where
     T::Err: std::fmt::Display,
 {
-    match var(name) {
+    match var(name)? {
         None => Ok(default),
         Some(v) => v.trim().parse().map_err(|e: T::Err| ConfigError::Invalid {
             name,
@@ -615,7 +660,11 @@ where
 }
 
 fn flag(name: &'static str, default: bool) -> Result<bool, ConfigError> {
-    match var(name).as_deref().map(str::to_ascii_lowercase).as_deref() {
+    match var(name)?
+        .as_deref()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         None => Ok(default),
         Some("1" | "true" | "yes" | "on") => Ok(true),
         Some("0" | "false" | "no" | "off") => Ok(false),
@@ -630,18 +679,22 @@ impl Config {
     pub fn from_env() -> Result<Self, ConfigError> {
         // Unset: the private cluster `./dev serve` runs, so the binary and its commands work
         // beside it without the address being looked up.
-        let database_url = var("DATABASE_URL").unwrap_or_else(|| {
-            let port = var("TESSERA_PG_PORT").unwrap_or_else(|| "55433".into());
-            format!("postgres://tessera@127.0.0.1:{port}/tessera")
-        });
-        let smtp = match var("SMTP_HOST") {
+        let database_url = match var("DATABASE_URL")? {
+            Some(url) => url,
+            None => {
+                let port = var("TESSERA_PG_PORT")?.unwrap_or_else(|| "55433".into());
+                format!("postgres://tessera@127.0.0.1:{port}/tessera")
+            }
+        };
+        let login = together(["SMTP_USERNAME", "SMTP_PASSWORD"])?;
+        let smtp = match var("SMTP_HOST")? {
             None => None,
             Some(host) => Some(SmtpConfig {
                 host,
                 port: parsed("SMTP_PORT", 587)?,
-                username: var("SMTP_USERNAME"),
-                password: var("SMTP_PASSWORD").map(Secret::new),
-                security: match var("SMTP_SECURITY").as_deref().unwrap_or("starttls") {
+                username: login.as_ref().map(|[user, _]| user.clone()),
+                password: login.map(|[_, password]| Secret::new(password)),
+                security: match var("SMTP_SECURITY")?.as_deref().unwrap_or("starttls") {
                     "none" => SmtpSecurity::None,
                     "starttls" => SmtpSecurity::StartTls,
                     "tls" => SmtpSecurity::Tls,
@@ -654,13 +707,32 @@ impl Config {
                 },
             }),
         };
-        let base_url = var("TESSERA_BASE_URL").unwrap_or_else(|| "http://127.0.0.1:3000".into());
-        Ok(Self {
+        let s3_keys = together(["S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"])?;
+        let base_url = var("TESSERA_BASE_URL")?.unwrap_or_else(|| "http://127.0.0.1:3000".into());
+        Self {
             database_url: Secret::new(database_url),
+            pool_size: match parsed("DATABASE_POOL_SIZE", 20u32)? {
+                n @ 1..=500 => n,
+                n => {
+                    return Err(ConfigError::Invalid {
+                        name: "DATABASE_POOL_SIZE",
+                        reason: format!("expected 1 to 500 connections, got {n}"),
+                    })
+                }
+            },
+            utc_offset_secs: match var("TESSERA_UTC_OFFSET")? {
+                None => crate::domain::DEFAULT_UTC_OFFSET_SECS,
+                Some(raw) => crate::domain::parse_utc_offset(&raw).map_err(|reason| {
+                    ConfigError::Invalid {
+                        name: "TESSERA_UTC_OFFSET",
+                        reason: reason.into(),
+                    }
+                })?,
+            },
             base_url: base_url.trim_end_matches('/').to_string(),
-            data_dir: PathBuf::from(var("TESSERA_DATA_DIR").unwrap_or_else(|| "data".into())),
+            data_dir: PathBuf::from(var("TESSERA_DATA_DIR")?.unwrap_or_else(|| "data".into())),
             smtp,
-            mail_from: var("MAIL_FROM")
+            mail_from: var("MAIL_FROM")?
                 .unwrap_or_else(|| "Tessera <no-reply@tessera.local>".into()),
             demo: flag("TESSERA_DEMO", false)?,
             jobs_enabled: flag("TESSERA_JOBS", true)?,
@@ -677,44 +749,40 @@ impl Config {
                 uploads_per_hour: parsed("RATE_UPLOADS_PER_HOUR", 60)?,
                 orders_per_hour: parsed("RATE_ORDERS_PER_HOUR", 300)?,
             },
-            instance: var("TESSERA_INSTANCE")
+            instance: var("TESSERA_INSTANCE")?
                 .unwrap_or_else(|| format!("pid-{}", std::process::id())),
             overdue_hours: parsed("TICKET_OVERDUE_HOURS", 24)?,
-            s3_bucket: var("S3_BUCKET"),
+            s3_bucket: var("S3_BUCKET")?,
             s3: S3Settings {
-                endpoint: var("S3_ENDPOINT"),
-                region: var("S3_REGION"),
-                access_key_id: var("S3_ACCESS_KEY_ID"),
-                secret_access_key: var("S3_SECRET_ACCESS_KEY").map(Secret::new),
+                endpoint: var("S3_ENDPOINT")?,
+                region: var("S3_REGION")?,
+                access_key_id: s3_keys.as_ref().map(|[id, _]| id.clone()),
+                secret_access_key: s3_keys.map(|[_, key]| Secret::new(key)),
                 allow_http: flag("S3_ALLOW_HTTP", false)?,
             },
-            signing_secret: var("TESSERA_SECRET").map(Secret::new),
+            signing_secret: var("TESSERA_SECRET")?.map(Secret::new),
             order_alert_minutes: parsed("ORDER_ALERT_MINUTES", 15)?,
             order_expiry_minutes: parsed("ORDER_EXPIRY_MINUTES", 120)?,
             owner_link_minutes: parsed("OWNER_LINK_MINUTES", 30)?,
-            whatsapp: match (
-                var("WHATSAPP_PHONE_NUMBER_ID"),
-                var("WHATSAPP_ACCESS_TOKEN"),
-            ) {
-                (Some(phone_number_id), Some(token)) => Some(WhatsAppConfig {
-                    api_base: var("WHATSAPP_API_BASE")
+            whatsapp: match together(["WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_ACCESS_TOKEN"])? {
+                Some([phone_number_id, token]) => Some(WhatsAppConfig {
+                    api_base: var("WHATSAPP_API_BASE")?
                         .unwrap_or_else(|| "https://graph.facebook.com/v21.0".into()),
                     phone_number_id,
                     access_token: Secret::new(token),
                 }),
-                _ => None,
+                None => None,
             },
-            whatsapp_webhook: match (var("WHATSAPP_VERIFY_TOKEN"), var("WHATSAPP_APP_SECRET")) {
-                (Some(verify), Some(secret)) => Some(WhatsAppWebhook {
+            whatsapp_webhook: together(["WHATSAPP_VERIFY_TOKEN", "WHATSAPP_APP_SECRET"])?.map(
+                |[verify, secret]| WhatsAppWebhook {
                     verify_token: Secret::new(verify),
                     app_secret: Secret::new(secret),
-                }),
-                _ => None,
-            },
+                },
+            ),
             billing: BillingConfig::from_env(flag("TESSERA_DEMO", false)?)?,
             alerts: AlertsConfig {
-                email: var("ALERTS_EMAIL"),
-                whatsapp: var("ALERTS_WHATSAPP"),
+                email: var("ALERTS_EMAIL")?,
+                whatsapp: var("ALERTS_WHATSAPP")?,
             },
             http_timeout_secs: parsed("PROVIDER_TIMEOUT_SECS", 20)?,
             poller: PollerConfig {
@@ -725,7 +793,7 @@ impl Config {
                 watch_secs: parsed("POLL_WATCH_SECS", 5)?,
             },
             settle_concurrency: parsed("SETTLE_CONCURRENCY", 4)?,
-            encryption_key: var("TESSERA_ENCRYPTION_KEY").map(Secret::new),
+            encryption_key: var("TESSERA_ENCRYPTION_KEY")?.map(Secret::new),
             sumup: None,
             mobile_money: MobileMoneyConfig {
                 momo: MomoConfig::from_env(
@@ -737,17 +805,19 @@ impl Config {
                     flag("TESSERA_DEMO", false)?,
                 )?,
                 notch: NotchConfig::from_env()?,
-                endpoints: OperatorEndpoints::from_env(),
+                endpoints: OperatorEndpoints::from_env()?,
                 window_secs: parsed("MOBILE_MONEY_WINDOW_SECS", 300)?,
             },
         }
-        .with_sumup())
+        .with_sumup()
     }
 
     /// Defaults for tests: nothing read from the environment but what the test passes.
     pub fn for_tests(database_url: &str, data_dir: PathBuf) -> Self {
         Self {
             database_url: Secret::new(database_url),
+            pool_size: 20,
+            utc_offset_secs: crate::domain::DEFAULT_UTC_OFFSET_SECS,
             base_url: "http://127.0.0.1:3000".into(),
             data_dir,
             smtp: None,
@@ -784,9 +854,9 @@ impl Config {
         }
     }
 
-    fn with_sumup(mut self) -> Self {
-        self.sumup = SumUpConfig::from_env(&self.base_url, self.billing.card_gateway);
-        self
+    fn with_sumup(mut self) -> Result<Self, ConfigError> {
+        self.sumup = SumUpConfig::from_env(&self.base_url, self.billing.card_gateway)?;
+        Ok(self)
     }
 
     pub fn secure_cookies(&self) -> bool {

@@ -8,9 +8,12 @@ use tower_sessions_sqlx_store::PostgresStore;
 /// A transaction on the app's database.
 pub type Tx<'a> = Transaction<'a, Postgres>;
 
-pub async fn connect(database_url: &str) -> Result<PgPool, sqlx::Error> {
+/// A pool of at most `size` connections (`DATABASE_POOL_SIZE`); a request waits at most 5 s
+/// for one. Each connection caches its prepared statements (sqlx's default, 100 per
+/// connection), so a query is parsed and planned once per connection, not per request.
+pub async fn connect(database_url: &str, size: u32) -> Result<PgPool, sqlx::Error> {
     PgPoolOptions::new()
-        .max_connections(20)
+        .max_connections(size)
         .acquire_timeout(Duration::from_secs(5))
         .connect(database_url)
         .await

@@ -98,11 +98,12 @@ pub async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    crate::domain::set_site_utc_offset(config.utc_offset_secs);
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await.map_err(|e| e.to_string()),
         Command::Migrate => {
             async {
-                let pool = connect(config.database_url.expose())
+                let pool = connect(config.database_url.expose(), config.pool_size)
                     .await
                     .map_err(|e| e.to_string())?;
                 migrate(&pool).await.map_err(|e| e.to_string())
@@ -156,7 +157,7 @@ async fn create_admin(config: &Config, email: &str, name: &str, phone: &str) -> 
     };
     let password = Password::parse(&password)
         .map_err(|k| crate::i18n::t(Default::default(), k).to_string())?;
-    let pool = connect(config.database_url.expose())
+    let pool = connect(config.database_url.expose(), config.pool_size)
         .await
         .map_err(|e| e.to_string())?;
     migrate(&pool).await.map_err(|e| e.to_string())?;
@@ -187,7 +188,7 @@ async fn create_admin(config: &Config, email: &str, name: &str, phone: &str) -> 
 
 /// The state a command needs: the database (migrated) and everything built on it.
 async fn state(config: Config) -> Result<AppState, String> {
-    let pool = connect(config.database_url.expose())
+    let pool = connect(config.database_url.expose(), config.pool_size)
         .await
         .map_err(|e| e.to_string())?;
     migrate(&pool).await.map_err(|e| e.to_string())?;

@@ -83,10 +83,36 @@ fn Hydrate(options: LeptosOptions) -> impl IntoView {
          if(i.length){{const w=fetch({wasm:?});import({js:?}).then(m=>m.default({{module_or_path:w}}).then(()=>{{\
          m.hydrate();for(const e of i){{const f=m[e.dataset.component];if(f)f(e);}}}}));}}"
     );
-    view! { <script type="module">{code}</script> }
+    view! { <script type="module" nonce=leptos::nonce::use_nonce()>{code}</script> }
+}
+
+/// The page's Content-Security-Policy: scripts only from this site or carrying this render's
+/// nonce (the bundle loader above, Leptos's streaming scripts), WebAssembly allowed, styles
+/// only from the stylesheet, images also from `blob:` (a proof's preview before upload), and
+/// no framing by any site.
+pub fn page_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data: blob:; object-src 'self'; base-uri 'self'; \
+         frame-ancestors 'none'"
+    )
+}
+
+/// Sends the page's policy with the response (the shell renders before the first byte).
+fn send_csp() {
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(res)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        if let Ok(value) = http::HeaderValue::from_str(&page_csp(&nonce.to_string())) {
+            res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
 }
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    send_csp();
     let lang = initial_lang();
     let css = asset_url(&options, &format!("{}.css", options.output_name));
     let scripts = (!static_page()).then(|| {

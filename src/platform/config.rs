@@ -57,6 +57,8 @@ pub struct Config {
     pub database_url: Secret,
     /// Connections each instance keeps to PostgreSQL (`DATABASE_POOL_SIZE`, 20).
     pub pool_size: u32,
+    /// Who may read `/metrics` (`TESSERA_METRICS_TOKEN`); unset, it is not served.
+    pub metrics_token: Option<Secret>,
     /// The site's offset from UTC in seconds, for dates people type and read
     /// (`TESSERA_UTC_OFFSET`, `+01:00`).
     pub utc_offset_secs: i32,
@@ -720,6 +722,7 @@ impl Config {
                     })
                 }
             },
+            metrics_token: var("TESSERA_METRICS_TOKEN")?.map(Secret::new),
             utc_offset_secs: match var("TESSERA_UTC_OFFSET")? {
                 None => crate::domain::DEFAULT_UTC_OFFSET_SECS,
                 Some(raw) => crate::domain::parse_utc_offset(&raw).map_err(|reason| {
@@ -817,6 +820,7 @@ impl Config {
         Self {
             database_url: Secret::new(database_url),
             pool_size: 20,
+            metrics_token: None,
             utc_offset_secs: crate::domain::DEFAULT_UTC_OFFSET_SECS,
             base_url: "http://127.0.0.1:3000".into(),
             data_dir,

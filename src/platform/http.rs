@@ -169,11 +169,17 @@ pub async fn file_response(bytes: Vec<u8>, content_type: String, filename: Strin
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),
     );
+    // Shown inside Tessera's own pages (the admin's `<object>`), framed by no other site.
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
-            "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+            "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; \
+             frame-ancestors 'self'; sandbox",
         ),
+    );
+    h.insert(
+        header::X_FRAME_OPTIONS,
+        HeaderValue::from_static("SAMEORIGIN"),
     );
     res
 }

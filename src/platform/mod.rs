@@ -17,6 +17,7 @@ pub mod health;
 pub mod http;
 pub mod lang;
 pub mod mail_html;
+pub mod metrics;
 pub mod outbox;
 pub mod pdf;
 pub mod proof_pdf;

@@ -7,7 +7,8 @@ use leptos::config::LeptosOptions;
 use sqlx::PgPool;
 
 use super::{
-    config::Config, fulfil::Fulfilments, sealed::Sealer, signing::Signer, storage::Storage,
+    config::Config, fulfil::Fulfilments, metrics::Metrics, sealed::Sealer, signing::Signer,
+    storage::Storage,
 };
 
 #[derive(Clone, FromRef)]
@@ -25,4 +26,6 @@ pub struct AppState {
     pub sealer: Sealer,
     /// Permits to settle a reported payment (`Config::settle_concurrency`).
     pub settling: Arc<tokio::sync::Semaphore>,
+    /// This app's Prometheus registry (`/metrics`).
+    pub metrics: Metrics,
 }

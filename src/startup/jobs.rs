@@ -31,41 +31,61 @@ pub fn spawn(
 }
 
 /// One pass over every job; errors are logged and the next pass tries again.
+/// Each job's run is counted in `tessera_job_runs_total{job, outcome}`.
 pub async fn run_once(state: &AppState, mailer: &outbox::Mailer) {
+    let ran = |job: &str, ok: bool| state.metrics.job(job, ok);
     loop {
         match outbox::deliver_due(&state.pool, mailer, &state.config, 20).await {
             Ok(20) => continue,
-            Ok(_) => break,
+            Ok(_) => {
+                ran("outbox", true);
+                break;
+            }
             Err(e) => {
+                ran("outbox", false);
                 tracing::error!(error = %e, "outbox delivery failed");
                 break;
             }
         }
     }
-    match crate::features::payment_tickets::digest::run_if_due(&state.pool, &state.config).await {
+    let digest =
+        crate::features::payment_tickets::digest::run_if_due(&state.pool, &state.config).await;
+    ran("overdue_digest", digest.is_ok());
+    match digest {
         Ok(0) => {}
         Ok(n) => tracing::info!(emails = n, "overdue digest queued"),
         Err(e) => tracing::error!(error = %e, "overdue digest failed"),
     }
-    match crate::features::orders::service::monitor(&state.pool, &state.config).await {
+    let monitor = crate::features::orders::service::monitor(&state.pool, &state.config).await;
+    ran("order_monitor", monitor.is_ok());
+    match monitor {
         Ok((0, 0)) => {}
         Ok((alerted, expired)) => tracing::info!(alerted, expired, "stuck-payment monitor"),
         Err(e) => tracing::error!(error = %e, "stuck-payment monitor failed"),
     }
-    if let Err(e) = payments::poller::tick(state).await {
+    let poll = payments::poller::tick(state).await;
+    ran("poller", poll.is_ok());
+    if let Err(e) = poll {
         tracing::error!(error = %e, "payment polling failed");
     }
-    match payments::refunds::retry_due(state).await {
+    let refunds = payments::refunds::retry_due(state).await;
+    ran("refund_retries", refunds.is_ok());
+    match refunds {
         Ok(0) => {}
         Ok(n) => tracing::info!(refunds = n, "refunds accepted on a later attempt"),
         Err(e) => tracing::error!(error = %e, "refund retries failed"),
     }
-    match crate::features::billing::service::trial_reminders(&state.pool, &state.config).await {
+    let reminders =
+        crate::features::billing::service::trial_reminders(&state.pool, &state.config).await;
+    ran("trial_reminders", reminders.is_ok());
+    match reminders {
         Ok(0) => {}
         Ok(n) => tracing::info!(emails = n, "trial reminders queued"),
         Err(e) => tracing::error!(error = %e, "trial reminders failed"),
     }
-    match crate::features::billing::service::lapse(&state.pool, &state.config).await {
+    let lapse = crate::features::billing::service::lapse(&state.pool, &state.config).await;
+    ran("subscription_lapse", lapse.is_ok());
+    match lapse {
         Ok(0) => {}
         Ok(n) => tracing::info!(subscriptions = n, "subscriptions lapsed"),
         Err(e) => tracing::error!(error = %e, "subscription lapse failed"),

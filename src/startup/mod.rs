@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod demo;
+mod headers;
 pub mod jobs;
 
 use std::sync::Arc;
@@ -48,6 +49,8 @@ pub enum StartError {
     Database(#[from] sqlx::Error),
     #[error("{0}")]
     Migrate(#[from] MigrateError),
+    #[error("metrics: {0}")]
+    Metrics(#[from] prometheus::Error),
     #[error("leptos configuration: {0}")]
     Leptos(String),
     #[error("HTTP client: {0}")]
@@ -85,6 +88,52 @@ async fn ready(
         }
     }
     (code, body)
+}
+
+/// `GET /metrics`, Prometheus's text format, to a bearer of `TESSERA_METRICS_TOKEN` (404
+/// without one configured, 401 to anyone else). Gauges are read from the database now.
+async fn metrics(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> axum::response::Response {
+    use axum::{http::header, http::StatusCode, response::IntoResponse};
+    use sha2::{Digest, Sha256};
+    let Some(token) = &state.config.metrics_token else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    // Digests compared, so the time taken says nothing about the token.
+    if Sha256::digest(given.as_bytes()) != Sha256::digest(token.expose().as_bytes()) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+        )
+            .into_response();
+    }
+    if let Err(e) = crate::platform::metrics::read_platform(&state).await {
+        tracing::error!(error = %e, "metrics: the database could not be read");
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    }
+    if let Ok(p) = features::payments::verification::server::health(&state).await {
+        let m = &state.metrics;
+        m.payments_waiting.set(p.waiting);
+        m.payments_review.set(p.review);
+        m.oldest_payment
+            .set(p.oldest_waiting_secs.unwrap_or(0) as f64);
+        m.poller_lag.set(p.lag_secs.unwrap_or(-1) as f64);
+    }
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        state.metrics.render(),
+    )
+        .into_response()
 }
 
 /// Every feature's REST routes, under `/api`.
@@ -134,6 +183,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health/live", get(health::live))
         .route("/health/ready", get(ready))
+        .route("/metrics", get(metrics))
         .route("/lang", post(lang::switch))
         .nest("/api", api_routes())
         .merge(features::payment_tickets::web::routes())
@@ -169,6 +219,14 @@ pub fn router(state: AppState) -> Router {
         // WebAssembly bundle is not compressed on every request (too costly per request).
         .layer(tower_http::compression::CompressionLayer::new().compress_when(
             DefaultPredicate::new().and(NotForContentType::const_new("application/wasm")),
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            headers::security_headers,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::platform::metrics::time_requests,
         ))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
@@ -226,6 +284,7 @@ pub async fn build_state(
         .redirect(reqwest::redirect::Policy::none())
         .build()?;
     Ok(AppState {
+        metrics: crate::platform::metrics::Metrics::new()?,
         leptos_options,
         pool,
         config,

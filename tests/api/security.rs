@@ -2,7 +2,7 @@
 
 use sqlx::PgPool;
 
-use crate::helpers::{client, spawn_app};
+use crate::helpers::{client, spawn_app, spawn_with};
 
 #[sqlx::test(migrations = false)]
 async fn a_cross_origin_post_is_refused_with_403(pool: PgPool) {
@@ -316,4 +316,150 @@ async fn the_admin_command_creates_an_admin_with_a_generated_or_given_password(p
         .output()
         .unwrap();
     assert!(!again.status.success(), "an existing address is refused");
+}
+
+/// Every page carries the security headers, and a Content-Security-Policy whose nonce is the
+/// one on the page's inline scripts (so the bundle loader and Leptos's streaming run, and
+/// nothing injected does); HSTS is sent only when the site is served over HTTPS.
+#[sqlx::test(migrations = false)]
+async fn pages_carry_security_headers_and_a_csp_matching_their_scripts(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    for path in ["/", "/events", "/login", "/no-such-page"] {
+        let res = client()
+            .get(format!("{}{path}", app.addr))
+            .send()
+            .await
+            .unwrap();
+        let h = res.headers().clone();
+        let header = |name: &str| {
+            h.get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string()
+        };
+        assert_eq!(header("x-frame-options"), "DENY", "{path}");
+        assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(header("referrer-policy"), "same-origin", "{path}");
+        assert!(
+            header("permissions-policy").contains("camera=(self)"),
+            "{path}"
+        );
+        assert!(header("strict-transport-security").is_empty(), "{path}");
+        let csp = header("content-security-policy");
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(
+            csp.contains("'wasm-unsafe-eval'") && !csp.contains("unsafe-inline"),
+            "{csp}"
+        );
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .unwrap_or_default()
+            .to_string();
+        assert!(nonce.len() >= 16, "{path}: {csp}");
+        let html = res.text().await.unwrap();
+        let scripts = html.matches("<script").count();
+        let with_nonce = html.matches(&format!("<script nonce=\"{nonce}\"")).count()
+            + html
+                .matches(&format!("<script type=\"module\" nonce=\"{nonce}\""))
+                .count();
+        assert!(scripts > 0, "{path}");
+        assert_eq!(scripts, with_nonce, "{path}: a script without the nonce");
+    }
+    // A fresh nonce for each response.
+    let csp = |res: &reqwest::Response| {
+        res.headers()
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let a = client().get(format!("{}/", app.addr)).send().await.unwrap();
+    let b = client().get(format!("{}/", app.addr)).send().await.unwrap();
+    assert_ne!(csp(&a), csp(&b));
+    // REST answers get the headers too.
+    let res = client()
+        .get(format!("{}/api/events", app.addr))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["x-frame-options"], "DENY");
+
+    // Behind HTTPS, browsers are told to keep to it.
+    let secure = spawn_with(pool, |c| c.base_url = "https://tessera.example".into()).await;
+    let res = client()
+        .get(format!("{}/", secure.addr))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.headers()["strict-transport-security"],
+        "max-age=31536000; includeSubDomains"
+    );
+}
+
+/// `/metrics` does not exist without `TESSERA_METRICS_TOKEN`, refuses anyone without the token,
+/// and gives its bearer Prometheus's text: request times by route pattern (never the address
+/// itself, which may hold a ticket's token), and what the database holds now.
+#[sqlx::test(migrations = false)]
+async fn metrics_are_served_only_to_the_bearer_of_the_token(pool: PgPool) {
+    let closed = spawn_app(pool.clone()).await;
+    let res = client()
+        .get(format!("{}/metrics", closed.addr))
+        .bearer_auth("anything")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+
+    let app = spawn_with(pool, |c| {
+        c.metrics_token = Some(tessera::platform::config::Secret::new("scrape-me"))
+    })
+    .await;
+    app.register(&client(), "awa@example.cm").await;
+    let secret_path = "/t/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcd";
+    client()
+        .get(format!("{}{secret_path}", app.addr))
+        .send()
+        .await
+        .unwrap();
+    for token in [None, Some("wrong")] {
+        let mut req = client().get(format!("{}/metrics", app.addr));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await.unwrap();
+        assert_eq!(res.status(), 401, "{token:?}");
+    }
+    let res = client()
+        .get(format!("{}/metrics", app.addr))
+        .bearer_auth("scrape-me")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain"));
+    let text = res.text().await.unwrap();
+    for expected in [
+        // An unknown ticket: counted under its pattern, as a 4xx.
+        r#"tessera_http_request_duration_seconds_count{method="GET",route="/t/{token}",status="4xx"} 1"#,
+        r#"tessera_http_request_duration_seconds_count{method="POST",route="/fn/register",status="2xx"} 1"#,
+        r#"tessera_outbox_messages{status="PENDING"} 1"#,
+        r#"tessera_outbox_messages{status="FAILED"} 0"#,
+        "tessera_payment_tickets_pending 0",
+        "tessera_payments_awaiting_verification 0",
+        "tessera_poller_lag_seconds -1",
+        r#"tessera_db_pool_connections{state="max"} "#,
+        r#"tessera_db_pool_connections{state="in_use"} "#,
+    ] {
+        assert!(text.contains(expected), "{expected} not in:\n{text}");
+    }
+    assert!(
+        !text.contains("AbCdEfGh"),
+        "an address's token leaked into the metrics"
+    );
 }

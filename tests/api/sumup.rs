@@ -1112,3 +1112,101 @@ async fn the_waiting_buyer_is_checked_every_few_seconds_and_pausing_stops_the_po
     .await;
     assert_eq!(audit, 2);
 }
+
+/// Two instances of the app on one database, each running the whole job runner
+/// (`jobs::run_once`: outbox, digest, order monitor, poller, refunds, reminders, lapses) at the
+/// same moments, as two machines would: the payment is read from SumUp once and settled once,
+/// its tickets are issued once, and every e-mail reaches the SMTP server once.
+#[sqlx::test]
+async fn two_instances_running_every_job_at_once_do_each_piece_of_work_once(pool: PgPool) {
+    use tessera::{
+        platform::{
+            config::{SmtpConfig, SmtpSecurity},
+            outbox::Mailer,
+        },
+        startup::jobs::run_once,
+    };
+    let smtp = crate::helpers::SmtpServer::start(0).await;
+    let (base, fake) = fake_sumup().await;
+    let instance = |name: &'static str| {
+        let (base, port) = (base.clone(), smtp.port);
+        move |c: &mut Config| {
+            with_sumup(base)(c);
+            c.instance = name.into();
+            c.smtp = Some(SmtpConfig {
+                host: "127.0.0.1".into(),
+                port,
+                username: None,
+                password: None,
+                security: SmtpSecurity::None,
+            });
+        }
+    };
+    let one = spawn_with(pool.clone(), instance("one")).await;
+    let two = spawn_with(pool, instance("two")).await;
+    let (reference, _, _) = paying(&one).await;
+    set_paid(&fake, &reference, 50.0);
+    due_now(&one).await;
+    for i in 0..12 {
+        two.register(&client(), &format!("family{i}@example.cm"))
+            .await;
+    }
+    let reads = fake.lock().unwrap().reads;
+    let (m1, m2) = (
+        Mailer::from_config(&one.state.config).unwrap(),
+        Mailer::from_config(&two.state.config).unwrap(),
+    );
+    for _ in 0..3 {
+        tokio::join!(run_once(&one.state, &m1), run_once(&two.state, &m2));
+    }
+
+    assert_eq!(order_status(&one, &reference).await, "TICKETS_ISSUED");
+    assert_eq!(
+        fake.lock().unwrap().reads - reads,
+        1,
+        "SumUp was asked once"
+    );
+    for (sql, expected) in [
+        (
+            "SELECT count(*) FROM payments WHERE status = 'COMPLETED'",
+            1,
+        ),
+        (
+            "SELECT count(*) FROM audit_log WHERE action = 'payment.completed'",
+            1,
+        ),
+        ("SELECT count(*) FROM invoices", 1),
+        ("SELECT count(*) FROM etickets", 2),
+        ("SELECT count(*) FROM poll_cycles WHERE settled > 0", 1),
+    ] {
+        assert_eq!(count(&one, sql).await, expected, "{sql}");
+    }
+    let outbox = count(&one, "SELECT count(*) FROM outbox").await;
+    let sent = count(&one, "SELECT count(*) FROM outbox WHERE status = 'SENT'").await;
+    assert!(outbox > 12, "{outbox}");
+    assert_eq!(sent, outbox, "every message went out");
+    let received = smtp.received().await;
+    assert_eq!(received.len() as i64, outbox, "and each one once");
+    let log = count(
+        &one,
+        "SELECT count(DISTINCT outbox_id) FROM notification_log WHERE success",
+    )
+    .await;
+    assert_eq!(log, outbox);
+    let twice = count(
+        &one,
+        "SELECT count(*) FROM (SELECT outbox_id FROM notification_log WHERE success
+                                GROUP BY outbox_id HAVING count(*) > 1) t",
+    )
+    .await;
+    assert_eq!(twice, 0, "no message was sent twice");
+    // Both instances ran every job each time, and say so on /metrics.
+    for app in [&one, &two] {
+        let text = app.state.metrics.render();
+        assert!(
+            text.contains(r#"tessera_job_runs_total{job="poller",outcome="ok"} 3"#),
+            "{text}"
+        );
+        assert!(text.contains(r#"tessera_job_runs_total{job="outbox",outcome="ok"} 3"#));
+    }
+}

@@ -65,6 +65,11 @@ fn ends_cleanly(kind: ProofKind, bytes: &[u8]) -> bool {
     }
 }
 
+/// The most pixels a proof image may have: 50 megapixels, the largest photo a phone camera
+/// takes by default (its 108 and 200 MP modes are opt-in, and the browser shrinks photos
+/// before sending them anyway).
+pub const MAX_PROOF_PIXELS: u64 = 50_000_000;
+
 fn reencode(kind: ProofKind, bytes: &[u8]) -> Result<Vec<u8>, &'static str> {
     if !ends_cleanly(kind, bytes) {
         return Err("error.proof_corrupt");
@@ -86,6 +91,12 @@ fn reencode(kind: ProofKind, bytes: &[u8]) -> Result<Vec<u8>, &'static str> {
         _ => "error.proof_corrupt",
     };
     let mut decoder = reader.into_decoder().map_err(refused)?;
+    // Nothing a phone camera or a screen makes has more pixels than this; a tiny file declaring
+    // more (12 000 × 12 000 is 144 million, 432 MB decoded) is refused before it is decoded.
+    let (width, height) = decoder.dimensions();
+    if u64::from(width) * u64::from(height) > MAX_PROOF_PIXELS {
+        return Err("error.proof_too_many_pixels");
+    }
     // Phones store a photo as the sensor saw it and say in EXIF how to turn it; re-encoding
     // drops EXIF, so the turn is applied here or a receipt reaches the admin sideways.
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
@@ -257,6 +268,23 @@ pub mod tests {
             check("bomb.png", &bomb).err(),
             Some("error.proof_too_big_image")
         );
+    }
+
+    #[test]
+    fn an_image_with_more_pixels_than_a_phone_takes_is_refused_before_decoding() {
+        // 12 000 × 12 000 declared by a file of a few bytes: within the side limits, over the
+        // pixel bound.
+        let mut big = png(1, 1);
+        big[16..20].copy_from_slice(&12_000u32.to_be_bytes());
+        big[20..24].copy_from_slice(&12_000u32.to_be_bytes());
+        let crc = crc32(&big[12..29]);
+        big[29..33].copy_from_slice(&crc.to_be_bytes());
+        assert_eq!(
+            check("big.png", &big).err(),
+            Some("error.proof_too_many_pixels")
+        );
+        // A 50-megapixel photo's shape passes the bound (8 160 × 6 120 is 49.9 million).
+        assert!(8_160 * 6_120 <= MAX_PROOF_PIXELS);
     }
 
     fn crc32(data: &[u8]) -> u32 {

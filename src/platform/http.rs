@@ -13,6 +13,7 @@ use super::{
     api::ApiError,
     auth::{load_user, AuthUser, SESSION_USER_KEY},
     state::AppState,
+    uploads::Upload,
 };
 use crate::{
     domain::{Lang, MAX_PROOF_BYTES},
@@ -61,26 +62,34 @@ pub fn field(fields: &Fields, names: &[&str]) -> String {
         .unwrap_or_default()
 }
 
-/// Reads a multipart form: its text fields, and the file of the field `proof`, counted while it
-/// streams and cut off past 5 MB.
+/// Reads a multipart form: its text fields, and the file of the field `proof`, spooled to a
+/// temporary file while it streams and cut off past 5 MB.
 pub async fn read_multipart(
     mp: Multipart,
     lang: Lang,
-) -> Result<(Fields, Option<(String, Vec<u8>)>), ApiError> {
+) -> Result<(Fields, Option<(String, Upload)>), ApiError> {
     read_multipart_file(mp, lang, "proof", MAX_PROOF_BYTES, "error.proof_too_large").await
 }
 
-/// Reads a multipart form: its text fields, and the file of the field `file_field`, counted
-/// while it streams and refused with `too_large_key` past `max` bytes.
+/// Reads a multipart form: its text fields, and the file of the field `file_field`, spooled
+/// to a temporary file while it streams (memory holds one chunk of it) and refused with
+/// `too_large_key` past `max` bytes.
 pub async fn read_multipart_file(
     mut mp: Multipart,
     lang: Lang,
     file_field: &str,
     max: usize,
     too_large_key: &str,
-) -> Result<(Fields, Option<(String, Vec<u8>)>), ApiError> {
+) -> Result<(Fields, Option<(String, Upload)>), ApiError> {
     let too_large = || ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, t(lang, too_large_key));
     let bad = || ApiError::new(StatusCode::BAD_REQUEST, t(lang, "error.bad_request"));
+    let spool_failed = |e: std::io::Error| {
+        tracing::error!(error = %e, "spooling an upload");
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            t(lang, "error.upload_failed"),
+        )
+    };
     let mut fields = Fields::new();
     let mut file = None;
     loop {
@@ -93,15 +102,15 @@ pub async fn read_multipart_file(
         let name = field.name().unwrap_or("").to_string();
         if name == file_field {
             let filename = field.file_name().unwrap_or("").to_string();
-            let mut bytes = Vec::new();
+            let mut upload = Upload::new().await.map_err(spool_failed)?;
             let mut field = field;
             loop {
                 match field.chunk().await {
                     Ok(Some(chunk)) => {
-                        if bytes.len() + chunk.len() > max {
+                        if upload.len() + chunk.len() > max {
                             return Err(too_large());
                         }
-                        bytes.extend_from_slice(&chunk);
+                        upload.write(&chunk).await.map_err(spool_failed)?;
                     }
                     Ok(None) => break,
                     Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
@@ -110,7 +119,7 @@ pub async fn read_multipart_file(
                     Err(_) => return Err(bad()),
                 }
             }
-            file = Some((filename, bytes));
+            file = Some((filename, upload));
             continue;
         }
         let value = field.text().await.map_err(|_| bad())?;

@@ -17,6 +17,62 @@ pub struct CheckedProof {
     /// Of the bytes the family sent, to spot the same file used twice.
     pub sha256: String,
     pub filename: String,
+    /// The turn this proof took among the few checked at once ([`check_off_thread`]), kept
+    /// until the proof is stored and dropped, so that memory holds at most that many proofs.
+    _turn: Option<tokio::sync::SemaphorePermit<'static>>,
+}
+
+/// An uploaded file as it arrived, spooled to an unnamed temporary file while it streams in
+/// (under `TMPDIR`), so that an upload in flight holds no more memory than one chunk. The file
+/// has no name from the moment it is opened: the system frees it when it is dropped, even if
+/// the process dies.
+pub struct Upload {
+    file: tokio::fs::File,
+    len: usize,
+}
+
+impl Upload {
+    /// An empty spool file.
+    pub async fn new() -> std::io::Result<Self> {
+        let path = std::env::temp_dir().join(format!("tessera-upload-{}", uuid::Uuid::new_v4()));
+        let file = tokio::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .await?;
+        tokio::fs::remove_file(&path).await?;
+        Ok(Self { file, len: 0 })
+    }
+
+    /// Appends one chunk of the upload.
+    pub async fn write(&mut self, chunk: &[u8]) -> std::io::Result<()> {
+        use tokio::io::AsyncWriteExt;
+        self.file.write_all(chunk).await?;
+        self.len += chunk.len();
+        Ok(())
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The whole file, read back in one allocation of its exact size.
+    pub async fn read_all(mut self) -> std::io::Result<Vec<u8>> {
+        use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
+        self.file.flush().await?;
+        self.file.seek(std::io::SeekFrom::Start(0)).await?;
+        let mut bytes = Vec::with_capacity(self.len);
+        (&mut self.file)
+            .take(self.len as u64)
+            .read_to_end(&mut bytes)
+            .await?;
+        Ok(bytes)
+    }
 }
 
 /// Translation keys of the reasons a proof is refused.
@@ -41,6 +97,7 @@ pub fn check(filename: &str, bytes: &[u8]) -> Result<CheckedProof, &'static str>
         bytes: cleaned,
         sha256: hex::encode(Sha256::digest(bytes)),
         filename: clean_filename(filename, kind),
+        _turn: None,
     })
 }
 
@@ -102,7 +159,8 @@ fn reencode(kind: ProofKind, bytes: &[u8]) -> Result<Vec<u8>, &'static str> {
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let mut image = DynamicImage::from_decoder(decoder).map_err(refused)?;
     image.apply_orientation(orientation);
-    let mut out = Cursor::new(Vec::new());
+    // Sized for what the encoder writes, so the buffer is not grown by doubling.
+    let mut out = Cursor::new(Vec::with_capacity(bytes.len() + bytes.len() / 4));
     let written = match kind {
         ProofKind::Jpeg => image.to_rgb8().write_to(&mut out, ImageFormat::Jpeg),
         ProofKind::Png => image.write_to(&mut out, ImageFormat::Png),
@@ -127,7 +185,7 @@ pub async fn check_for(
     state: &super::state::AppState,
     client: &str,
     filename: String,
-    bytes: Vec<u8>,
+    upload: Upload,
 ) -> Result<CheckedProof, &'static str> {
     let per_hour = state.config.rate.uploads_per_hour;
     match super::throttle::allow(&state.pool, &format!("upload:{client}"), per_hour, 3600).await {
@@ -139,22 +197,34 @@ pub async fn check_for(
         // The upload itself will meet the same database; let it report.
         Err(e) => tracing::error!(error = %e, "upload rate limit unavailable"),
     }
-    check_off_thread(filename, bytes).await
+    check_off_thread(filename, upload).await
 }
 
-/// At most this many proofs are decoded at once; the others wait their turn.
-static CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+/// At most this many proofs are in memory at once, from being read back from their spool file
+/// to being stored: a 5 MB photo costs about 25 MB while it is decoded and re-encoded, so
+/// twenty arriving together hold two of those and twenty spool files, not twenty of them.
+static CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
 /// [`check`] on a blocking thread, a few at a time: decoding a photo or parsing a PDF takes
-/// CPU and memory that the async threads serving pages must not wait for.
+/// CPU and memory that the async threads serving pages must not wait for. The proof keeps its
+/// turn until it is dropped (after it is stored).
 pub async fn check_off_thread(
     filename: String,
-    bytes: Vec<u8>,
+    upload: Upload,
 ) -> Result<CheckedProof, &'static str> {
-    let _permit = CHECKS.acquire().await.map_err(|_| "error.proof_corrupt")?;
-    tokio::task::spawn_blocking(move || check(&filename, &bytes))
+    let turn = CHECKS.acquire().await.map_err(|_| "error.proof_corrupt")?;
+    if upload.len() > MAX_PROOF_BYTES {
+        return Err("error.proof_too_large");
+    }
+    let bytes = upload.read_all().await.map_err(|e| {
+        tracing::error!(error = %e, "reading an upload back from its spool file");
+        "error.upload_failed"
+    })?;
+    let mut checked = tokio::task::spawn_blocking(move || check(&filename, &bytes))
         .await
-        .unwrap_or(Err("error.proof_corrupt"))
+        .unwrap_or(Err("error.proof_corrupt"))?;
+    checked._turn = Some(turn);
+    Ok(checked)
 }
 
 #[cfg(test)]
@@ -284,7 +354,7 @@ pub mod tests {
             Some("error.proof_too_many_pixels")
         );
         // A 50-megapixel photo's shape passes the bound (8 160 × 6 120 is 49.9 million).
-        assert!(8_160 * 6_120 <= MAX_PROOF_PIXELS);
+        const { assert!(8_160 * 6_120 <= MAX_PROOF_PIXELS) };
     }
 
     fn crc32(data: &[u8]) -> u32 {

@@ -116,7 +116,7 @@ fn list_json(views: &[TicketView], total: i64, lang: Lang, admin: bool) -> Value
 async fn checked_proof(
     state: &AppState,
     client: &str,
-    file: Option<(String, Vec<u8>)>,
+    file: Option<(String, crate::platform::uploads::Upload)>,
     lang: Lang,
 ) -> Result<CheckedProof, ApiError> {
     let (name, bytes) = file.ok_or_else(|| {

@@ -98,7 +98,16 @@ async fn upload(
         status_ok: f("status_ok"),
     };
     let echo = mapping.echo();
-    let (filename, bytes) = file.unwrap_or_default();
+    let (filename, bytes) = match file {
+        Some((name, spooled)) => match spooled.read_all().await {
+            Ok(bytes) => (name, bytes),
+            Err(e) => {
+                tracing::error!(error = %e, "reading a statement back from its spool file");
+                return refused("error.upload_failed", StatusCode::SERVICE_UNAVAILABLE, echo);
+            }
+        },
+        None => Default::default(),
+    };
     let upload = Upload {
         mapping,
         filename,

@@ -225,6 +225,7 @@ error-proof_type = Only JPEG, PNG, WEBP images and PDF files are accepted.
 error-proof_corrupt = The file is damaged or is not really an image or a PDF.
 error-proof_too_big_image = The image is too large in pixels (12 000 × 12 000 at most).
 error-proof_too_many_pixels = This image has more pixels than a phone camera takes (50 megapixels at most): send a photo or a screenshot of the payment.
+error-upload_failed = The file could not be received just now: please send it again in a moment.
 error-proof_active_content = PDF files with scripts or attachments are not accepted.
 error-proof_pdf_locked = This PDF is protected by a password: send it without the password, or a photo of the receipt.
 error-rate_limited = Too many requests from your connection. Please wait a few minutes and try again.

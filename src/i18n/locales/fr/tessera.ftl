@@ -225,6 +225,7 @@ error-proof_type = Seules les images JPEG, PNG, WEBP et les fichiers PDF sont ac
 error-proof_corrupt = Le fichier est endommagé ou n'est pas vraiment une image ou un PDF.
 error-proof_too_big_image = L'image est trop grande en pixels (12 000 × 12 000 au plus).
 error-proof_too_many_pixels = Cette image a plus de pixels qu'un appareil photo de téléphone n'en prend (50 mégapixels au plus) : envoyez une photo ou une capture d'écran du paiement.
+error-upload_failed = Le fichier n'a pas pu être reçu pour l'instant : renvoyez-le dans un moment.
 error-proof_active_content = Les PDF contenant des scripts ou des pièces jointes ne sont pas acceptés.
 error-proof_pdf_locked = Ce PDF est protégé par un mot de passe : envoyez-le sans mot de passe, ou une photo du reçu.
 error-rate_limited = Trop de demandes depuis votre connexion. Patientez quelques minutes puis réessayez.

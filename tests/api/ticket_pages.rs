@@ -475,3 +475,190 @@ async fn csv_status(app: &TestApp, c: &reqwest::Client, path: &str) -> u16 {
         .status()
         .as_u16()
 }
+
+/// The references of the ticket rows of an admin list page, in order, and its pager's links.
+fn queue_rows(html: &str) -> (Vec<String>, Option<String>, Option<String>) {
+    let rows = html
+        .split("href=\"/admin/tickets/TKT-")
+        .skip(1)
+        .map(|s| format!("TKT-{}", s.split('"').next().unwrap()))
+        .collect();
+    let pager = html.split("class=\"pager\"").nth(1).unwrap_or("");
+    let link = |label: &str| {
+        pager
+            .split("<a href=\"")
+            .skip(1)
+            .find(|a| a.contains(&format!(">{label}</a>")))
+            .map(|a| a.split('"').next().unwrap().replace("&amp;", "&"))
+    };
+    (rows, link("Previous"), link("Next"))
+}
+
+#[sqlx::test(migrations = false)]
+async fn the_admin_queue_pages_by_keyset_and_counts_from_counters(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let family = client();
+    app.register(&family, "queue@example.cm").await;
+    // 130 pending tickets, one every 20 minutes back from now (the oldest 58 past the
+    // 24 h overdue mark), ten of them sharing one instant across the end of the first page;
+    // 40 cancelled ones between them.
+    sqlx::query(
+        "WITH u AS (SELECT id, family_id FROM users WHERE email = 'queue@example.cm')
+         INSERT INTO payment_tickets (id, reference, family_id, submitter_id, plan_code, duration_days, amount,
+             currency, payment_method, phone_number, transaction_id, status, created_at)
+         SELECT gen_random_uuid(), 'TKT-2026-' || lpad(n::text, 5, '0'), u.family_id, u.id, 'FAMILY_MANAGER', 30,
+                15000, 'XAF', 'MTN_MOMO', '+237695000000', 'Q' || n,
+                'PENDING',
+                date_trunc('second', now()) - ((CASE WHEN n BETWEEN 76 AND 85 THEN 80 ELSE n END) * 20 || ' minutes')::interval
+         FROM generate_series(1, 130) n, u
+         UNION ALL
+         SELECT gen_random_uuid(), 'TKT-2025-' || lpad(n::text, 5, '0'), u.family_id, u.id, 'FAMILY_MANAGER', 30,
+                15000, 'XAF', 'MTN_MOMO', '+237695000000', 'R' || n, 'CANCELLED', now() - (n || ' hours')::interval
+         FROM generate_series(1, 40) n, u",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let admin = client();
+    app.register(&admin, "queue-admin@example.cm").await;
+    app.make_admin("queue-admin@example.cm").await;
+    // Pages as a browser gets them, without the hydration markers between words.
+    let get = |path: &str| {
+        let (app, admin, path) = (&app, &admin, path.to_string());
+        async move {
+            let (status, html) = app.page(admin, &path).await;
+            (status, html.replace("<!>", ""))
+        }
+    };
+    let exact = |sql: &'static str| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let pending_sql = "SELECT count(*) FROM payment_tickets WHERE status = 'PENDING'";
+    let overdue_sql = "SELECT count(*) FROM payment_tickets WHERE status = 'PENDING' AND created_at < now() - interval '24 hours'";
+    let (pending, overdue) = (exact(pending_sql).await, exact(overdue_sql).await);
+    assert_eq!(pending, 130);
+    assert!(overdue > 0 && overdue < pending, "{overdue}");
+
+    // Oldest first: pages of 50 follow each other by their edge rows, with none twice.
+    let order: Vec<String> = sqlx::query_scalar(
+        "SELECT reference FROM payment_tickets WHERE status = 'PENDING' ORDER BY created_at, id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let (status, html) = get("/admin/tickets?tab=pending").await;
+    assert_eq!(status, 200);
+    let tabs = html
+        .split("class=\"tabs\"")
+        .nth(1)
+        .unwrap_or("")
+        .split("</nav>")
+        .next()
+        .unwrap();
+    assert!(
+        tabs.contains(&format!("Pending ({pending})"))
+            && tabs.contains(&format!("Overdue ({overdue})")),
+        "{tabs}"
+    );
+    assert!(html.contains("1 / 3"), "three pages of 50");
+    let mut seen = Vec::new();
+    let (rows, previous, mut next) = queue_rows(&html);
+    assert!(previous.is_none());
+    seen.extend(rows);
+    let mut pages = vec![html];
+    while let Some(href) = next {
+        assert!(href.contains("after="), "{href}");
+        let (status, html) = get(&href).await;
+        assert_eq!(status, 200);
+        let (rows, _, n) = queue_rows(&html);
+        seen.extend(rows);
+        pages.push(html);
+        next = n;
+    }
+    assert_eq!(seen, order, "every pending ticket once, oldest first");
+    // Back from the last page gives the middle page again.
+    let (_, previous, _) = queue_rows(&pages[2]);
+    let (_, html) = get(&previous.unwrap()).await;
+    assert_eq!(queue_rows(&html).0, queue_rows(&pages[1]).0);
+    assert!(html.contains("2 / 3"));
+
+    // Newest first, and the overdue tab, page the same way.
+    let (_, html) = get("/admin/tickets?tab=pending&sort=newest").await;
+    let (first, _, next) = queue_rows(&html);
+    let (_, html) = get(&next.unwrap()).await;
+    let newest: Vec<String> = order.iter().rev().cloned().collect();
+    assert_eq!(
+        [first, queue_rows(&html).0].concat(),
+        newest[..100].to_vec()
+    );
+    let (_, html) = get("/admin/tickets?tab=overdue").await;
+    let (mut all, _, mut next) = queue_rows(&html);
+    while let Some(href) = next {
+        let (_, html) = get(&href).await;
+        let (rows, _, n) = queue_rows(&html);
+        all.extend(rows);
+        next = n;
+    }
+    assert_eq!(
+        all,
+        order[..overdue as usize].to_vec(),
+        "overdue, oldest first"
+    );
+
+    // Changes of status, submissions and deletions move the counters with the tickets, at
+    // commit.
+    let mut tx = app.pool.begin().await.unwrap();
+    sqlx::query("UPDATE payment_tickets SET status = 'CANCELLED' WHERE reference IN (SELECT reference FROM payment_tickets WHERE status = 'PENDING' ORDER BY created_at LIMIT 3)")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE payment_tickets SET status = 'PENDING' WHERE reference = 'TKT-2025-00001'")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    sqlx::query("DELETE FROM payment_tickets WHERE reference = 'TKT-2026-00001'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    // Ten families submit at once.
+    let mut submits = Vec::new();
+    for i in 0..10 {
+        let (app, family) = (&app, &family);
+        submits.push(async move {
+            post_wizard(
+                app,
+                family,
+                wizard_form("15000", &format!("CONC{i}")),
+                false,
+            )
+            .await;
+        });
+    }
+    futures::future::join_all(submits).await;
+    let (pending, overdue) = (exact(pending_sql).await, exact(overdue_sql).await);
+    assert!(pending > 127, "{pending}");
+    let (_, html) = get("/admin/tickets?tab=pending").await;
+    assert!(
+        html.contains(&format!("Pending ({pending})"))
+            && html.contains(&format!("Overdue ({overdue})")),
+        "counters match a count"
+    );
+    let stored: i64 =
+        sqlx::query_scalar("SELECT COALESCE(sum(n), 0)::bigint FROM pending_ticket_counts")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(stored, pending);
+    let zero: i64 = sqlx::query_scalar("SELECT count(*) FROM pending_ticket_counts WHERE n <= 0")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(zero, 0, "emptied counter rows are removed");
+}

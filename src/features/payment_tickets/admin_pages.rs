@@ -5,8 +5,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
     api::{
-        admin_ticket_stats, admin_tickets, ticket_detail, AdminQuery, ApproveTicket, RejectTicket,
-        SaveTicketNotes,
+        admin_ticket_stats, admin_tickets, ticket_detail, AdminQuery, ApproveTicket, QueueCursor,
+        RejectTicket, SaveTicketNotes,
     },
     pages::{status_badge, ProofView, Timeline},
 };
@@ -25,6 +25,8 @@ fn admin_query(q: &leptos_router::params::ParamsMap) -> AdminQuery {
         q: g("q"),
         sort: g("sort"),
         page: g("page").parse().unwrap_or(0),
+        after: g("after"),
+        before: g("before"),
     }
 }
 
@@ -66,6 +68,18 @@ pub fn AdminTicketsPage() -> impl IntoView {
                     match list.await {
                         Ok(l) => {
                             let pages = (l.total + l.per_page - 1) / l.per_page;
+                            // The plain queue pages from the rows at its edges (keyset).
+                            let edge = |t: Option<&super::TicketView>, key: &str| {
+                                t.filter(|_| q.is_plain_queue())
+                                    .map(|t| format!("&{key}={}", QueueCursor::of(t).encode()))
+                                    .unwrap_or_default()
+                            };
+                            let previous = if q.page > 1 {
+                                link(&q, &q.tab, q.page - 1) + &edge(l.tickets.first(), "before")
+                            } else {
+                                link(&q, &q.tab, 0)
+                            };
+                            let next = link(&q, &q.tab, q.page + 1) + &edge(l.tickets.last(), "after");
                             view! {
                                 <nav class="tabs" aria-label=tr("admin.tabs")>
                                     <a href=link(&q, "", 0) aria-current=q.tab.is_empty().then_some("page")>{tr("admin.tab_all")}</a>
@@ -124,9 +138,9 @@ pub fn AdminTicketsPage() -> impl IntoView {
                                     </tbody>
                                 </table></div>
                                 <nav class="pager" aria-label=tr("admin.pages")>
-                                    {(q.page > 0).then(|| view! { <a href=link(&q, &q.tab, q.page - 1)>{tr("admin.previous")}</a> })}
+                                    {(q.page > 0).then(|| view! { <a href=previous>{tr("admin.previous")}</a> })}
                                     <span>{q.page + 1} " / " {pages.max(1)}</span>
-                                    {(q.page + 1 < pages).then(|| view! { <a href=link(&q, &q.tab, q.page + 1)>{tr("admin.next")}</a> })}
+                                    {(q.page + 1 < pages).then(|| view! { <a href=next>{tr("admin.next")}</a> })}
                                 </nav>
                             }.into_any()
                         }

@@ -352,6 +352,49 @@ pub struct AdminQuery {
     pub q: String,
     pub sort: String,
     pub page: i64,
+    /// Keyset pagination of the pending and overdue tabs: the page after this row (`after`)
+    /// or before it (`before`), as [`QueueCursor`] writes it.
+    pub after: String,
+    pub before: String,
+}
+
+impl AdminQuery {
+    /// The pending or overdue tab with no other filter: paged by keyset, counted by counters.
+    pub fn is_plain_queue(&self) -> bool {
+        (self.tab == "pending" || (self.tab == "overdue" && self.status.is_empty()))
+            && [&self.method, &self.plan, &self.from, &self.to, &self.q]
+                .iter()
+                .all(|v| v.trim().is_empty())
+    }
+}
+
+/// Where a page of the queue starts: the submission time and id of the row next to it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct QueueCursor {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub id: uuid::Uuid,
+}
+
+impl QueueCursor {
+    pub fn of(view: &TicketView) -> Self {
+        Self {
+            at: view.created_at,
+            id: view.id,
+        }
+    }
+
+    /// `{microseconds since 1970}_{id}`, as it travels in the page's address.
+    pub fn encode(&self) -> String {
+        format!("{}_{}", self.at.timestamp_micros(), self.id)
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        let (micros, id) = s.split_once('_')?;
+        Some(Self {
+            at: chrono::DateTime::from_timestamp_micros(micros.parse().ok()?)?,
+            id: uuid::Uuid::parse_str(id).ok()?,
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -371,22 +414,74 @@ pub async fn admin_tickets(query: AdminQuery) -> Result<AdminList, AppError> {
         async {
             let state = respond::state()?;
             auth::require_admin().await?;
-            let per_page = 20;
-            let f = query.filter(per_page);
-            let (tickets, total) = list(&state.pool, &state.config, f).await?;
-            let counts = sqlx::query!(
-                r#"SELECT count(*) FILTER (WHERE status = 'PENDING') AS "pending!",
-                          count(*) FILTER (WHERE status = 'PENDING' AND created_at < now() - make_interval(hours => $1)) AS "overdue!"
-                   FROM payment_tickets"#,
-                state.config.overdue_hours
-            )
-            .fetch_one(&state.pool)
-            .await
-            .map_err(respond::internal)?;
-            Ok(AdminList { tickets, total, per_page, pending: counts.pending, overdue: counts.overdue })
+            let per_page = 50;
+            let (pending, overdue) =
+                super::queries::queue_counts(&state.pool, state.config.overdue_hours).await?;
+            let (tickets, total) = match queue_page(&state, &query, per_page).await? {
+                Some(tickets) => {
+                    let total = if query.tab == "pending" {
+                        pending
+                    } else {
+                        overdue
+                    };
+                    (tickets, total)
+                }
+                None => list(&state.pool, &state.config, query.filter(per_page)).await?,
+            };
+            Ok(AdminList {
+                tickets,
+                total,
+                per_page,
+                pending,
+                overdue,
+            })
         }
         .await,
     )
+}
+
+/// A page of the plain pending or overdue tab, found by keyset from the row next to it; `None`
+/// where the general query must answer (other filters, or a page number with no cursor).
+#[cfg(feature = "ssr")]
+async fn queue_page(
+    state: &crate::platform::state::AppState,
+    query: &AdminQuery,
+    per_page: i64,
+) -> Result<Option<Vec<super::TicketView>>, AppError> {
+    use super::queries::{list, pending_page, Filter};
+    if !query.is_plain_queue() {
+        return Ok(None);
+    }
+    let oldest_first = query.sort != "newest";
+    let (from, forward) = match (
+        QueueCursor::parse(&query.after),
+        QueueCursor::parse(&query.before),
+    ) {
+        (Some(c), _) => (Some(c), true),
+        (None, Some(c)) => (Some(c), false),
+        (None, None) if query.page > 0 => return Ok(None),
+        (None, None) => (None, true),
+    };
+    let cutoff = (query.tab == "overdue").then(|| {
+        chrono::Utc::now() - chrono::Duration::hours(i64::from(state.config.overdue_hours))
+    });
+    // Going back is the other direction from the cursor, read in reverse.
+    let ascending = oldest_first == forward;
+    let mut ids = pending_page(&state.pool, cutoff, from, ascending, per_page).await?;
+    if !forward {
+        ids.reverse();
+    }
+    if ids.is_empty() {
+        return Ok(Some(Vec::new()));
+    }
+    let filter = Filter {
+        ids: Some(ids.clone()),
+        per_page,
+        ..Default::default()
+    };
+    let (mut views, _) = list(&state.pool, &state.config, filter).await?;
+    views.sort_by_key(|v| ids.iter().position(|id| *id == v.id));
+    Ok(Some(views))
 }
 
 #[server(prefix = "/fn", endpoint = "admin_ticket_stats")]
@@ -402,4 +497,41 @@ pub async fn admin_ticket_stats() -> Result<serde_json::Value, AppError> {
         }
         .await,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_queue_cursor_survives_the_address_and_refuses_junk() {
+        let at = chrono::DateTime::from_timestamp_micros(1_796_000_000_123_456).unwrap();
+        let c = QueueCursor {
+            at,
+            id: uuid::Uuid::from_u128(7),
+        };
+        assert_eq!(QueueCursor::parse(&c.encode()), Some(c));
+        for junk in [
+            "",
+            "_",
+            "12",
+            "x_00000000-0000-0000-0000-000000000007",
+            "1_not-a-uuid",
+        ] {
+            assert_eq!(QueueCursor::parse(junk), None, "{junk}");
+        }
+    }
+
+    #[test]
+    fn only_the_plain_pending_and_overdue_tabs_page_by_keyset() {
+        let q = |tab: &str, q: &str| AdminQuery {
+            tab: tab.into(),
+            q: q.into(),
+            ..Default::default()
+        };
+        assert!(q("pending", "").is_plain_queue());
+        assert!(q("overdue", "").is_plain_queue());
+        assert!(!q("pending", "TKT-2026").is_plain_queue());
+        assert!(!q("", "").is_plain_queue());
+    }
 }

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::TicketView;
+use super::{api::QueueCursor, TicketView};
 use crate::{
     domain::{Currency, Money},
     error::AppError,
@@ -196,4 +196,77 @@ pub async fn duplicates(
         .into_iter()
         .map(|r| (r.reference, r.same_txid, r.same_proof))
         .collect())
+}
+
+/// The admin queue's counts: tickets pending, and pending for longer than `overdue_hours`.
+/// Read from the per-day counters a trigger keeps, not by counting the queue.
+#[tracing::instrument(skip(pool))]
+pub async fn queue_counts(pool: &PgPool, overdue_hours: i32) -> Result<(i64, i64), AppError> {
+    let row = sqlx::query!(
+        r#"WITH cutoff AS (SELECT now() - make_interval(hours => $1) AS at)
+           SELECT COALESCE((SELECT sum(n) FROM pending_ticket_counts), 0)::bigint AS "pending!",
+                  (COALESCE((SELECT sum(c.n) FROM pending_ticket_counts c, cutoff
+                             WHERE c.day < (cutoff.at AT TIME ZONE 'UTC')::date), 0)
+                   + (SELECT count(*) FROM payment_tickets t, cutoff
+                      WHERE t.status = 'PENDING'
+                        AND t.created_at >= date_trunc('day', cutoff.at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+                        AND t.created_at < cutoff.at))::bigint AS "overdue!""#,
+        overdue_hours
+    )
+    .fetch_one(pool)
+    .await
+    .map_err(respond::internal)?;
+    Ok((row.pending, row.overdue))
+}
+
+/// One page of pending tickets (all of them, or those submitted before `before`), `n` ids in
+/// the order asked for, starting next to `from` (the queue's start, or its end when going
+/// newest first, without one). Keyset pagination on the (status, created_at, id) index: a page
+/// deep in the queue costs what the first one does.
+#[tracing::instrument(skip(pool))]
+pub async fn pending_page(
+    pool: &PgPool,
+    before: Option<DateTime<Utc>>,
+    from: Option<QueueCursor>,
+    ascending: bool,
+    n: i64,
+) -> Result<Vec<Uuid>, AppError> {
+    // Bounds no ticket reaches, so that each direction is one plain index range.
+    let far_past = DateTime::from_timestamp(-2_208_988_800, 0).unwrap_or_default();
+    let far_future = DateTime::from_timestamp(253_402_300_799, 0).unwrap_or_default();
+    let cutoff = before.unwrap_or(far_future);
+    let ids = if ascending {
+        let from = from.unwrap_or(QueueCursor {
+            at: far_past,
+            id: Uuid::nil(),
+        });
+        sqlx::query_scalar!(
+            "SELECT id FROM payment_tickets
+             WHERE status = 'PENDING' AND created_at < $1::text::timestamptz AND (created_at, id) > ($2::text::timestamptz, $3)
+             ORDER BY created_at, id LIMIT $4",
+            cutoff.to_rfc3339(),
+            from.at.to_rfc3339(),
+            from.id,
+            n
+        )
+        .fetch_all(pool)
+        .await
+    } else {
+        let from = from.unwrap_or(QueueCursor {
+            at: far_future,
+            id: Uuid::max(),
+        });
+        sqlx::query_scalar!(
+            "SELECT id FROM payment_tickets
+             WHERE status = 'PENDING' AND created_at < $1::text::timestamptz AND (created_at, id) < ($2::text::timestamptz, $3)
+             ORDER BY created_at DESC, id DESC LIMIT $4",
+            cutoff.to_rfc3339(),
+            from.at.to_rfc3339(),
+            from.id,
+            n
+        )
+        .fetch_all(pool)
+        .await
+    };
+    ids.map_err(respond::internal)
 }

@@ -252,17 +252,16 @@ fn title_key(path: &str) -> &'static str {
         .unwrap_or("app.name")
 }
 
-/// Each page's own `<title>`: its name, then the product's.
+/// Each page's own `<title>`: its name, then the product's. Written once, as the page is
+/// rendered (every navigation loads a page from the server): the server reads the title after
+/// the page's reactive values are gone, and a closure reading them there panicked under load.
 #[component]
 fn PageTitle() -> impl IntoView {
-    let location = use_location();
-    let text = move || {
-        let key = title_key(&location.pathname.get());
-        if key == "app.name" {
-            tr(key).to_string()
-        } else {
-            format!("{} · {}", tr(key), tr("app.name"))
-        }
+    let key = title_key(&use_location().pathname.get_untracked());
+    let text = if key == "app.name" {
+        tr(key).to_string()
+    } else {
+        format!("{} · {}", tr(key), tr("app.name"))
     };
     view! { <Title text=text/> }
 }

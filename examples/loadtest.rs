@@ -25,7 +25,8 @@ struct Args {
     addr: String,
     database_url: String,
     server_pid: u32,
-    /// `--only poller`, `--only statements` or `--only door`: that scenario alone
+    /// `--only poller`, `--only statements`, `--only door` or `--only production`: that
+    /// scenario alone
     /// (`./dev bench poller`).
     only: Option<String>,
 }
@@ -221,6 +222,10 @@ async fn main() {
     }
     if a.only.as_deref() == Some("door") {
         door(&pool, &addr).await;
+        return;
+    }
+    if a.only.as_deref() == Some("production") {
+        production(&pool, &addr, a.server_pid, &family_token, &admin_token).await;
         return;
     }
 
@@ -1050,4 +1055,294 @@ async fn billing(pool: &PgPool, c: &reqwest::Client, addr: &str) {
     })
     .await
     .print();
+}
+
+/// One row of the production table: the issue's figure before, this run's, and the goal.
+struct Row {
+    scenario: &'static str,
+    before: &'static str,
+    goal: &'static str,
+    now: String,
+}
+
+fn summary(r: &mut Report) -> String {
+    r.latencies.sort();
+    let p99 = r
+        .latencies
+        .get(((r.latencies.len() as f64 * 0.99) as usize).min(r.latencies.len().saturating_sub(1)))
+        .copied()
+        .unwrap_or_default();
+    format!(
+        "{:.0} req/s, p99 {:.1} ms{}",
+        r.requests as f64 / r.elapsed.as_secs_f64(),
+        p99.as_secs_f64() * 1000.0,
+        if r.errors > 0 {
+            format!(", {} errors", r.errors)
+        } else {
+            String::new()
+        }
+    )
+}
+
+fn machine() -> String {
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let mem_gib = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .next()
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .map_or(0, |kib| kib / 1024 / 1024);
+    format!("{cores} cores ({model}), {mem_gib} GiB")
+}
+
+/// The five scenarios of production readiness, printed as one table with the commit and the
+/// machine: the e-ticket page, the admin's pending list, approvals, orders for one event from
+/// 500 buyers at once, and the server's peak memory under 20 concurrent 5 MB uploads.
+async fn production(pool: &PgPool, addr: &str, pid: u32, family_token: &str, admin_token: &str) {
+    let mut rows = Vec::new();
+    let c = reqwest::Client::new();
+
+    // 0. Peak memory while 20 uploads of 5 MB are in flight at once, first thing.
+    rows.push(Row {
+        scenario: "20 concurrent 5 MB proof uploads, server peak RSS",
+        before: "311 MiB",
+        goal: "≤ 100 MiB",
+        now: upload_peak(&c, addr, pid, family_token).await,
+    });
+
+    // 1. The e-ticket page: 20,000 issued tickets, 50 connections, each page once.
+    let tokens = Arc::new(door_event(pool, "bench-guests", 2000, 20_000).await);
+    let (a, k) = (addr.to_string(), tokens.clone());
+    let cc = c.clone();
+    let mut r = measure("e-ticket page", 20_000, 50, move |i| {
+        let (c, a, k) = (cc.clone(), a.clone(), k.clone());
+        async move {
+            c.get(format!("{a}/t/{}", k[i]))
+                .header("accept", "text/html")
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success())
+        }
+    })
+    .await;
+    rows.push(Row {
+        scenario: "`/t/{token}`, 50 connections, 20,000 issued tickets",
+        before: "663 req/s, p99 50 ms",
+        goal: "≥ 10,000 req/s, p99 ≤ 20 ms",
+        now: summary(&mut r),
+    });
+
+    // 2. The admin's pending tab: 10,000 pending tickets, the first page of 50.
+    sqlx::query(
+        "WITH u AS (SELECT id, family_id FROM users WHERE email = 'bench@example.cm')
+         INSERT INTO payment_tickets (id, reference, family_id, submitter_id, plan_code, duration_days, amount, currency,
+             payment_method, phone_number, transaction_id, created_at)
+         SELECT gen_random_uuid(), 'TKT-2000-' || lpad(n::text, 5, '0'), u.family_id, u.id, 'FAMILY_MANAGER', 30, 15000, 'XAF',
+                CASE WHEN n % 2 = 0 THEN 'MTN_MOMO' ELSE 'ORANGE_MONEY' END, '+237695000000', 'SEED' || n,
+                now() - (n || ' minutes')::interval
+         FROM generate_series(1, 10000) n, u",
+    )
+    .execute(pool)
+    .await
+    .expect("seed");
+    let admins = Arc::new(sessions(addr, "benchadmin@example.cm", 16).await);
+    let a = addr.to_string();
+    let mut r = measure("admin pending tab", 2000, 16, move |i| {
+        let (c, a) = (admins[i % 16].clone(), a.clone());
+        async move {
+            c.get(format!("{a}/admin/tickets?tab=pending"))
+                .header("accept", "text/html")
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success())
+        }
+    })
+    .await;
+    rows.push(Row {
+        scenario: "`/admin/tickets` pending tab, page of 50 out of 10,000 tickets, 16 admins",
+        before: "68 req/s, p99 345 ms",
+        goal: "≥ 1,000 req/s, p99 ≤ 50 ms",
+        now: summary(&mut r),
+    });
+
+    // 3. Approvals: 1,000 of them, 16 at a time, each one transaction with all its effects.
+    let pending: Arc<Vec<String>> = Arc::new(
+        sqlx::query_scalar(
+            "SELECT id::text FROM payment_tickets WHERE status = 'PENDING' ORDER BY created_at LIMIT 1000",
+        )
+        .fetch_all(pool)
+        .await
+        .expect("pending ids"),
+    );
+    let (cc, a, t) = (c.clone(), addr.to_string(), admin_token.to_string());
+    let n = pending.len();
+    let mut r = measure("approval", n, 16, move |i| {
+        let (c, a, t, ids) = (cc.clone(), a.clone(), t.clone(), pending.clone());
+        async move {
+            c.post(format!(
+                "{a}/api/admin/payment-tickets/tickets/{}/approve",
+                ids[i]
+            ))
+            .bearer_auth(t)
+            .json(&serde_json::json!({ "adminNotes": "bench" }))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        }
+    })
+    .await;
+    let effects: (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM payment_tickets WHERE admin_notes = 'bench' AND status = 'APPROVED'),
+                (SELECT count(*) FROM payments p JOIN payment_tickets t ON t.payment_id = p.id WHERE t.admin_notes = 'bench' AND p.status = 'COMPLETED')",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap_or((-1, -1));
+    rows.push(Row {
+        scenario: "approvals, 16 at a time, each one transaction with all its effects",
+        before: "160/s",
+        goal: "≥ 1,000/s",
+        now: format!(
+            "{} ({} approved, {} payments settled)",
+            summary(&mut r),
+            effects.0,
+            effects.1
+        ),
+    });
+
+    // 4. Orders: 500 buyers at once for one event of 5,000 places, 6,000 attempts of one ticket.
+    sqlx::query(
+        "INSERT INTO events (id, slug, kind, title, venue, starts_at, ends_at, capacity, sold, price, currency)
+         VALUES (gen_random_uuid(), 'bench-rush', 'EVENT', 'Bench rush', 'Stade', now() + interval '5 days',
+                 now() + interval '5 days 6 hours', 5000, 0, 5000, 'XAF')",
+    )
+    .execute(pool)
+    .await
+    .expect("rush event");
+    let buyer = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_max_idle_per_host(500)
+        .build()
+        .expect("client");
+    let sold_out = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let (a, so) = (addr.to_string(), sold_out.clone());
+    let mut r = measure("orders", 6000, 500, move |i| {
+        let (c, a, so) = (buyer.clone(), a.clone(), so.clone());
+        async move {
+            let email = format!("buyer{i}@example.cm");
+            let res = c
+                .post(format!("{a}/fn/place_order"))
+                .header("origin", &a)
+                .form(&[
+                    ("slug", "bench-rush"),
+                    ("quantity", "1"),
+                    ("name", "Rush Buyer"),
+                    ("email", email.as_str()),
+                    ("phone", "677000000"),
+                ])
+                .send()
+                .await;
+            match res {
+                Ok(r) if r.status().is_redirection() || r.status().is_success() => true,
+                Ok(r) if r.status().as_u16() == 409 => {
+                    so.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    true
+                }
+                _ => false,
+            }
+        }
+    })
+    .await;
+    let (placed, sold): (i64, i32) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM orders o WHERE o.event_id = e.id), e.sold FROM events e WHERE e.slug = 'bench-rush'",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap_or((-1, -1));
+    rows.push(Row {
+        scenario: "orders for one event of 5,000 places, 500 buyers at once, 6,000 attempts",
+        before: "–",
+        goal: "≥ 600 orders/s, no overselling",
+        now: format!(
+            "{} ({placed} orders placed, {sold} places sold, {} refused as sold out{})",
+            summary(&mut r),
+            sold_out.load(std::sync::atomic::Ordering::Relaxed),
+            if placed > 5000 || sold > 5000 {
+                ", OVERSOLD"
+            } else {
+                ", none oversold"
+            }
+        ),
+    });
+
+    // 5. The uploads again, on a server that has served all of the above.
+    rows.push(Row {
+        scenario: "the same, after all the scenarios above",
+        before: "–",
+        goal: "≤ 100 MiB",
+        now: upload_peak(&c, addr, pid, family_token).await,
+    });
+
+    println!(
+        "\ncommit {}, {}; server and load generator on the same machine\n",
+        std::env::var("TESSERA_BENCH_COMMIT").unwrap_or_else(|_| "unknown".into()),
+        machine()
+    );
+    println!("| scenario | before (issue 18) | this run | goal |\n| --- | --- | --- | --- |");
+    for row in rows {
+        println!(
+            "| {} | {} | {} | {} |",
+            row.scenario, row.before, row.now, row.goal
+        );
+    }
+}
+
+/// The server's peak memory (VmHWM, reset first) while 20 proofs of about 5 MB are uploaded at
+/// once, with its memory before.
+async fn upload_peak(c: &reqwest::Client, addr: &str, pid: u32, family_token: &str) -> String {
+    let big = Arc::new(png_of(5 * 1024 * 1024 - 64 * 1024));
+    let _ = std::fs::write(format!("/proc/{pid}/clear_refs"), "5");
+    let before = current_rss_kib(pid);
+    let (cc, a, t, b) = (
+        c.clone(),
+        addr.to_string(),
+        family_token.to_string(),
+        big.clone(),
+    );
+    let mut r = measure("uploads", 20, 20, move |i| {
+        let (c, a, t, b) = (cc.clone(), a.clone(), t.clone(), b.clone());
+        async move {
+            c.post(format!("{a}/api/payment-tickets/submit"))
+                .bearer_auth(t)
+                .multipart(form(&format!("BIG{i:04}-{}", uuid_ish()), (*b).clone()))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().as_u16() == 201)
+        }
+    })
+    .await;
+    format!(
+        "{} MiB (from {} MiB before; {})",
+        peak_rss_kib(pid) / 1024,
+        before / 1024,
+        summary(&mut r)
+    )
+}
+
+/// A different suffix on each call, so repeated uploads use new transaction ids.
+fn uuid_ish() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos())
 }

@@ -1125,6 +1125,7 @@ async fn production(pool: &PgPool, addr: &str, pid: u32, family_token: &str, adm
     let tokens = Arc::new(door_event(pool, "bench-guests", 2000, 20_000).await);
     let (a, k) = (addr.to_string(), tokens.clone());
     let cc = c.clone();
+    let profile = Profile::start("e-ticket page");
     let mut r = measure("e-ticket page", 20_000, 50, move |i| {
         let (c, a, k) = (cc.clone(), a.clone(), k.clone());
         async move {
@@ -1136,6 +1137,7 @@ async fn production(pool: &PgPool, addr: &str, pid: u32, family_token: &str, adm
         }
     })
     .await;
+    profile.stop();
     rows.push(Row {
         scenario: "`/t/{token}`, 50 connections, 20,000 issued tickets",
         before: "663 req/s, p99 50 ms",
@@ -1158,6 +1160,7 @@ async fn production(pool: &PgPool, addr: &str, pid: u32, family_token: &str, adm
     .expect("seed");
     let admins = Arc::new(sessions(addr, "benchadmin@example.cm", 16).await);
     let a = addr.to_string();
+    let profile = Profile::start("admin pending tab");
     let mut r = measure("admin pending tab", 2000, 16, move |i| {
         let (c, a) = (admins[i % 16].clone(), a.clone());
         async move {
@@ -1169,6 +1172,7 @@ async fn production(pool: &PgPool, addr: &str, pid: u32, family_token: &str, adm
         }
     })
     .await;
+    profile.stop();
     rows.push(Row {
         scenario: "`/admin/tickets` pending tab, page of 50 out of 10,000 tickets, 16 admins",
         before: "68 req/s, p99 345 ms",
@@ -1187,6 +1191,7 @@ async fn production(pool: &PgPool, addr: &str, pid: u32, family_token: &str, adm
     );
     let (cc, a, t) = (c.clone(), addr.to_string(), admin_token.to_string());
     let n = pending.len();
+    let profile = Profile::start("approval");
     let mut r = measure("approval", n, 16, move |i| {
         let (c, a, t, ids) = (cc.clone(), a.clone(), t.clone(), pending.clone());
         async move {
@@ -1202,6 +1207,7 @@ async fn production(pool: &PgPool, addr: &str, pid: u32, family_token: &str, adm
         }
     })
     .await;
+    profile.stop();
     let effects: (i64, i64) = sqlx::query_as(
         "SELECT (SELECT count(*) FROM payment_tickets WHERE admin_notes = 'bench' AND status = 'APPROVED'),
                 (SELECT count(*) FROM payments p JOIN payment_tickets t ON t.payment_id = p.id WHERE t.admin_notes = 'bench' AND p.status = 'COMPLETED')",
@@ -1237,6 +1243,7 @@ async fn production(pool: &PgPool, addr: &str, pid: u32, family_token: &str, adm
         .expect("client");
     let sold_out = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let (a, so) = (addr.to_string(), sold_out.clone());
+    let profile = Profile::start("orders");
     let mut r = measure("orders", 6000, 500, move |i| {
         let (c, a, so) = (buyer.clone(), a.clone(), so.clone());
         async move {
@@ -1264,6 +1271,7 @@ async fn production(pool: &PgPool, addr: &str, pid: u32, family_token: &str, adm
         }
     })
     .await;
+    profile.stop();
     let (placed, sold): (i64, i32) = sqlx::query_as(
         "SELECT (SELECT count(*) FROM orders o WHERE o.event_id = e.id), e.sold FROM events e WHERE e.slug = 'bench-rush'",
     )
@@ -1345,4 +1353,36 @@ fn uuid_ish() -> u128 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos())
+}
+
+/// With `TESSERA_BENCH_PERF=<dir>`, `perf record` samples the whole machine (the server,
+/// PostgreSQL, this load generator and the kernel) while one scenario runs, into
+/// `<dir>/<scenario>.data`; `perf report -i <file> --sort comm` then shows where the time went.
+struct Profile(Option<std::process::Child>);
+
+impl Profile {
+    fn start(name: &str) -> Self {
+        let Ok(dir) = std::env::var("TESSERA_BENCH_PERF") else {
+            return Self(None);
+        };
+        let out = format!("{dir}/{}.data", name.replace(' ', "-"));
+        let child = std::process::Command::new("perf")
+            .args(["record", "-a", "-F", "499", "-o", &out, "--quiet"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .ok();
+        // perf needs a moment before it samples.
+        std::thread::sleep(Duration::from_millis(300));
+        Self(child)
+    }
+
+    fn stop(self) {
+        if let Some(mut child) = self.0 {
+            let _ = std::process::Command::new("kill")
+                .args(["-INT", &child.id().to_string()])
+                .status();
+            let _ = child.wait();
+        }
+    }
 }

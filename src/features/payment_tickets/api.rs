@@ -448,7 +448,7 @@ async fn queue_page(
     query: &AdminQuery,
     per_page: i64,
 ) -> Result<Option<Vec<super::TicketView>>, AppError> {
-    use super::queries::{list, pending_page, Filter};
+    use super::queries::{by_ids, pending_page};
     if !query.is_plain_queue() {
         return Ok(None);
     }
@@ -474,12 +474,7 @@ async fn queue_page(
     if ids.is_empty() {
         return Ok(Some(Vec::new()));
     }
-    let filter = Filter {
-        ids: Some(ids.clone()),
-        per_page,
-        ..Default::default()
-    };
-    let (mut views, _) = list(&state.pool, &state.config, filter).await?;
+    let mut views = by_ids(&state.pool, &state.config, &ids).await?;
     views.sort_by_key(|v| ids.iter().position(|id| *id == v.id));
     Ok(Some(views))
 }

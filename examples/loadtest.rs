@@ -314,29 +314,9 @@ async fn main() {
     .print();
 
     // Peak memory while 20 uploads of 5 MB are in flight at once.
-    let big = Arc::new(png_of(5 * 1024 * 1024 - 64 * 1024));
-    let before = current_rss_kib(a.server_pid);
-    // Reset the high-water mark so the peak below is this phase's own.
-    let _ = std::fs::write(format!("/proc/{}/clear_refs", a.server_pid), "5");
-    let (c4, a4, t4, b4) = (c.clone(), addr.clone(), family_token.clone(), big.clone());
-    let mut r = measure("20 concurrent uploads of ~5 MB", 20, 20, move |i| {
-        let (c, a, t, b) = (c4.clone(), a4.clone(), t4.clone(), b4.clone());
-        async move {
-            c.post(format!("{a}/api/payment-tickets/submit"))
-                .bearer_auth(t)
-                .multipart(form(&format!("BIG{i:04}"), (*b).clone()))
-                .send()
-                .await
-                .is_ok_and(|r| r.status().as_u16() == 201)
-        }
-    })
-    .await;
-    r.print();
     println!(
-        "\nserver memory: {} MiB before the 5 MB uploads, peak {} MiB during them (VmHWM); proof size {:.2} MB",
-        before / 1024,
-        peak_rss_kib(a.server_pid) / 1024,
-        big.len() as f64 / 1_000_000.0
+        "\nserver memory during 20 concurrent uploads of ~5 MB (VmHWM): {}",
+        upload_peak(&c, &addr, a.server_pid, &family_token).await
     );
 
     // E-tickets: 2,000 issued tickets for one event, a staff session at the door.

@@ -213,9 +213,6 @@ pub async fn check_off_thread(
     upload: Upload,
 ) -> Result<CheckedProof, &'static str> {
     let turn = CHECKS.acquire().await.map_err(|_| "error.proof_corrupt")?;
-    if upload.len() > MAX_PROOF_BYTES {
-        return Err("error.proof_too_large");
-    }
     let bytes = upload.read_all().await.map_err(|e| {
         tracing::error!(error = %e, "reading an upload back from its spool file");
         "error.upload_failed"

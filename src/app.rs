@@ -313,7 +313,7 @@ fn Header() -> impl IntoView {
                                 <a href="/tickets">{tr("nav.tickets")}</a>
                                 <a href="/account">{tr("nav.account")}</a>
                                 <a href="/events">{tr("nav.events")}</a>
-                                {me.role.is_staff().then(|| view! { <a href="/checkin">{tr("nav.checkin")}</a> })}
+                                {me.works_door.then(|| view! { <a href="/checkin">{tr("nav.checkin")}</a> })}
                                 {me.role.is_admin().then(|| view! { <a href="/admin">{tr("nav.admin")}</a> <a href="/admin/tickets">{tr("admin.tickets")}</a> <a href="/admin/orders">{tr("admin.orders")}</a> })}
                                 <ActionForm action=logout attr:class="inline">
                                     <button type="submit" class="link">{tr("nav.logout")}</button>

@@ -13,7 +13,7 @@ const PUBLIC = ["/", "/login", "/register", "/forgot", "/events", "/events/festi
 const MEMBER = ["/account", "/family", "/pay", "/pay?step=2&plan_type=FAMILY_MANAGER&duration_days=30", "/tickets", "/billing", "/billing/subscribe/FAMILY_MANAGER", "/billing/payment/success", "/billing/payment/fail"];
 const ADMIN = [
   "/admin", "/admin/tickets", "/admin/stats", "/admin/orders", "/admin/payments", "/admin/refunds", "/admin/commissions",
-  "/admin/verification", "/admin/subscriptions", "/admin/events", "/admin/pay-accounts", "/admin/statements", "/checkin", "/settings/mobile-money",
+  "/admin/verification", "/admin/subscriptions", "/admin/events", "/admin/events?edit=festival-yaounde", "/admin/pay-accounts", "/admin/statements", "/checkin", "/settings/mobile-money",
 ];
 
 // axe is a script: with JavaScript off it reads the page in a second tab of a context where

@@ -33,14 +33,17 @@ test("the door is set to an event and a gate, and its counters stay live", async
   await expect(door.locator(".verdict-word")).toHaveText("VALIDE");
   await expect(door.locator(".verdict-name")).toHaveText("Serge Atangana");
   await expect(door.getByLabel("Code ou lien du billet")).toHaveValue("");
-  await expect(total).toHaveText(String(before + 1));
+  // Other spec files check festival tickets in at the same time: the count grows by at least
+  // this one.
+  const count = (l: typeof total) => async () => Number(await l.textContent());
+  await expect.poll(count(total)).toBeGreaterThanOrEqual(before + 1);
   await expect(door.locator(".door-gates")).toContainText("North gate");
   if (js) {
     // Answered in place: the page did not move.
     expect(door.url()).toBe(address);
     await expect(door.getByLabel("Code ou lien du billet")).toBeFocused();
     // The other phone's counters follow within a few seconds, with no reload.
-    await expect(other!.locator(".door-total strong")).toHaveText(String(before + 1), { timeout: 10_000 });
+    await expect.poll(count(other!.locator(".door-total strong")), { timeout: 10_000 }).toBeGreaterThanOrEqual(before + 1);
   }
 
   // Scanned again at the door: already checked in, at the North gate.

@@ -101,7 +101,7 @@ test.describe("on a 390 px phone", () => {
   test("admin pages fit too", async ({ page }) => {
     await login(page, "admin@demo.tessera.cm", "demo-admin-2026");
     for (const path of [
-      "/admin", "/admin/tickets", "/admin/orders", "/admin/payments", "/admin/subscriptions", "/admin/events",
+      "/admin", "/admin/tickets", "/admin/orders", "/admin/payments", "/admin/subscriptions", "/admin/events", "/admin/events?edit=festival-yaounde",
       "/admin/refunds", "/admin/commissions", "/admin/verification", "/admin/stats", "/admin/pay-accounts", "/admin/statements", "/settings/mobile-money",
     ]) {
       await fits(page, path);

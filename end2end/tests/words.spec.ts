@@ -7,7 +7,7 @@ import { login, FAMILY_STEP2, payDetails } from "./helpers";
 
 const MEMBER_PAGES = ["/family", "/billing", "/pay", "/pay?step=2&plan_type=FAMILY_MANAGER&duration_days=30", "/tickets", "/account", "/events", "/billing/subscribe/FAMILY_MANAGER"];
 const ADMIN_PAGES = [
-  "/admin", "/admin/tickets", "/admin/orders", "/admin/payments", "/admin/subscriptions", "/admin/events",
+  "/admin", "/admin/tickets", "/admin/orders", "/admin/payments", "/admin/subscriptions", "/admin/events", "/admin/events?edit=festival-yaounde",
   "/admin/refunds", "/admin/commissions", "/admin/verification", "/admin/stats", "/admin/pay-accounts", "/admin/statements", "/checkin", "/settings/sumup", "/settings/mobile-money",
 ];
 

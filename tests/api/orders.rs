@@ -833,8 +833,9 @@ async fn check_in_at(app: &TestApp, c: &Client, code: &str, event: &str, gate: &
     res.json().await.unwrap()
 }
 
-#[sqlx::test(migrations = false)]
-async fn the_door_is_set_to_an_event_and_counts_per_gate(pool: PgPool) {
+/// Two events, "fest" and "jazz" (Jazz Night), with a paid order of two festival tickets and
+/// one of one Jazz Night ticket: the app, the admin and each event's ticket tokens.
+async fn festival_and_jazz(pool: PgPool) -> (TestApp, Client, Vec<String>, Vec<String>) {
     let app = spawn_app(pool).await;
     event(&app, "fest", 50, 10).await;
     sqlx::query(
@@ -853,6 +854,12 @@ async fn the_door_is_set_to_an_event_and_counts_per_gate(pool: PgPool) {
     mark_paid(&app, &admin, &jazz, "CASH").await;
     let fest_tickets = tickets_of(&app, &fest).await;
     let jazz_tickets = tickets_of(&app, &jazz).await;
+    (app, admin, fest_tickets, jazz_tickets)
+}
+
+#[sqlx::test(migrations = false)]
+async fn the_door_is_set_to_an_event_and_counts_per_gate(pool: PgPool) {
+    let (app, _, fest_tickets, jazz_tickets) = festival_and_jazz(pool).await;
     let door = signed_in(&app, "door@example.cm", "staff").await;
 
     // A Jazz Night ticket at the festival's door: INVALID, for another event, named; unused.
@@ -2012,4 +2019,200 @@ async fn the_eticket_pdf_prints_any_name_and_a_qr_code_that_scans_back_to_its_li
         let (_, content) = grids[0].decode().expect("the QR code decodes");
         assert!(content.ends_with(&format!("/t/{token}")), "{content}");
     }
+}
+
+/// Whether the page menu of the user signed in to `c` links to the door.
+async fn menu_has_door(app: &TestApp, c: &Client) -> bool {
+    app.page(c, "/family").await.1.contains("href=\"/checkin\"")
+}
+
+/// The status of a sync of no scans from the phone `device` for `event`.
+async fn empty_sync(app: &TestApp, c: &Client, device: &str, event: &str) -> u16 {
+    let body = serde_json::json!({ "device": device, "event": event, "since": 0, "scans": [] });
+    door_sync(app, c, body).await.0
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_door_team_member_works_their_events_door_and_no_other(pool: PgPool) {
+    let (app, admin, fest_tickets, jazz_tickets) = festival_and_jazz(pool).await;
+    let ama = signed_in(&app, "ama@example.cm", "member").await;
+
+    // Before: a member works no door, and the menu has no door.
+    assert_eq!(check_in(&app, &ama, &fest_tickets[0]).await.0, 403);
+    assert!(!menu_has_door(&app, &ama).await);
+
+    // Only admins manage a door team; an unknown address is refused with the address kept.
+    let res = app
+        .post_fn(
+            &ama,
+            "add_door_staff",
+            &[("event", "fest"), ("email", "ama@example.cm")],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 403);
+    let res = app
+        .post_fn(
+            &admin,
+            "add_door_staff",
+            &[("event", "fest"), ("email", "nobody@example.cm")],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 422);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["Invalid"]["key"], "door_team.no_account");
+    assert_eq!(body["Invalid"]["echo"][0][1], "nobody@example.cm");
+    let res = app
+        .post_fn(
+            &admin,
+            "add_door_staff",
+            &[("event", "fest"), ("email", "not an address")],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 422);
+    // Added (twice: the second changes nothing), by the address as typed.
+    for typed in ["Ama@Example.cm ", "ama@example.cm"] {
+        let res = app
+            .post_fn(
+                &admin,
+                "add_door_staff",
+                &[("event", "fest"), ("email", typed)],
+            )
+            .await;
+        assert!(
+            res.status().is_success() || res.status().is_redirection(),
+            "{}",
+            res.status()
+        );
+    }
+    let team: Value = app
+        .post_fn(&admin, "door_team", &[("event", "fest")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(team.as_array().unwrap().len(), 1);
+    assert_eq!(team[0]["email"], "ama@example.cm");
+    assert_eq!(
+        app.post_fn(&ama, "door_team", &[("event", "fest")])
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
+    let (_, page) = app.page(&admin, "/admin/events?edit=fest").await;
+    assert!(
+        page.contains("id=\"door-team\"") && page.contains("ama@example.cm"),
+        "{page}"
+    );
+
+    // Now Ama works the festival's door: the menu shows it, a festival ticket is VALID.
+    assert!(menu_has_door(&app, &ama).await);
+    let v = check_in_at(&app, &ama, &fest_tickets[0], "fest", "").await;
+    assert_eq!(v["outcome"], "VALID");
+    // A Jazz Night ticket, at the festival's door or at "any event": not hers, and nothing of
+    // it is shown; it stays unused.
+    for door in ["fest", ""] {
+        let v = check_in_at(&app, &ama, &jazz_tickets[0], door, "").await;
+        assert_eq!(
+            (v["outcome"].as_str(), v["reason"].as_str()),
+            (Some("INVALID"), Some("OTHER_EVENT"))
+        );
+        assert!(v["holder_name"].is_null() && v["title"].is_null(), "{v}");
+    }
+    let status: String = sqlx::query_scalar("SELECT status FROM etickets WHERE token = $1")
+        .bind(&jazz_tickets[0])
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "VALID");
+    // The no-JavaScript page after a scan shows nothing of another event's ticket either.
+    let (_, html) = app
+        .page(
+            &ama,
+            &format!("/checkin?code={}&outcome=VALID", jazz_tickets[0]),
+        )
+        .await;
+    assert!(
+        html.contains("verdict-word") && !html.contains("Jazz Night"),
+        "{html}"
+    );
+    // Her counters and her check-in lists are the festival's alone.
+    let board: Value = app
+        .post_fn(&ama, "door_counts", &[("event", "")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let slugs: Vec<&str> = board["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(slugs, ["fest"]);
+    assert_eq!(
+        app.post_fn(&ama, "door_counts", &[("event", "jazz")])
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
+    let phone = Uuid::new_v4().to_string();
+    let res = app
+        .post_fn(&ama, "door_list", &[("event", "jazz"), ("device", &phone)])
+        .await;
+    assert_eq!(
+        res.status().as_u16(),
+        403,
+        "nothing of another event's list"
+    );
+    let res = app
+        .post_fn(
+            &ama,
+            "door_list",
+            &[("event", "fest"), ("device", &phone), ("name", "Ama")],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 200);
+    let list: Value = res.json().await.unwrap();
+    assert_eq!(list["tickets"].as_array().unwrap().len(), 2);
+    assert_eq!(empty_sync(&app, &ama, &phone, "jazz").await, 403);
+
+    // Taken off the team: no door, no sync, and her phone for the festival is revoked.
+    let user: String =
+        sqlx::query_scalar("SELECT id::text FROM users WHERE email = 'ama@example.cm'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let res = app
+        .post_fn(
+            &admin,
+            "remove_door_staff",
+            &[("event", "fest"), ("user", &user)],
+        )
+        .await;
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
+    assert_eq!(check_in(&app, &ama, &fest_tickets[1]).await.0, 403);
+    assert_eq!(empty_sync(&app, &ama, &phone, "fest").await, 403);
+    let revoked: bool =
+        sqlx::query_scalar("SELECT revoked_at IS NOT NULL FROM door_devices WHERE id = $1::uuid")
+            .bind(&phone)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert!(revoked);
+    assert!(!menu_has_door(&app, &ama).await);
+    // Removing someone who is not on the team is not found.
+    let res = app
+        .post_fn(
+            &admin,
+            "remove_door_staff",
+            &[("event", "fest"), ("user", &user)],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 404);
 }

@@ -24,20 +24,36 @@ pub struct Me {
     pub role: Role,
     pub language: Lang,
     pub has_family: bool,
+    /// Whether they work a door: staff, admins, and the members of an event's door team.
+    pub works_door: bool,
 }
 
 #[server(prefix = "/fn", endpoint = "me")]
 pub async fn get_me() -> Result<Option<Me>, AppError> {
     use crate::platform::{auth, respond};
-    respond::reply(auth::current_user().await.map(|u| {
-        u.map(|u| Me {
-            name: u.name,
-            email: u.email,
-            role: u.role,
-            language: u.language,
-            has_family: u.family_id.is_some(),
-        })
-    }))
+    respond::reply(
+        async {
+            let Some(u) = auth::current_user().await? else {
+                return Ok(None);
+            };
+            let works_door = u.role.is_staff() || {
+                let state = respond::state()?;
+                sqlx::query_scalar!(r#"SELECT works_a_door($1) AS "w!""#, u.id)
+                    .fetch_one(&state.pool)
+                    .await
+                    .map_err(respond::internal)?
+            };
+            Ok(Some(Me {
+                name: u.name,
+                email: u.email,
+                role: u.role,
+                language: u.language,
+                has_family: u.family_id.is_some(),
+                works_door,
+            }))
+        }
+        .await,
+    )
 }
 
 #[cfg(feature = "ssr")]

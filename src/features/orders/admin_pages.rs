@@ -6,8 +6,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
     api::{
-        admin_events, admin_orders, commission_report, get_order, order_notifications, CancelOrder,
-        MarkOrderPaid, RefundCompleted, RefundInitiated, SaveEvent,
+        admin_events, admin_orders, commission_report, door_team, get_order, order_notifications,
+        AddDoorStaff, CancelOrder, MarkOrderPaid, RefundCompleted, RefundInitiated,
+        RemoveDoorStaff, SaveEvent,
     },
     pages::{order_status_badge, OrderFacts, OrderHistory},
     OrderRow,
@@ -276,6 +277,7 @@ pub fn AdminEventsPage() -> impl IntoView {
                             let c = Currency::parse(&e.currency).unwrap_or(Currency::XAF);
                             Money::new(e.price, c).plain()
                         }).unwrap_or_default();
+                        let team = editing.as_ref().filter(|e| e.kind == "EVENT").map(|e| (e.slug.clone(), e.title.clone()));
                         view! {
                             <section class="card">
                                 <Notice show=saved text="admin.event_saved"/>
@@ -324,12 +326,82 @@ pub fn AdminEventsPage() -> impl IntoView {
                                     <button type="submit" disabled=move || action.pending().get()>{tr("admin.save")}</button>
                                 </ActionForm>
                             </section>
+                            {team.map(|(slug, title)| view! { <DoorTeam slug title/> })}
                         }.into_any()
                     }
                     Err(e) => view! { <LoadError error=e/> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The door team of the event `slug`: who may check its guests in (and only its guests), with
+/// a form to add someone by the e-mail of their account and one to take each off.
+#[component]
+fn DoorTeam(slug: String, title: String) -> impl IntoView {
+    let query = use_query_map();
+    let add = ServerAction::<AddDoorStaff>::new();
+    let remove = ServerAction::<RemoveDoorStaff>::new();
+    let add_state = form_state(add);
+    let remove_state = form_state(remove);
+    let team = {
+        let slug = slug.clone();
+        Resource::new(
+            move || (add.version().get(), remove.version().get()),
+            move |_| door_team(slug.clone()),
+        )
+    };
+    let list_slug = slug.clone();
+    let done = move || {
+        query
+            .read()
+            .get("team")
+            .filter(|d| d == "added" || d == "removed")
+    };
+    view! {
+        <section class="card" id="door-team" aria-labelledby="door-team-title">
+            <h2 id="door-team-title">{tr("door_team.title")}</h2>
+            <p>{tr("door_team.help")}</p>
+            {move || done().map(|d| view! { <p class="alert alert-ok" role="status">{tr(&format!("door_team.{d}"))}</p> })}
+            <FormMessage state=remove_state/>
+            <Suspense fallback=|| view! { <p>{tr("page.loading")}</p> }>
+                {move || {
+                    let slug = list_slug.clone();
+                    let title = title.clone();
+                    Suspend::new(async move {
+                        match team.await {
+                            Ok(list) if list.is_empty() => view! { <p class="muted">{tr("door_team.empty")}</p> }.into_any(),
+                            Ok(list) => view! {
+                                <ul class="door-team" aria-label=format!("{} · {}", tr("door_team.title"), title)>
+                                    {list.into_iter().map(move |m| {
+                                        let label = format!("{} {}", tr("door_team.remove"), m.name);
+                                        let slug = slug.clone();
+                                        view! {
+                                            <li>
+                                                <span><strong>{m.name}</strong> " " <span class="muted">{m.email}</span></span>
+                                                <ActionForm action=remove attr:class="inline">
+                                                    <input type="hidden" name="event" value=slug/>
+                                                    <input type="hidden" name="user" value=m.user_id/>
+                                                    <button type="submit" class="link" aria-label=label>{tr("door_team.remove")}</button>
+                                                </ActionForm>
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any(),
+                            Err(e) => view! { <LoadError error=e/> }.into_any(),
+                        }
+                    })
+                }}
+            </Suspense>
+            <ActionForm action=add attr:novalidate="">
+                <FormMessage state=add_state/>
+                <input type="hidden" name="event" value=slug.clone()/>
+                <Field name="email" label="door_team.email" kind="email" hint="door_team.email_hint" autocomplete="off" state=add_state/>
+                <button type="submit" disabled=move || add.pending().get()>{tr("door_team.add")}</button>
+            </ActionForm>
+        </section>
     }
 }
 

@@ -299,10 +299,8 @@ pub async fn door_counts(#[server(default)] event: String) -> Result<DoorBoard, 
         async {
             let state = respond::state()?;
             let staff = auth::require_user().await?;
-            if !staff.role.is_staff() {
-                return Err(AppError::Forbidden);
-            }
-            super::queries::door_counts(&state.pool, &event).await
+            super::door_team::require(&state.pool, staff.id, &event).await?;
+            super::queries::door_counts(&state.pool, staff.id, &event).await
         }
         .await,
     )
@@ -580,6 +578,59 @@ pub async fn save_event(
         }
         .await,
     )
+}
+
+/// The door team of the event `event` (a slug), for `/admin/events?edit={slug}`. Admins only.
+#[server(prefix = "/fn", endpoint = "door_team")]
+pub async fn door_team(event: String) -> Result<Vec<super::DoorTeamMember>, AppError> {
+    use crate::platform::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            auth::require_admin().await?;
+            super::door_team::members(&state.pool, &event).await
+        }
+        .await,
+    )
+}
+
+/// Adds the account using `email` to the door team of `event` (a slug). Admins only.
+#[server(prefix = "/fn", endpoint = "add_door_staff")]
+pub async fn add_door_staff(event: String, email: String) -> Result<(), AppError> {
+    use crate::platform::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            let admin = auth::require_admin().await?;
+            super::door_team::add(&state.pool, &admin, &event, &email).await?;
+            leptos_axum::redirect(&team_page(&event, "added"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Takes `user` (an id) off the door team of `event` (a slug). Admins only.
+#[server(prefix = "/fn", endpoint = "remove_door_staff")]
+pub async fn remove_door_staff(event: String, user: String) -> Result<(), AppError> {
+    use crate::platform::{auth, respond};
+    respond::reply(
+        async {
+            let state = respond::state()?;
+            let admin = auth::require_admin().await?;
+            super::door_team::remove(&state.pool, &admin, &event, &user).await?;
+            leptos_axum::redirect(&team_page(&event, "removed"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Where the event form's door team is, saying what was just done.
+#[cfg(feature = "ssr")]
+fn team_page(slug: &str, done: &str) -> String {
+    let query = serde_urlencoded::to_string([("edit", slug), ("team", done)]).unwrap_or_default();
+    format!("/admin/events?{query}#door-team")
 }
 
 /// Everything `/admin/commissions` shows: the summary, each referrer, and the lines matching

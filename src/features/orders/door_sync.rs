@@ -139,9 +139,7 @@ pub async fn list(
     name: &str,
     session_id: Option<String>,
 ) -> Result<DoorList, AppError> {
-    if !staff.role.is_staff() {
-        return Err(AppError::Forbidden);
-    }
+    super::door_team::require(pool, staff.id, event).await?;
     let ev = event_by_slug(pool, event).await?;
     if ev.expires_at < Utc::now() {
         return Err(refused("door.offline.expired"));
@@ -189,9 +187,8 @@ pub async fn sync(
     staff: &AuthUser,
     req: &SyncRequest,
 ) -> Result<SyncAnswer, AppError> {
-    if !staff.role.is_staff() {
-        return Err(AppError::Forbidden);
-    }
+    // Taken off the event's door team, a phone syncs no more.
+    super::door_team::require(pool, staff.id, &req.event).await?;
     if req.scans.len() > SYNC_MAX_SCANS {
         return Err(AppError::BadRequest("too many scans in one sync".into()));
     }
@@ -380,9 +377,7 @@ pub async fn devices(
     staff: &AuthUser,
     event: &str,
 ) -> Result<Vec<DoorDevice>, AppError> {
-    if !staff.role.is_staff() {
-        return Err(AppError::Forbidden);
-    }
+    super::door_team::require(pool, staff.id, event).await?;
     Ok(sqlx::query!(
         r#"SELECT d.id, d.name, u.name AS staff, d.list_at AS "list_at: DateTime<Utc>",
                   d.synced_at AS "synced_at: DateTime<Utc>", d.revoked_at AS "revoked_at: DateTime<Utc>"
@@ -409,9 +404,7 @@ pub async fn devices(
 /// is signed out). Admins may revoke any phone; staff their own.
 #[tracing::instrument(skip_all, fields(staff_id = %staff.id))]
 pub async fn revoke(pool: &PgPool, staff: &AuthUser, device: &str) -> Result<(), AppError> {
-    if !staff.role.is_staff() {
-        return Err(AppError::Forbidden);
-    }
+    super::door_team::require(pool, staff.id, "").await?;
     let device = parse_id(device)?;
     let mut tx = pool.begin().await.map_err(respond::internal)?;
     let session = sqlx::query!(

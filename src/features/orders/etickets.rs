@@ -7,6 +7,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::{
+    door_team,
     service::{eticket_link, token_hash},
     CheckinView, ETicketView,
 };
@@ -189,17 +190,26 @@ pub fn with_qr_svg(mut v: ETicketView) -> Result<ETicketView, AppError> {
     Ok(v)
 }
 
-/// The ticket a scanned link or a typed short code names, if any.
-async fn ticket_id(pool: &PgPool, key: &TicketKey) -> Result<Option<Uuid>, AppError> {
+/// The ticket a scanned link or a typed short code names, if any, and whether `staff` works
+/// its event's door.
+async fn ticket_id(
+    pool: &PgPool,
+    staff: Uuid,
+    key: &TicketKey,
+) -> Result<Option<(Uuid, bool)>, AppError> {
     let (hash, code) = key_parts(key);
-    sqlx::query_scalar!(
-        "SELECT id FROM etickets WHERE token_hash = $1 OR door_code = $2",
+    Ok(sqlx::query!(
+        r#"SELECT t.id, works_door($3, o.event_id) AS "allowed!"
+           FROM etickets t JOIN orders o ON o.id = t.order_id
+           WHERE t.token_hash = $1 OR t.door_code = $2"#,
         hash,
-        code
+        code,
+        staff
     )
     .fetch_optional(pool)
     .await
-    .map_err(respond::internal)
+    .map_err(respond::internal)?
+    .map(|r| (r.id, r.allowed)))
 }
 
 /// What the lookup compares: the token's digest, or the short code.
@@ -268,26 +278,25 @@ pub async fn check_in(
     place: &DoorPlace,
 ) -> Result<CheckinView, AppError> {
     let Some(key) = TicketKey::parse(code) else {
-        require_staff(pool, staff_id).await?;
+        door_team::require(pool, staff_id, &place.event).await?;
         return Ok(CheckinView::invalid("NOT_A_CODE"));
     };
     let (hash, code) = key_parts(&key);
     let Some(t) = sqlx::query_as!(
         AtDoor,
-        r#"WITH me AS (SELECT id FROM users WHERE id = $3 AND role IN ('staff', 'admin')),
-           k AS (
+        r#"WITH k AS (
                SELECT t.id, t.status, t.holder_name, t.door_code, t.checked_in_at, t.checked_in_by,
-                      t.checked_in_gate, o.event_id, e.title, e.slug
+                      t.checked_in_gate, o.event_id, e.title, e.slug, works_door($3, e.id) AS allowed
                FROM etickets t JOIN orders o ON o.id = t.order_id JOIN events e ON e.id = o.event_id
                WHERE t.token_hash = $1 OR t.door_code = $2),
            done AS (
-               UPDATE etickets x SET status = 'CHECKED_IN', checked_in_at = now(), checked_in_by = me.id,
+               UPDATE etickets x SET status = 'CHECKED_IN', checked_in_at = now(), checked_in_by = $3,
                                      checked_in_gate = $5
-               FROM k, me WHERE x.id = k.id AND x.status = 'VALID' AND ($4 = '' OR k.slug = $4)
+               FROM k WHERE x.id = k.id AND k.allowed AND x.status = 'VALID' AND ($4 = '' OR k.slug = $4)
                RETURNING x.id)
            SELECT k.id, k.status, k.holder_name, k.door_code, k.checked_in_at AS "at: DateTime<Utc>",
                   k.checked_in_gate AS gate, k.title, k.slug, u.name AS "staff?",
-                  EXISTS (SELECT 1 FROM done) AS "done!", EXISTS (SELECT 1 FROM me) AS "allowed!",
+                  EXISTS (SELECT 1 FROM done) AS "done!", k.allowed AS "allowed!",
                   (SELECT sum(c.checked_in)::bigint FROM event_door_counts c WHERE c.event_id = k.event_id) AS checked_in,
                   (SELECT sum(c.issued)::bigint FROM event_door_counts c WHERE c.event_id = k.event_id) AS issued
            FROM k LEFT JOIN users u ON u.id = k.checked_in_by"#,
@@ -301,11 +310,13 @@ pub async fn check_in(
     .await
     .map_err(respond::internal)?
     else {
-        require_staff(pool, staff_id).await?;
+        door_team::require(pool, staff_id, &place.event).await?;
         return Ok(CheckinView::invalid("UNKNOWN"));
     };
     if !t.allowed {
-        return Err(AppError::Forbidden);
+        // Door staff of another event learn only that this ticket is not for their door.
+        door_team::require(pool, staff_id, &place.event).await?;
+        return Ok(CheckinView::invalid("OTHER_EVENT"));
     }
     if t.done {
         // The statement read the ticket and the counters before checking it in.
@@ -323,22 +334,6 @@ pub async fn check_in(
         "CHECKED_IN" => Ok(t.view("ALREADY_CHECKED_IN")),
         // Another phone checked it in while this statement waited: read what it wrote.
         _ => describe(pool, t.id, Some("ALREADY_CHECKED_IN")).await,
-    }
-}
-
-/// Refuses anyone but staff and admins (for the door's answers that need no ticket).
-async fn require_staff(pool: &PgPool, user: Uuid) -> Result<(), AppError> {
-    let staff = sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM users WHERE id = $1 AND role IN ('staff', 'admin')) AS "staff!""#,
-        user
-    )
-    .fetch_one(pool)
-    .await
-    .map_err(respond::internal)?;
-    if staff {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
     }
 }
 
@@ -385,17 +380,16 @@ pub async fn door_view(
     outcome: &str,
     reason: &str,
 ) -> Result<CheckinView, AppError> {
-    if !staff.role.is_staff() {
-        return Err(AppError::Forbidden);
-    }
+    door_team::require(pool, staff.id, "").await?;
     let outcome = ["VALID", "ALREADY_CHECKED_IN", "VOID", "INVALID"]
         .into_iter()
         .find(|o| *o == outcome);
     let Some(key) = TicketKey::parse(code) else {
         return Ok(CheckinView::invalid("NOT_A_CODE"));
     };
-    match ticket_id(pool, &key).await? {
-        Some(id) => {
+    match ticket_id(pool, staff.id, &key).await? {
+        Some((_, false)) => Ok(CheckinView::invalid("OTHER_EVENT")),
+        Some((id, true)) => {
             let mut view = describe(pool, id, outcome).await?;
             if reason == "OTHER_EVENT" && view.outcome == "INVALID" {
                 view.reason = Some("OTHER_EVENT".into());

@@ -13,6 +13,8 @@ pub mod door_local;
 #[cfg(feature = "ssr")]
 pub mod door_sync;
 #[cfg(feature = "ssr")]
+pub mod door_team;
+#[cfg(feature = "ssr")]
 pub mod etickets;
 #[cfg(feature = "ssr")]
 pub mod events;
@@ -376,6 +378,15 @@ pub struct DoorDevice {
     pub list_at: DateTime<Utc>,
     pub synced_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A person on an event's door team, for the admin who manages it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DoorTeamMember {
+    pub user_id: String,
+    pub name: String,
+    pub email: String,
+    pub added_at: DateTime<Utc>,
 }
 
 /// An owner link as its page shows it before the owner acts.

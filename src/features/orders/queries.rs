@@ -337,13 +337,16 @@ pub fn orders_sheet(rows: &[OrderRow], lang: Lang) -> Sheet {
     sheet
 }
 
-/// Checked-in versus issued tickets, per event that has any; and per gate of `event` (a slug).
-pub async fn door_counts(pool: &PgPool, event: &str) -> Result<DoorBoard, AppError> {
+/// Checked-in versus issued tickets, per event that has any and whose door `staff` works; and
+/// per gate of `event` (a slug).
+pub async fn door_counts(pool: &PgPool, staff: Uuid, event: &str) -> Result<DoorBoard, AppError> {
     let events = sqlx::query!(
         r#"SELECT e.slug, e.title, sum(c.checked_in)::bigint AS "checked_in!", sum(c.issued)::bigint AS "issued!"
            FROM event_door_counts c JOIN events e ON e.id = c.event_id
+           WHERE works_door($1, e.id)
            GROUP BY e.id, e.slug, e.title, e.starts_at HAVING sum(c.issued) > 0 OR sum(c.checked_in) > 0
-           ORDER BY e.starts_at NULLS LAST, e.title"#
+           ORDER BY e.starts_at NULLS LAST, e.title"#,
+        staff
     )
     .fetch_all(pool)
     .await

@@ -1443,3 +1443,15 @@ checkin-device-revoke = Revoke
 checkin-device-revoked = Revoked
 checkin-revoked_done = The phone was revoked and signed out.
 checkin-staff = Staff
+
+# An event's door team
+door_team-title = Door team
+door_team-help = The people who may check guests in at this event's door, and only this event's. They sign in with their own account; the door is in their menu.
+door_team-empty = Nobody yet: only staff and admins work this door.
+door_team-email = E-mail of their account
+door_team-email_hint = They register first at /register, then you add them here.
+door_team-add = Add to the door team
+door_team-remove = Remove
+door_team-added = Added to the door team.
+door_team-removed = Removed from the door team; their phones for this event were revoked.
+door_team-no_account = No account uses this e-mail. Ask them to register first, then add them.

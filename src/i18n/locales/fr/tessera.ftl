@@ -1443,3 +1443,15 @@ checkin-device-revoke = Révoquer
 checkin-device-revoked = Révoqué
 checkin-revoked_done = Le téléphone a été révoqué et déconnecté.
 checkin-staff = Personnel
+
+# L'équipe d'entrée d'un événement
+door_team-title = Équipe d'entrée
+door_team-help = Les personnes qui peuvent contrôler les entrées de cet événement, et de lui seul. Elles se connectent avec leur propre compte ; l'entrée est dans leur menu.
+door_team-empty = Personne pour l'instant : seuls le personnel et les administrateurs tiennent cette entrée.
+door_team-email = E-mail de son compte
+door_team-email_hint = La personne s'inscrit d'abord sur /register, puis vous l'ajoutez ici.
+door_team-add = Ajouter à l'équipe d'entrée
+door_team-remove = Retirer
+door_team-added = Ajouté à l'équipe d'entrée.
+door_team-removed = Retiré de l'équipe d'entrée ; ses téléphones pour cet événement ont été révoqués.
+door_team-no_account = Aucun compte n'utilise cet e-mail. Demandez-lui de s'inscrire d'abord, puis ajoutez-le.

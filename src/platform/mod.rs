@@ -21,6 +21,7 @@ pub mod metrics;
 pub mod outbox;
 pub mod pdf;
 pub mod proof_pdf;
+pub mod qr;
 pub mod references;
 pub mod respond;
 pub mod sealed;

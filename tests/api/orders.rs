@@ -624,6 +624,26 @@ async fn the_eticket_page_needs_no_webassembly_and_refuses_guesses_alike(pool: P
     assert_eq!(code, 200);
     assert!(html.contains("Awa Ndiaye"));
     assert!(html.contains("<svg"), "QR code rendered on the server");
+    // The QR code's mask was chosen once, at issuance, and the page lays that mask: the same
+    // code as the full search draws, which reads back as the ticket's link (platform::qr's
+    // tests decode every mask).
+    let link = format!("{}/t/{}", app.state.config.base_url, tokens[0]);
+    let mask: Option<i16> = sqlx::query_scalar("SELECT qr_mask FROM etickets WHERE token = $1")
+        .bind(&tokens[0])
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let best = tessera::platform::qr::best(&link).unwrap();
+    assert_eq!(mask, Some(i16::from(best.mask)));
+    assert!(html.contains(&best.svg()), "the page draws the issued code");
+    // A ticket issued before masks were kept is drawn by the search, the same code.
+    sqlx::query("UPDATE etickets SET qr_mask = NULL WHERE token = $1")
+        .bind(&tokens[0])
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let (_, again) = app.page(&client(), &format!("/t/{}", tokens[0])).await;
+    assert!(again.contains(&best.svg()));
     let start = html.find("Billet").or(html.find("Ticket")).unwrap_or(0);
     assert!(
         html.replace("<!>", "").contains("1 / 2"),

@@ -2,7 +2,6 @@
 //! in at the door in one atomic update.
 
 use chrono::{DateTime, Utc};
-use qrcode::{render::svg, QrCode};
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -21,53 +20,20 @@ use crate::{
         auth::AuthUser,
         config::Config,
         pdf::{Layout, Style},
+        qr::{self, Qr},
         respond,
     },
 };
 
-/// The QR code of `text` as an SVG document, dark modules on white.
-pub fn qr_svg(text: &str) -> Result<String, AppError> {
-    let code = QrCode::new(text.as_bytes()).map_err(respond::internal)?;
-    Ok(code
-        .render::<svg::Color<'_>>()
-        .min_dimensions(240, 240)
-        .quiet_zone(true)
-        .build())
-}
-
-/// The QR modules of `text`: (width, dark flags row by row).
-pub fn qr_modules(text: &str) -> Result<(usize, Vec<bool>), AppError> {
-    let code = QrCode::new(text.as_bytes()).map_err(respond::internal)?;
-    let dark = code
-        .to_colors()
-        .into_iter()
-        .map(|c| c == qrcode::Color::Dark)
-        .collect();
-    Ok((code.width(), dark))
-}
-
-/// The QR code of `text` as a PNG for e-mail (mail programs rarely show SVG): eight pixels a
-/// module, with the four-module quiet zone.
-pub fn qr_png(text: &str) -> Result<Vec<u8>, AppError> {
-    let (width, dark) = qr_modules(text)?;
-    const SCALE: usize = 8;
-    let side = (width + 8) * SCALE;
-    let img = image::GrayImage::from_fn(side as u32, side as u32, |x, y| {
-        let (col, row) = (x as usize / SCALE, y as usize / SCALE);
-        let inside = (4..width + 4).contains(&col) && (4..width + 4).contains(&row);
-        let is_dark = inside && dark[(row - 4) * width + (col - 4)];
-        image::Luma([if is_dark { 0 } else { 255 }])
-    });
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png)
-        .map_err(respond::internal)?;
-    Ok(out.into_inner())
+/// The ticket's QR code (of its link), drawn with the mask kept when it was issued.
+pub fn qr(v: &ETicketView) -> Result<Qr, AppError> {
+    qr::with_mask(&v.url, v.qr_mask).map_err(respond::internal)
 }
 
 /// The e-ticket as an A4 PDF in `lang`: the event, the holder (in any script), the amounts,
 /// how to enter and the QR code of its link, drawn as vector squares.
 pub fn pdf(v: &ETicketView, lang: Lang) -> Result<Vec<u8>, AppError> {
-    let (width, dark) = qr_modules(&v.url)?;
+    let code = qr(v)?;
     let mut doc = Layout::new(&format!("{} · {}", v.title, v.reference), lang);
     doc.text(&v.title, Style::bold(22.0));
     doc.text(&v.venue, Style::regular(12.0));
@@ -116,7 +82,7 @@ pub fn pdf(v: &ETicketView, lang: Lang) -> Result<Vec<u8>, AppError> {
         );
     }
     doc.gap(8.0);
-    doc.qr(width, dark, 220.0);
+    doc.qr(code.width, code.dark, 220.0);
     doc.text(
         &format!("{} {}", t(lang, "eticket.door_code"), v.door_code),
         Style::bold(16.0),
@@ -139,7 +105,7 @@ where
 {
     let token = parse_eticket_code(token).ok_or(AppError::NotFound)?;
     let r = sqlx::query!(
-        r#"SELECT t.seq, t.holder_name, t.status, t.door_code, t.checked_in_at AS "checked_in_at: DateTime<Utc>",
+        r#"SELECT t.seq, t.holder_name, t.status, t.door_code, t.checked_in_at AS "checked_in_at: DateTime<Utc>", t.qr_mask,
                   o.reference, o.quantity, o.total, o.amount_paid, o.currency, o.check_in, o.check_out, o.nights,
                   e.kind, e.title, e.venue, e.starts_at AS "starts_at: DateTime<Utc>", e.ends_at AS "ends_at: DateTime<Utc>",
                   e.checkin_info, e.owner_phone,
@@ -158,6 +124,7 @@ where
     Ok(ETicketView {
         // Drawn by `with_qr_svg` for the page only: the PDF draws its own from the modules.
         qr_svg: String::new(),
+        qr_mask: r.qr_mask,
         url,
         token,
         kind: r.kind,
@@ -186,7 +153,7 @@ where
 
 /// The e-ticket with its QR code drawn as SVG, for the page.
 pub fn with_qr_svg(mut v: ETicketView) -> Result<ETicketView, AppError> {
-    v.qr_svg = qr_svg(&v.url)?;
+    v.qr_svg = qr(&v)?.svg();
     Ok(v)
 }
 

@@ -194,6 +194,9 @@ pub struct ETicketView {
     pub token: String,
     pub url: String,
     pub qr_svg: String,
+    /// The QR code's mask, kept at issuance (see `platform::qr`); the server's alone.
+    #[serde(skip)]
+    pub qr_mask: Option<i16>,
     pub kind: String,
     pub title: String,
     pub venue: String,

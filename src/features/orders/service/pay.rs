@@ -581,23 +581,30 @@ pub async fn issue_tickets(
     let mut tokens = Vec::new();
     for seq in 1..=count {
         let token = new_eticket_token();
+        // The QR code's mask is chosen here, once; every later drawing lays it directly.
+        let link = eticket_link(config, &token);
+        let mask = crate::platform::qr::best(&link)
+            .map_err(respond::internal)?
+            .mask;
         // The short code the door can type comes from the database (unique, random).
         let door_code = sqlx::query_scalar!(
-            "INSERT INTO etickets (id, order_id, seq, token, token_hash, holder_name) VALUES ($1, $2, $3, $4, $5, $6)
+            "INSERT INTO etickets (id, order_id, seq, token, token_hash, holder_name, qr_mask)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
              RETURNING door_code",
             Uuid::new_v4(),
             order_id,
             seq,
             token,
             token_hash(&token),
-            order.buyer_name
+            order.buyer_name,
+            (mask < 8).then_some(i16::from(mask))
         )
         .fetch_one(&mut **tx)
         .await
         .map_err(respond::internal)?;
         links.push(format!(
             "{seq}. {} ({})",
-            eticket_link(config, &token),
+            link,
             crate::domain::format_door_code(&door_code)
         ));
         tokens.push(token);
@@ -639,7 +646,7 @@ pub async fn issue_tickets(
             v.holder_name,
             v.door_code
         );
-        let png = etickets::qr_png(&v.url)?;
+        let png = etickets::qr(&v)?.png().map_err(respond::internal)?;
         let cid = format!("qr-{}@tessera", v.seq);
         outbox::attach_inline(tx, mail, &cid, &format!("{caption}.png"), "image/png", &png)
             .await

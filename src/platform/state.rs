@@ -28,4 +28,7 @@ pub struct AppState {
     pub settling: Arc<tokio::sync::Semaphore>,
     /// This app's Prometheus registry (`/metrics`).
     pub metrics: Metrics,
+    /// Turns true when the server starts shutting down: long-lived responses (the door's live
+    /// counters) end then, so that the graceful shutdown does not wait on them.
+    pub stopping: Arc<tokio::sync::watch::Sender<bool>>,
 }

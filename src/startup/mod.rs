@@ -294,6 +294,7 @@ pub async fn build_state(
         http,
         sealer,
         settling: Arc::new(tokio::sync::Semaphore::new(settle_permits.max(1))),
+        stopping: Arc::new(tokio::sync::watch::Sender::new(false)),
     })
 }
 
@@ -317,6 +318,7 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
         .config
         .jobs_enabled
         .then(|| jobs::spawn(state.clone(), mailer, stop_rx));
+    let stopping = state.stopping.clone();
     let app = router(state);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("listening on http://{addr}");
@@ -324,7 +326,10 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        stopping.send_replace(true);
+    })
     .await?;
     let _ = stop_tx.send(true);
     if let Some(jobs) = jobs {

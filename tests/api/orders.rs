@@ -938,12 +938,7 @@ async fn the_door_is_set_to_an_event_and_counts_per_gate(pool: PgPool) {
         .execute(&app.pool)
         .await
         .unwrap();
-    let board: Value = app
-        .post_fn(&door, "door_counts", &[("event", "fest")])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let board = board_of(&app, &door, "fest").await;
     assert_eq!(
         board["gates"],
         serde_json::json!([{"gate": "North gate", "checked_in": 1}])
@@ -2235,4 +2230,80 @@ async fn a_door_team_member_works_their_events_door_and_no_other(pool: PgPool) {
         )
         .await;
     assert_eq!(res.status().as_u16(), 404);
+}
+
+/// The door's counters as `c` reads them, set to `event`.
+async fn board_of(app: &TestApp, c: &Client, event: &str) -> Value {
+    let res = app.post_fn(c, "door_counts", &[("event", event)]).await;
+    res.json().await.unwrap()
+}
+
+/// Reads the stream `res` until an event named `counts` arrives, or `within` passes.
+async fn hears_counts(res: &mut reqwest::Response, within: std::time::Duration) -> bool {
+    let deadline = tokio::time::Instant::now() + within;
+    let mut text = String::new();
+    loop {
+        match tokio::time::timeout_at(deadline, res.chunk()).await {
+            Ok(Ok(Some(bytes))) => {
+                text.push_str(&String::from_utf8_lossy(&bytes));
+                if text.contains("event: counts\ndata: moved\n") {
+                    return true;
+                }
+            }
+            _ => return false,
+        }
+    }
+}
+
+#[sqlx::test(migrations = false)]
+async fn open_door_pages_hear_when_their_counters_move(pool: PgPool) {
+    let (app, _, fest_tickets, jazz_tickets) = festival_and_jazz(pool).await;
+    let door = signed_in(&app, "door@example.cm", "staff").await;
+    let phone = signed_in(&app, "phone@example.cm", "staff").await;
+    let member = signed_in(&app, "m@example.cm", "member").await;
+    let live = |c: &Client, event: &str| {
+        c.get(format!("{}/door/live?event={event}", app.addr))
+            .header("accept", "text/event-stream")
+            .send()
+    };
+    // Signed out or not working the door: nothing to hear.
+    assert_eq!(
+        live(&client(), "fest").await.unwrap().status().as_u16(),
+        401
+    );
+    assert_eq!(live(&member, "fest").await.unwrap().status().as_u16(), 403);
+
+    let mut fest = live(&door, "fest").await.unwrap();
+    assert_eq!(fest.status().as_u16(), 200);
+    assert!(fest.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/event-stream"));
+    let mut any = live(&door, "").await.unwrap();
+    // The first reading is told at once, so a page opened just before a scan misses nothing.
+    let second = std::time::Duration::from_secs(3);
+    assert!(hears_counts(&mut fest, second).await);
+    assert!(hears_counts(&mut any, second).await);
+    // Nothing moves: nothing is told.
+    assert!(!hears_counts(&mut fest, std::time::Duration::from_millis(2500)).await);
+    // A Jazz Night guest let in on another phone: the festival's page hears nothing, the page
+    // of a door set to any event does.
+    let v = check_in_at(&app, &phone, &jazz_tickets[0], "jazz", "").await;
+    assert_eq!(v["outcome"], "VALID");
+    assert!(hears_counts(&mut any, second).await);
+    assert!(!hears_counts(&mut fest, std::time::Duration::from_millis(2500)).await);
+    // A festival guest let in on the other phone: the festival's page hears it within seconds
+    // and, asking for its counters, reads the new figure.
+    let v = check_in_at(&app, &phone, &fest_tickets[0], "fest", "").await;
+    assert_eq!(v["outcome"], "VALID");
+    assert!(hears_counts(&mut fest, second).await);
+    let board = board_of(&app, &door, "fest").await;
+    let festival = board["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["slug"] == "fest")
+        .cloned()
+        .unwrap();
+    assert_eq!(festival["checked_in"], 1);
 }

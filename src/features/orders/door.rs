@@ -424,7 +424,8 @@ mod live {
     };
     use crate::{error::AppError, ui::tr};
 
-    /// How often an open door page reads the counters again, and syncs its queued scans.
+    /// How often an open door page syncs its queued scans, and reads the counters again while
+    /// the live stream is not open.
     const EVERY_MS: i32 = 3_000;
     /// How long a code must be out of the camera's sight before it is sent again.
     const SAME_CODE_GAP_MS: f64 = 2_000.0;
@@ -480,6 +481,17 @@ mod live {
     thread_local! {
         /// The browser's deferred install prompt, kept for the install button.
         static PROMPT: RefCell<Option<JsValue>> = const { RefCell::new(None) };
+        /// The stream that says when the door's counters moved (`/door/live`).
+        static LIVE: RefCell<Option<web_sys::EventSource>> = const { RefCell::new(None) };
+    }
+
+    /// Whether the live stream is open: then the counters need no polling.
+    fn live_open() -> bool {
+        LIVE.with(|l| {
+            l.borrow()
+                .as_ref()
+                .is_some_and(|s| s.ready_state() == web_sys::EventSource::OPEN)
+        })
     }
 
     /// Shows the browser's install prompt, kept from `beforeinstallprompt`.
@@ -528,6 +540,7 @@ mod live {
             }
             self.local.set(door_local::status());
             self.online.set(navigator_online());
+            self.listen(&event);
             spawn_local(async move {
                 loop {
                     if page_visible() {
@@ -538,12 +551,40 @@ mod live {
             });
         }
 
-        /// One round of keeping up: sync when the phone holds a list, then the counters.
+        /// Opens the stream that says when the counters of `event` (empty: any) moved, and
+        /// reads them again each time. The browser reconnects it by itself.
+        fn listen(self, event: &str) {
+            let address = format!(
+                "/door/live?event={}",
+                String::from(js_sys::encode_uri_component(event))
+            );
+            let Ok(source) = web_sys::EventSource::new(&address) else {
+                return;
+            };
+            let on_counts = Closure::<dyn Fn(web_sys::Event)>::new(move |_| {
+                spawn_local(self.counts());
+            });
+            let _ = source
+                .add_event_listener_with_callback("counts", on_counts.as_ref().unchecked_ref());
+            on_counts.forget();
+            LIVE.with(|l| *l.borrow_mut() = Some(source));
+        }
+
+        /// One round of keeping up: sync when the phone holds a list, then the counters unless
+        /// the live stream brings them.
         async fn tick(self) {
             let event = self.place.get_value().0;
             if door_local::has_list() {
                 self.sync(&event).await;
             }
+            if !live_open() {
+                self.counts().await;
+            }
+        }
+
+        /// Reads the counters again.
+        async fn counts(self) {
+            let event = self.place.get_value().0;
             match door_counts(event).await {
                 Ok(b) => {
                     self.online.set(true);

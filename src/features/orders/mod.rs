@@ -8,6 +8,8 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod commissions;
 pub mod door;
+#[cfg(feature = "ssr")]
+pub mod door_live;
 #[cfg(feature = "hydrate")]
 pub mod door_local;
 #[cfg(feature = "ssr")]

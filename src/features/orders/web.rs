@@ -12,7 +12,7 @@ use axum::{
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::{commissions, etickets, queries, service};
+use super::{commissions, door_live, etickets, queries, service};
 use crate::{
     domain::{parse_order_reference, MAX_PROOF_BYTES},
     error::AppError,
@@ -33,6 +33,10 @@ pub fn routes() -> Router<AppState> {
         .route("/t/{token}/pdf", get(ticket_pdf))
         .route("/admin/commissions.csv", get(commissions_csv))
         .route("/admin/orders.csv", get(orders_csv))
+        .route(
+            "/door/live",
+            get(door_live::live).layer(axum::Extension(door_live::DoorHub::default())),
+        )
 }
 
 #[derive(Deserialize, Default)]

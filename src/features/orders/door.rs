@@ -562,7 +562,7 @@ mod live {
                 return;
             };
             let on_counts = Closure::<dyn Fn(web_sys::Event)>::new(move |_| {
-                spawn_local(self.counts());
+                spawn_local(self.moved());
             });
             let _ = source
                 .add_event_listener_with_callback("counts", on_counts.as_ref().unchecked_ref());
@@ -580,6 +580,16 @@ mod live {
             if !live_open() {
                 self.counts().await;
             }
+        }
+
+        /// The counters moved: a phone holding the list pulls what changed first (so its list
+        /// and its counters agree), then every page reads the counters again.
+        async fn moved(self) {
+            if door_local::has_list() {
+                let event = self.place.get_value().0;
+                self.sync(&event).await;
+            }
+            self.counts().await;
         }
 
         /// Reads the counters again.

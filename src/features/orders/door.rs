@@ -485,6 +485,26 @@ mod live {
         static LIVE: RefCell<Option<web_sys::EventSource>> = const { RefCell::new(None) };
     }
 
+    thread_local! {
+        /// Whether a sync is under way.
+        static SYNCING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    /// The one sync under way; dropping it lets the next one start.
+    struct SyncTurn;
+
+    impl SyncTurn {
+        fn take() -> Option<Self> {
+            (!SYNCING.with(|s| s.replace(true))).then_some(SyncTurn)
+        }
+    }
+
+    impl Drop for SyncTurn {
+        fn drop(&mut self) {
+            SYNCING.with(|s| s.set(false));
+        }
+    }
+
     /// Whether the live stream is open: then the counters need no polling.
     fn live_open() -> bool {
         LIVE.with(|l| {
@@ -606,6 +626,11 @@ mod live {
         }
 
         async fn sync(self, event: &str) {
+            // One sync at a time: an answer that arrived after a newer one would lay older
+            // statuses (a ticket still VALID) over newer ones (VOID).
+            let Some(_turn) = SyncTurn::take() else {
+                return;
+            };
             let (device, _) = door_local::device(tr("checkin.offline.device"));
             let sent: Vec<_> = door_local::queue().into_iter().take(SYNC_BATCH).collect();
             let request = SyncRequest {

@@ -86,18 +86,6 @@ fn Hydrate(options: LeptosOptions) -> impl IntoView {
     view! { <script type="module" nonce=leptos::nonce::use_nonce()>{code}</script> }
 }
 
-/// The page's Content-Security-Policy: scripts only from this site or carrying this render's
-/// nonce (the bundle loader above, Leptos's streaming scripts), WebAssembly allowed, styles
-/// only from the stylesheet, images also from `blob:` (a proof's preview before upload), and
-/// no framing by any site.
-pub fn page_csp(nonce: &str) -> String {
-    format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data: blob:; object-src 'self'; base-uri 'self'; \
-         frame-ancestors 'none'"
-    )
-}
-
 /// Sends the page's policy with the response (the shell renders before the first byte).
 fn send_csp() {
     #[cfg(feature = "ssr")]
@@ -105,7 +93,7 @@ fn send_csp() {
         leptos::nonce::use_nonce(),
         use_context::<leptos_axum::ResponseOptions>(),
     ) {
-        if let Ok(value) = http::HeaderValue::from_str(&page_csp(&nonce.to_string())) {
+        if let Ok(value) = http::HeaderValue::from_str(&crate::ui::page_csp(&nonce.to_string())) {
             res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
         }
     }

@@ -20,6 +20,8 @@ use crate::{
 };
 
 pub const SESSION_USER_KEY: &str = "user_id";
+/// The name of the session cookie.
+pub const SESSION_COOKIE: &str = "tessera_session";
 
 /// A signed-in user, as the server knows them.
 #[derive(Debug, Clone)]
@@ -212,6 +214,16 @@ where
             Err(e) => Err(super::api::ApiError::internal(lang, e)),
         }
     }
+}
+
+/// A session with no visitor behind it, for a page the server renders for itself (the
+/// e-ticket page's frame): as for a visitor without a cookie, nothing is read or stored.
+pub fn no_session(pool: &PgPool) -> tower_sessions::Session {
+    tower_sessions::Session::new(
+        None,
+        std::sync::Arc::new(tower_sessions_sqlx_store::PostgresStore::new(pool.clone())),
+        None,
+    )
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! Security headers on every response. Pages also get a Content-Security-Policy from the shell
-//! (`app::page_csp`), built around the nonce Leptos gives each render's inline scripts; stored
+//! (`ui::page_csp`), built around the nonce Leptos gives each render's inline scripts; stored
 //! proofs keep the sandbox policy `platform::http::file_response` gives them.
 
 use axum::{

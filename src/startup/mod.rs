@@ -147,6 +147,9 @@ fn api_routes() -> Router<AppState> {
         .merge(features::payments::rest::routes())
 }
 
+/// The e-ticket page's route, as Leptos lists it.
+const ETICKET_PATH: &str = "/t/{token}";
+
 /// The app's page routes, listed once per process. Listing renders the app with resource
 /// loading suppressed process-wide (leptos_server's `SuppressResourceLoad`); a second listing
 /// while another router already serves pages (tests start one app each, side by side) would
@@ -159,9 +162,13 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
 
 /// The whole HTTP application: pages, server functions, REST, health, and the layers around them.
 pub fn router(state: AppState) -> Router {
-    let routes = route_list();
+    // The e-ticket page has its own handler, which hands the app what it does not serve itself.
+    let routes: Vec<_> = route_list()
+        .into_iter()
+        .filter(|r| r.path() != ETICKET_PATH)
+        .collect();
     let session_layer = SessionManagerLayer::new(PostgresStore::new(state.pool.clone()))
-        .with_name("tessera_session")
+        .with_name(crate::platform::auth::SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(state.config.secure_cookies())
@@ -180,6 +187,24 @@ pub fn router(state: AppState) -> Router {
             assets::versioned(&root, &pkg, file)
         }))
     };
+    let eticket_page = {
+        let (state, urls, opts) = (
+            state.clone(),
+            asset_urls.clone(),
+            state.leptos_options.clone(),
+        );
+        let render = leptos_axum::render_app_async_with_context(
+            move || {
+                provide_context(leptos_router::Method::Get);
+                provide_context(state.clone());
+                provide_context(urls.clone());
+            },
+            move || shell(opts.clone()),
+        );
+        let render: features::orders::eticket_page::RenderPage =
+            std::sync::Arc::new(move |req| render(req));
+        features::orders::eticket_page::routes(render)
+    };
     Router::new()
         .route("/health/live", get(health::live))
         .route("/health/ready", get(ready))
@@ -189,6 +214,7 @@ pub fn router(state: AppState) -> Router {
         .merge(features::payment_tickets::web::routes())
         .merge(features::statements::web::routes())
         .merge(features::orders::web::routes())
+        .merge(eticket_page)
         .merge(features::payments::web::routes())
         .merge(features::payments::providers::sumup_sandbox::routes())
         .merge(features::payments::providers::momo_sandbox::routes())

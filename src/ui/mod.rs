@@ -13,6 +13,18 @@ use leptos::prelude::*;
 
 use crate::{domain::Lang, error::AppError, i18n};
 
+/// The page's Content-Security-Policy: scripts only from this site or carrying this render's
+/// nonce (the bundle loader in `app`, Leptos's streaming scripts), WebAssembly allowed, styles
+/// only from the stylesheet, images also from `blob:` (a proof's preview before upload), and
+/// no framing by any site.
+pub fn page_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data: blob:; object-src 'self'; base-uri 'self'; \
+         frame-ancestors 'none'"
+    )
+}
+
 /// The language the page is rendered in, provided once by the app shell.
 #[derive(Clone, Copy)]
 pub struct UiLang(pub Lang);

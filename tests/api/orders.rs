@@ -718,6 +718,101 @@ async fn the_eticket_page_needs_no_webassembly_and_refuses_guesses_alike(pool: P
     }
 }
 
+/// An event "fest", an order of two tickets paid in cash (its reference), the admin who
+/// marked it paid, and the tickets' tokens.
+async fn two_issued_tickets(app: &TestApp) -> (String, Client, Vec<String>) {
+    event(app, "fest", 50, 10).await;
+    let (reference, _) = order_event(app, "fest", "2").await;
+    let admin = signed_in(app, "admin@example.cm", "admin").await;
+    mark_paid(app, &admin, &reference, "CASH").await;
+    let tokens = tickets_of(app, &reference).await;
+    (reference, admin, tokens)
+}
+
+/// A page's document, without what Leptos appends after it (resources for hydration, with
+/// this render's nonce) and without `query` (which the language switch's return address
+/// carries when the page's address does).
+fn document(html: &str, query: &str) -> String {
+    let end = html.rfind("</html>").map_or(html.len(), |i| i + 7);
+    html[..end].replace(query, "")
+}
+
+#[sqlx::test(migrations = false)]
+async fn the_eticket_page_is_the_apps_page_and_shows_a_check_in_at_once(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (_, admin, tokens) = two_issued_tickets(&app).await;
+    let path = format!("/t/{}", tokens[0]);
+    // A plain visit takes the fast path (the frame around the card); one with a query string
+    // is rendered whole by the app. Both give the same document, in English and in French.
+    for lang in ["en", "fr"] {
+        let visitor = client();
+        app.set_lang(&visitor, lang).await;
+        let (code, fast) = app.page(&visitor, &path).await;
+        assert_eq!(code, 200);
+        let (code, whole) = app.page(&visitor, &format!("{path}?from=mail")).await;
+        assert_eq!(code, 200);
+        assert!(
+            !fast.contains("__RESOLVED_RESOURCES"),
+            "the fast page carries no resources for hydration"
+        );
+        assert_eq!(
+            document(&fast, "?from=mail"),
+            document(&whole, "?from=mail"),
+        );
+        let fast = document(&fast, "");
+        assert!(
+            fast.contains(&format!("value=\"{path}\"")),
+            "the switch comes back here"
+        );
+        assert!(fast.contains(&format!("<html lang=\"{lang}\"")));
+        assert!(fast.contains(if lang == "fr" { "Valide" } else { "Valid" }));
+        assert!(fast.contains("Awa Ndiaye") && fast.contains("<svg"));
+    }
+    // The page's policy carries a fresh nonce each time.
+    let csp = |res: &reqwest::Response| {
+        res.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_string()
+    };
+    let one = client()
+        .get(format!("{}{path}", app.addr))
+        .send()
+        .await
+        .unwrap();
+    let two = client()
+        .get(format!("{}{path}", app.addr))
+        .send()
+        .await
+        .unwrap();
+    assert!(csp(&one).contains("frame-ancestors 'none'"));
+    assert_ne!(csp(&one), csp(&two));
+    assert_eq!(one.headers()["content-type"], "text/html; charset=utf-8");
+    // A signed-in visitor gets their own menu, not the visitor's frame.
+    let (_, mine) = app.page(&admin, &path).await;
+    assert!(mine.contains("href=\"/account\"") && mine.contains("Awa Ndiaye"));
+    let (_, plain) = app.page(&client(), &path).await;
+    assert!(!plain.contains("href=\"/account\"") && plain.contains("href=\"/login\""));
+    // A check-in shows on the next visit, at once; so does a refund.
+    let door = signed_in(&app, "door@example.cm", "staff").await;
+    assert_eq!(
+        check_in(&app, &door, &tokens[0]).await.1["outcome"],
+        "VALID"
+    );
+    let (_, page) = app.page(&client(), &path).await;
+    assert!(page.contains("Checked in"), "the check-in shows at once");
+    sqlx::query("UPDATE etickets SET status = 'VOID', voided_at = now() WHERE token = $1")
+        .bind(&tokens[1])
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let (_, page) = app.page(&client(), &format!("/t/{}", tokens[1])).await;
+    assert!(page.contains("Void"), "a refund shows at once");
+    // Unknown tickets are still the app's 404.
+    let (code, _) = app.page(&client(), &format!("/t/{}", "0".repeat(40))).await;
+    assert_eq!(code, 404);
+}
+
 async fn check_in(app: &TestApp, c: &Client, code: &str) -> (u16, Value) {
     let res = app.post_fn(c, "check_in", &[("code", code)]).await;
     let status = res.status().as_u16();
@@ -727,11 +822,7 @@ async fn check_in(app: &TestApp, c: &Client, code: &str) -> (u16, Value) {
 #[sqlx::test(migrations = false)]
 async fn two_phones_scanning_at_once_get_one_valid(pool: PgPool) {
     let app = spawn_app(pool).await;
-    event(&app, "fest", 50, 10).await;
-    let (reference, _) = order_event(&app, "fest", "2").await;
-    let admin = signed_in(&app, "admin@example.cm", "admin").await;
-    mark_paid(&app, &admin, &reference, "CASH").await;
-    let tokens = tickets_of(&app, &reference).await;
+    let (_, _, tokens) = two_issued_tickets(&app).await;
     let door1 = signed_in(&app, "door1@example.cm", "staff").await;
     // Door staff land on the door when they sign in, not on a family page.
     let landing = app.login(&client(), "door1@example.cm", PASSWORD).await;

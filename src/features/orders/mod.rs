@@ -17,6 +17,8 @@ pub mod door_sync;
 #[cfg(feature = "ssr")]
 pub mod door_team;
 #[cfg(feature = "ssr")]
+pub mod eticket_page;
+#[cfg(feature = "ssr")]
 pub mod etickets;
 #[cfg(feature = "ssr")]
 pub mod events;

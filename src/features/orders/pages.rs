@@ -421,56 +421,62 @@ pub fn ETicketPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>{tr("page.loading")}</p> }>
             {move || Suspend::new(async move {
                 match ticket.await {
-                    Ok(t) => {
-                        let status_class = match t.status.as_str() {
-                            "VALID" => "badge badge-ok",
-                            "CHECKED_IN" => "badge badge-warn",
-                            _ => "badge badge-error",
-                        };
-                        let pdf = format!("/t/{}/pdf", t.token);
-                        view! {
-                            <article class="card eticket">
-                                <header class="eticket-head">
-                                    <h1>{t.title.clone()}</h1>
-                                    <span class=status_class>{tr(&format!("eticket.status.{}", t.status))}</span>
-                                </header>
-                                <div class="eticket-body">
-                                    <figure class="qr-figure">
-                                        <div class="qr" role="img" aria-label=tr("eticket.qr_label") inner_html=t.qr_svg.clone()></div>
-                                        <figcaption>{tr("eticket.door_code")} " " <strong class="door-code" translate="no">{t.door_code.clone()}</strong></figcaption>
-                                    </figure>
-                                    <dl class="facts">
-                                        <dt>{tr("eticket.holder")}</dt><dd><strong>{t.holder_name.clone()}</strong></dd>
-                                        <dt>{tr(if t.kind == "STAY" { "events.address" } else { "events.venue" })}</dt><dd>{t.venue.clone()}</dd>
-                                        {t.starts_at.map(|s| view! { <dt>{tr("events.when")}</dt><dd>{local_display(s)}</dd> })}
-                                        {t.check_in.clone().map(|d| view! { <dt>{tr("order.check_in")}</dt><dd>{d}</dd> })}
-                                        {t.check_out.clone().map(|d| view! { <dt>{tr("order.check_out")}</dt><dd>{d} " (" {t.nights} " " {tr("order.nights")} ", " {t.guests} " " {tr("order.guests_short")} ")"</dd> })}
-                                        <dt>{tr("eticket.ticket")}</dt><dd>{t.seq} " / " {t.count}</dd>
-                                        <dt>{tr("eticket.reference")}</dt><dd>{t.reference.clone()}</dd>
-                                        <dt>{tr("eticket.paid")}</dt><dd>{t.amount_paid.format(lang())}</dd>
-                                        {t.balance_due.map(|b| view! { <dt>{tr("eticket.balance")}</dt><dd><strong>{b.format(lang())}</strong></dd> })}
-                                        {t.checked_in_at.map(|c| view! { <dt>{tr("eticket.checked_in_at")}</dt><dd>{local_display(c)}</dd> })}
-                                    </dl>
-                                </div>
-                                <section class="eticket-info">
-                                    <h2>{tr("eticket.instructions")}</h2>
-                                    <ul>
-                                        <li>{tr("eticket.instruction_show")}</li>
-                                        <li>{tr("eticket.instruction_id")}</li>
-                                        {t.owner_phone.clone().map(|p| view! { <li>{tr("eticket.instruction_owner")} " " <a href=format!("tel:{p}")>{p.clone()}</a></li> })}
-                                    </ul>
-                                    {(!t.checkin_info.is_empty()).then(|| view! { <p>{t.checkin_info.clone()}</p> })}
-                                </section>
-                                <p class="no-print"><a class="button" href=pdf download="">{tr("eticket.download_pdf")}</a></p>
-                            </article>
-                        }.into_any()
-                    }
+                    Ok(t) => view! { <ETicketCard t/> }.into_any(),
                     Err(_) => view! {
                         <section class="card"><h1>{tr("eticket.not_found")}</h1><p>{tr("eticket.not_found_help")}</p></section>
                     }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The e-ticket itself: title and status, the QR code with its door code, what the guest needs
+/// at the door. Rendered inside the page by `ETicketPage`, and alone by the fast path of
+/// `eticket_page` (the same markup either way).
+#[component]
+pub fn ETicketCard(t: super::ETicketView) -> impl IntoView {
+    let status_class = match t.status.as_str() {
+        "VALID" => "badge badge-ok",
+        "CHECKED_IN" => "badge badge-warn",
+        _ => "badge badge-error",
+    };
+    let pdf = format!("/t/{}/pdf", t.token);
+    view! {
+        <article class="card eticket">
+            <header class="eticket-head">
+                <h1>{t.title.clone()}</h1>
+                <span class=status_class>{tr(&format!("eticket.status.{}", t.status))}</span>
+            </header>
+            <div class="eticket-body">
+                <figure class="qr-figure">
+                    <div class="qr" role="img" aria-label=tr("eticket.qr_label") inner_html=t.qr_svg.clone()></div>
+                    <figcaption>{tr("eticket.door_code")} " " <strong class="door-code" translate="no">{t.door_code.clone()}</strong></figcaption>
+                </figure>
+                <dl class="facts">
+                    <dt>{tr("eticket.holder")}</dt><dd><strong>{t.holder_name.clone()}</strong></dd>
+                    <dt>{tr(if t.kind == "STAY" { "events.address" } else { "events.venue" })}</dt><dd>{t.venue.clone()}</dd>
+                    {t.starts_at.map(|s| view! { <dt>{tr("events.when")}</dt><dd>{local_display(s)}</dd> })}
+                    {t.check_in.clone().map(|d| view! { <dt>{tr("order.check_in")}</dt><dd>{d}</dd> })}
+                    {t.check_out.clone().map(|d| view! { <dt>{tr("order.check_out")}</dt><dd>{d} " (" {t.nights} " " {tr("order.nights")} ", " {t.guests} " " {tr("order.guests_short")} ")"</dd> })}
+                    <dt>{tr("eticket.ticket")}</dt><dd>{t.seq} " / " {t.count}</dd>
+                    <dt>{tr("eticket.reference")}</dt><dd>{t.reference.clone()}</dd>
+                    <dt>{tr("eticket.paid")}</dt><dd>{t.amount_paid.format(lang())}</dd>
+                    {t.balance_due.map(|b| view! { <dt>{tr("eticket.balance")}</dt><dd><strong>{b.format(lang())}</strong></dd> })}
+                    {t.checked_in_at.map(|c| view! { <dt>{tr("eticket.checked_in_at")}</dt><dd>{local_display(c)}</dd> })}
+                </dl>
+            </div>
+            <section class="eticket-info">
+                <h2>{tr("eticket.instructions")}</h2>
+                <ul>
+                    <li>{tr("eticket.instruction_show")}</li>
+                    <li>{tr("eticket.instruction_id")}</li>
+                    {t.owner_phone.clone().map(|p| view! { <li>{tr("eticket.instruction_owner")} " " <a href=format!("tel:{p}")>{p.clone()}</a></li> })}
+                </ul>
+                {(!t.checkin_info.is_empty()).then(|| view! { <p>{t.checkin_info.clone()}</p> })}
+            </section>
+            <p class="no-print"><a class="button" href=pdf download="">{tr("eticket.download_pdf")}</a></p>
+        </article>
     }
 }
 

@@ -18,14 +18,11 @@ fn main() -> std::process::ExitCode {
 /// mmap threshold rises to it), in each thread's own arena: a proof decoded on one blocking
 /// thread and the next on another then each leave their megabytes resident. With a fixed
 /// threshold, buffers of 256 KiB and more are mapped and unmapped, so the server's memory
-/// follows the proofs it is checking, not the most it ever checked. Two arenas instead of
-/// glibc's eight per core: each arena keeps its own free memory resident, and the many
-/// blocking threads that check proofs would otherwise each hold one. Set before any thread.
+/// follows the proofs it is checking, not the most it ever checked. Set before any thread.
 fn return_large_buffers() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets allocator parameters; it is called before other threads exist.
+    // SAFETY: mallopt only sets an allocator parameter; it is called before other threads exist.
     unsafe {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 256 * 1024);
-        libc::mallopt(libc::M_ARENA_MAX, 2);
     }
 }

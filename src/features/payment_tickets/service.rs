@@ -591,12 +591,13 @@ pub async fn approve_in(
         return Err(AppError::Forbidden);
     }
     let t = sqlx::query!(
-        r#"UPDATE payment_tickets
+        r#"UPDATE payment_tickets t
            SET status = 'APPROVED', reviewer_id = $2, reviewed_at = now(), updated_at = now(),
-               admin_notes = CASE WHEN $3 = '' THEN admin_notes ELSE $3 END
-           WHERE id = $1 AND status = 'PENDING'
-           RETURNING reference, family_id, duration_days, amount, currency, payment_id,
-                     reviewed_at AS "reviewed_at!: DateTime<Utc>""#,
+               admin_notes = CASE WHEN $3 = '' THEN t.admin_notes ELSE $3 END
+           FROM families f
+           WHERE t.id = $1 AND t.status = 'PENDING' AND f.id = t.family_id
+           RETURNING t.reference, t.family_id, t.duration_days, t.amount, t.currency, t.payment_id,
+                     t.reviewed_at AS "reviewed_at!: DateTime<Utc>", f.name AS family_name"#,
         ticket_id,
         admin.id,
         notes.trim()
@@ -605,6 +606,17 @@ pub async fn approve_in(
     .await
     .map_err(respond::internal)?
     .ok_or_else(|| AppError::form("error.ticket_not_pending", vec![], 409))?;
+    // The ticket's own records first: settling ends by numbering the invoice, whose counter
+    // every approval takes in turn until it commits, so as little as possible follows it.
+    event(tx, ticket_id, Some(admin.id), "APPROVED", notes.trim()).await?;
+    audit(
+        tx,
+        Some(admin.id),
+        "ticket.approved",
+        "payment_ticket",
+        ticket_id,
+    )
+    .await?;
     // Tickets written before payments were opened at submission get theirs now.
     let payment_id = match t.payment_id {
         Some(p) => p,
@@ -627,20 +639,9 @@ pub async fn approve_in(
         Err(SettleError::Internal(e)) => return Err(e),
         Err(e) => return Err(respond::internal(e)),
     }
-    event(tx, ticket_id, Some(admin.id), "APPROVED", notes.trim()).await?;
-    audit(
-        tx,
-        Some(admin.id),
-        "ticket.approved",
-        "payment_ticket",
-        ticket_id,
-    )
-    .await?;
-    let done = sqlx::query!(
-        r#"SELECT p.period_end AS "end!: DateTime<Utc>", f.name AS family_name
-           FROM payments p JOIN families f ON f.id = $2 WHERE p.id = $1"#,
-        payment_id,
-        t.family_id
+    let new_end = sqlx::query_scalar!(
+        r#"SELECT period_end AS "end!: DateTime<Utc>" FROM payments WHERE id = $1"#,
+        payment_id
     )
     .fetch_one(&mut **tx)
     .await
@@ -648,8 +649,8 @@ pub async fn approve_in(
     Ok(Approval {
         reference: t.reference,
         family_id: t.family_id,
-        family_name: done.family_name,
-        new_end: done.end,
+        family_name: t.family_name,
+        new_end,
         extended_by: t.duration_days,
         reviewed_at: t.reviewed_at,
     })

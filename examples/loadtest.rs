@@ -1281,8 +1281,8 @@ async fn production(pool: &PgPool, addr: &str, pid: u32, family_token: &str, adm
         goal: "≥ 1,000/s",
         now: approvals(pool, &c, addr, admin_token, pending, "bench", "approval").await,
     });
-    // The same for one family: each approval extends its subscription, so they wait for each
-    // other on that row, one at a time (the earlier runs' scenario: all from one family).
+    // The same for one family (the earlier runs' scenario: all from one family), whose
+    // approvals all extend one subscription.
     let one_family: Vec<String> = sqlx::query_scalar(
         "WITH u AS (SELECT id, family_id FROM users WHERE email = 'bench@example.cm')
          INSERT INTO payment_tickets (id, reference, family_id, submitter_id, plan_code, duration_days, amount, currency,
@@ -1296,7 +1296,7 @@ async fn production(pool: &PgPool, addr: &str, pid: u32, family_token: &str, adm
     .await
     .expect("one family's tickets");
     rows.push(Row {
-        scenario: "approvals as above, 300 of one family (they take turns on its subscription)",
+        scenario: "approvals as above, 300 from one family",
         before: "160/s",
         goal: "–",
         now: approvals(

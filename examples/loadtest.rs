@@ -1127,6 +1127,31 @@ fn machine() -> String {
     format!("{cores} cores ({model}), {mem_gib} GiB")
 }
 
+/// Opens the payment of every pending ticket that has none, as submitting a ticket does
+/// (references `PAY-{year}-…`, a year no real payment has).
+async fn open_ticket_payments(pool: &PgPool, year: i32) {
+    sqlx::query(
+        "WITH t AS (
+             SELECT t.id, t.reference, t.family_id, t.submitter_id, t.plan_code, t.duration_days, t.amount,
+                    t.currency, t.payment_method, u.email, u.name, f.name AS family, gen_random_uuid() AS pid,
+                    row_number() OVER (ORDER BY t.created_at, t.id) AS n
+             FROM payment_tickets t JOIN users u ON u.id = t.submitter_id JOIN families f ON f.id = t.family_id
+             WHERE t.status = 'PENDING' AND t.payment_id IS NULL),
+         p AS (
+             INSERT INTO payments (id, reference, family_id, user_id, purpose, plan_code, duration_days, amount,
+                     currency, status, method, provider, description, payer_email, payer_name, payer_language, payer_org)
+             SELECT pid, 'PAY-' || $1 || '-' || lpad(n::text, 6, '0'), family_id, submitter_id, 'SUBSCRIPTION',
+                    plan_code, duration_days, amount, currency, 'PENDING', payment_method, 'manual',
+                    'Family plan · 30 days · ' || reference, email, name, 'en', family
+             FROM t)
+         UPDATE payment_tickets pt SET payment_id = t.pid FROM t WHERE pt.id = t.id",
+    )
+    .bind(year.to_string())
+    .execute(pool)
+    .await
+    .expect("ticket payments");
+}
+
 /// Approves `ids` through the REST API, 16 at a time, with `notes`; the figures and the
 /// effects found in the database (tickets approved, payments settled).
 async fn approvals(
@@ -1215,8 +1240,8 @@ async fn production(pool: &PgPool, addr: &str, pid: u32, family_token: &str, adm
         now: summary(&mut r),
     });
 
-    // 2. The admin's pending tab: 10,000 pending tickets from 1,000 families (ten each), the
-    // first page of 50.
+    // 2. The admin's pending tab: 10,000 pending tickets from 1,000 families (ten each), each
+    // with its payment opened as submission opens it, the first page of 50.
     sqlx::query(
         "WITH f AS (
              INSERT INTO families (id, name)
@@ -1244,6 +1269,7 @@ async fn production(pool: &PgPool, addr: &str, pid: u32, family_token: &str, adm
     .execute(pool)
     .await
     .expect("managers");
+    open_ticket_payments(pool, 2000).await;
     let admins = Arc::new(sessions(addr, "benchadmin@example.cm", 16).await);
     let a = addr.to_string();
     let profile = Profile::start("admin pending tab");
@@ -1295,6 +1321,7 @@ async fn production(pool: &PgPool, addr: &str, pid: u32, family_token: &str, adm
     .fetch_all(pool)
     .await
     .expect("one family's tickets");
+    open_ticket_payments(pool, 2001).await;
     rows.push(Row {
         scenario: "approvals as above, 300 from one family",
         before: "160/s",

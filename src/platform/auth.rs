@@ -197,9 +197,16 @@ where
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(|| super::api::ApiError::unauthorized(lang))?;
+        // When the token was last used is kept to the minute: a client sending many requests
+        // does not write (and wait for a commit) on each one, nor queue on the token's row.
         let row = sqlx::query_scalar!(
-            "UPDATE api_tokens SET last_used_at = now()
-             WHERE token_hash = $1 AND expires_at > now() RETURNING user_id",
+            r#"WITH t AS (
+                   SELECT id, user_id, last_used_at FROM api_tokens
+                   WHERE token_hash = $1 AND expires_at > now()),
+               touched AS (
+                   UPDATE api_tokens a SET last_used_at = now() FROM t
+                   WHERE a.id = t.id AND (t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute'))
+               SELECT user_id AS "user_id!" FROM t"#,
             token_hash(token)
         )
         .fetch_optional(&state.pool)

@@ -173,6 +173,30 @@ async fn a_bearer_token_is_issued_stored_hashed_and_accepted(pool: PgPool) {
     assert_eq!(me.status(), 200);
     let me: serde_json::Value = me.json().await.unwrap();
     assert_eq!(me["data"]["email"], "awa@example.cm");
+    // When it was last used is kept to the minute: a second use at once writes nothing; a use
+    // more than a minute after the last one moves it.
+    let last_used = || async {
+        sqlx::query_scalar::<_, Option<chrono::DateTime<chrono::Utc>>>(
+            "SELECT last_used_at FROM api_tokens",
+        )
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+    };
+    let first = last_used().await.expect("the use is kept");
+    let again = |api: &reqwest::Client| {
+        api.get(format!("{}/api/auth/me", app.addr))
+            .bearer_auth(&token)
+            .send()
+    };
+    assert_eq!(again(&api).await.unwrap().status(), 200);
+    assert_eq!(last_used().await, Some(first));
+    sqlx::query("UPDATE api_tokens SET last_used_at = now() - interval '2 minutes'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(again(&api).await.unwrap().status(), 200);
+    assert!(last_used().await.expect("kept") > first - chrono::Duration::seconds(1));
 
     let bad = api
         .get(format!("{}/api/auth/me", app.addr))

@@ -152,8 +152,21 @@ pub async fn session_user_id() -> Result<Uuid, AppError> {
         .ok_or(AppError::Unauthorized)
 }
 
-/// The user of the current server-function call, if signed in.
+/// The signed-in user of a page being rendered, read once: the header's menu and the page's
+/// own data both ask for it within one request. The page routes provide a fresh one for each
+/// render; a server function called on its own (its own request) reads the user itself.
+#[derive(Clone, Default)]
+pub struct RenderUser(std::sync::Arc<tokio::sync::OnceCell<Option<AuthUser>>>);
+
+/// The user of the current server-function call or page render, if signed in.
 pub async fn current_user() -> Result<Option<AuthUser>, AppError> {
+    match leptos::prelude::use_context::<RenderUser>() {
+        Some(user) => user.0.get_or_try_init(read_current_user).await.cloned(),
+        None => read_current_user().await,
+    }
+}
+
+async fn read_current_user() -> Result<Option<AuthUser>, AppError> {
     let state = respond::state()?;
     let session = respond::session().await?;
     let id: Option<Uuid> = session.get(SESSION_USER_KEY).await.unwrap_or(None);

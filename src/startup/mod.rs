@@ -198,6 +198,7 @@ pub fn router(state: AppState) -> Router {
                 provide_context(leptos_router::Method::Get);
                 provide_context(state.clone());
                 provide_context(urls.clone());
+                provide_context(crate::platform::auth::RenderUser::default());
             },
             move || shell(opts.clone()),
         );
@@ -233,6 +234,7 @@ pub fn router(state: AppState) -> Router {
             move || {
                 provide_context(ctx_state.clone());
                 provide_context(asset_urls.clone());
+                provide_context(crate::platform::auth::RenderUser::default());
             },
             move || shell(shell_opts.clone()),
         )

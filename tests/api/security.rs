@@ -87,6 +87,19 @@ async fn a_member_is_refused_on_admin_routes_and_an_admin_reaches_them(pool: PgP
     let (status, html) = app.page(&admin, "/admin").await;
     assert_eq!(status, 200);
     assert!(html.contains("Administration") && html.contains("awa@example.cm"));
+    // A page reads its user once per render, for its menu and its data alike; the next page
+    // reads it again, so a role taken away counts from the next request on.
+    assert!(html.contains("href=\"/admin/tickets\""), "the admin's menu");
+    sqlx::query("UPDATE users SET role = 'member' WHERE email = 'boss@example.cm'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let (status, html) = app.page(&admin, "/admin").await;
+    assert_eq!(status, 403);
+    assert!(
+        !html.contains("href=\"/admin/tickets\""),
+        "nor the admin's menu"
+    );
 }
 
 #[sqlx::test(migrations = false)]

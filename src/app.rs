@@ -71,10 +71,6 @@ fn asset_url(options: &LeptosOptions, file: &str) -> String {
 /// browser without JavaScript, as only the script asks for the bundle (no preload links).
 #[component]
 fn Hydrate(options: LeptosOptions) -> impl IntoView {
-    // Islands mode: the page around the islands is plain HTML, with no hydration markers.
-    if let Some(sc) = Owner::current_shared_context() {
-        sc.set_is_hydrating(false);
-    }
     let name = options.output_name.to_string();
     let js = asset_url(&options, &format!("{name}.js"));
     let wasm = asset_url(&options, &format!("{name}.wasm"));
@@ -101,6 +97,12 @@ fn send_csp() {
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     send_csp();
+    // Islands mode: the page around the islands is plain HTML, with no hydration markers, and
+    // the data its resources read is not sent again for hydration (islands fetch their own).
+    // Set before the app's resources exist; pages without islands (the e-ticket) too.
+    if let Some(sc) = Owner::current_shared_context() {
+        sc.set_is_hydrating(false);
+    }
     let lang = initial_lang();
     let css = asset_url(&options, &format!("{}.css", options.output_name));
     let scripts = (!static_page()).then(|| {

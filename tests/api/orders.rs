@@ -753,7 +753,12 @@ async fn the_eticket_page_is_the_apps_page_and_shows_a_check_in_at_once(pool: Pg
         assert_eq!(code, 200);
         assert!(
             !fast.contains("__RESOLVED_RESOURCES"),
-            "the fast page carries no resources for hydration"
+            "the fast page carries nothing for hydration"
+        );
+        let after = whole.rfind("</html>").map_or("", |i| &whole[i..]);
+        assert!(
+            !after.contains("Awa Ndiaye") && !after.contains("qr_svg"),
+            "nor does the full render carry the ticket again: {after}"
         );
         assert_eq!(
             document(&fast, "?from=mail"),

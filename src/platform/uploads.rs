@@ -202,8 +202,8 @@ pub async fn check_for(
 
 /// At most this many proofs are in memory at once, from being read back from their spool file
 /// to being stored: a 5 MB photo costs about 25 MB while it is decoded and re-encoded, so
-/// twenty arriving together hold two of those and twenty spool files, not twenty of them.
-static CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+/// twenty arriving together hold one of those and twenty spool files, not twenty of them.
+static CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
 
 /// Hands the memory the allocator holds free (in every thread's arena) back to the system
 /// before a proof is decoded, so that the proof's megabytes come on top of what the server

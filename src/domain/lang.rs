@@ -65,7 +65,8 @@ impl Lang {
     }
 }
 
-fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
+/// The value of the cookie `name` the request carries, if any.
+pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(http::header::COOKIE)
         .iter()

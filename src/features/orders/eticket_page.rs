@@ -27,9 +27,10 @@ use tokio::sync::OnceCell;
 
 use super::{etickets, pages::ETicketCard, ETicketView};
 use crate::{
-    domain::Lang,
+    domain::{lang::cookie_value, Lang},
     platform::{
         auth::{no_session, SESSION_COOKIE},
+        mail_html::esc,
         state::AppState,
     },
     ui::{page_csp, UiLang},
@@ -75,7 +76,7 @@ impl Frame {
     }
 
     fn fill(&self, token: &str, card: &str) -> String {
-        let token = html_escape(token);
+        let token = esc(token);
         let size = self
             .head
             .iter()
@@ -98,14 +99,6 @@ fn join(out: &mut String, pieces: &[String], token: &str) {
         }
         out.push_str(p);
     }
-}
-
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 /// The frames, rendered on first use, one per language.
@@ -154,16 +147,7 @@ pub fn routes(render: RenderPage) -> Router<AppState> {
 
 /// A plain visit: no query string, no session.
 fn plain(req: &Request) -> bool {
-    req.uri().query().is_none()
-        && !req
-            .headers()
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .any(|line| {
-                line.split(';')
-                    .any(|p| p.trim().starts_with(&format!("{SESSION_COOKIE}=")))
-            })
+    req.uri().query().is_none() && cookie_value(req.headers(), SESSION_COOKIE).is_none()
 }
 
 #[tracing::instrument(skip_all)]

@@ -444,6 +444,32 @@ async fn invoice_numbers_have_no_gaps_under_concurrent_payments(pool: PgPool) {
     let year = Utc::now().format("%Y").to_string();
     let expected: Vec<String> = (1..=19).map(|n| format!("INV-{year}-{n:06}")).collect();
     assert_eq!(numbers, expected);
+    // Numbered at each commit: no draft is left, and each e-mail carries its invoice under its
+    // number, with the number in its text instead of the stand-in.
+    let drafts: i64 = sqlx::query_scalar("SELECT count(*) FROM invoice_drafts")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(drafts, 0);
+    let mailed: Vec<(String, String, bool)> = sqlx::query_as(
+        "SELECT a.name, a.document, o.body LIKE '%' || split_part(a.name, '.', 1) || '%'
+         FROM outbox_attachments a JOIN outbox o ON o.id = a.outbox_id ORDER BY a.name",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let want: Vec<(String, String, bool)> = expected
+        .iter()
+        .map(|n| (format!("{n}.pdf"), format!("invoice:{n}"), true))
+        .collect();
+    assert_eq!(mailed, want);
+    let stand_ins: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM outbox WHERE body LIKE '%INV-PENDING%' OR subject LIKE '%INV-PENDING%'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(stand_ins, 0);
     let balance: i64 = sqlx::query_scalar("SELECT balance FROM wallets")
         .fetch_one(&app.pool)
         .await

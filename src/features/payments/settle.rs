@@ -331,8 +331,8 @@ async fn complete(
         .map_err(respond::internal)?;
     }
     audit(tx, actor, "payment.completed", "payment", p.id).await?;
-    // The invoice's number is the last thing taken: gap-free numbering holds the year's
-    // counter until commit, so everything else of the settlement is done before it.
+    // The invoice is numbered at the commit (see `issue_invoice`); its e-mail says where the
+    // number goes.
     let mail = match mail {
         Some(id) => id,
         None => {
@@ -366,16 +366,18 @@ async fn complete(
 /// Stands for the invoice's number in what is written before the number is taken.
 const PENDING_NUMBER: &str = "\u{2063}INV-PENDING\u{2063}";
 
-/// Writes the payment's invoice with the next number of its year, attaches it to the
-/// e-mail `mail` (as a PDF made when the e-mail is sent) and puts the number in that e-mail's
-/// text, in one statement: the counter's row lock is then held only from this statement to the
-/// commit. Returns the number.
+/// Writes the payment's invoice, numbered when the transaction commits: the draft written
+/// here is numbered with the next value of its year's gap-free counter by a deferred trigger
+/// (`invoice_drafts_number`), which also attaches the invoice to the e-mail `mail` (as a PDF
+/// made when the e-mail is sent) and puts its number in that e-mail's text. The counter's row
+/// is then held only from the commit's start to its end, not across the caller's last
+/// statements and round trips; the invoice still commits with its payment or not at all.
 async fn issue_invoice(
     tx: &mut Tx<'_>,
     state: &AppState,
     p: &Locked,
     mail: Uuid,
-) -> Result<String, AppError> {
+) -> Result<(), AppError> {
     let now = Utc::now();
     let year = now.year();
     let rate = state.config.billing.tax_rate_bp.clamp(0, 10_000);
@@ -385,29 +387,14 @@ async fn issue_invoice(
     let description = p.description.replace(['\t', '\n'], " ");
     let line = format!("{description}\t1\t{subtotal}\t{subtotal}");
     let buyer = format!("{}\n{}\n{}", p.payer_org, p.payer_name, p.payer_email);
-    // `format_invoice_number`'s form: the statement adds the six digits.
-    let prefix = invoice_number_prefix(year);
-    sqlx::query_scalar!(
-        r#"WITH counter AS (
-               INSERT INTO reference_counters (kind, year, last_value) VALUES ('INV', $1, 1)
-               ON CONFLICT (kind, year) DO UPDATE SET last_value = reference_counters.last_value + 1
-               RETURNING $2 || lpad(last_value::text, 6, '0') AS number
-           ), invoice AS (
-               INSERT INTO invoices (id, number, family_id, payment_id, language, currency, lines, subtotal,
-                       tax_rate_bp, tax, total, seller, buyer, issued_at)
-               SELECT $3, number, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::text::timestamptz FROM counter
-               RETURNING number
-           ), attached AS (
-               INSERT INTO outbox_attachments (outbox_id, name, content_type, bytes, document)
-               SELECT $16, number || '.pdf', 'application/pdf', '', 'invoice:' || number FROM invoice
-           ), mail AS (
-               UPDATE outbox SET subject = replace(subject, $17, number), body = replace(body, $17, number)
-               FROM invoice WHERE outbox.id = $16
-           )
-           SELECT number AS "number!" FROM invoice"#,
-        year,
-        prefix,
+    sqlx::query!(
+        "INSERT INTO invoice_drafts (id, year, prefix, family_id, payment_id, language, currency, lines, subtotal,
+                 tax_rate_bp, tax, total, seller, buyer, issued_at, mail, placeholder)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::text::timestamptz, $16, $17)",
         Uuid::new_v4(),
+        year,
+        // `format_invoice_number`'s form: the trigger adds the six digits.
+        invoice_number_prefix(year),
         p.family_id,
         p.id,
         p.payer_language,
@@ -423,9 +410,10 @@ async fn issue_invoice(
         mail,
         PENDING_NUMBER,
     )
-    .fetch_one(&mut **tx)
+    .execute(&mut **tx)
     .await
-    .map_err(respond::internal)
+    .map_err(respond::internal)?;
+    Ok(())
 }
 
 /// An open payment that will not complete: FAILED with its reason, what it held released by

@@ -1416,9 +1416,11 @@ async fn production(pool: &PgPool, addr: &str, pid: u32, family_token: &str, adm
     });
 
     println!(
-        "\ncommit {}, {}; server and load generator on the same machine\n",
+        "\ncommit {}, {}; server and load generator on the same machine; {} database connections\n",
         std::env::var("TESSERA_BENCH_COMMIT").unwrap_or_else(|_| "unknown".into()),
-        machine()
+        machine(),
+        // The server's pool: `DATABASE_POOL_SIZE=8 ./dev bench production` measures another.
+        std::env::var("DATABASE_POOL_SIZE").unwrap_or_else(|_| "20 (the default)".into())
     );
     println!("| scenario | before (issue 18) | this run | goal |\n| --- | --- | --- | --- |");
     for row in rows {

@@ -1420,7 +1420,10 @@ async fn production(pool: &PgPool, addr: &str, pid: u32, family_token: &str, adm
         std::env::var("TESSERA_BENCH_COMMIT").unwrap_or_else(|_| "unknown".into()),
         machine(),
         // The server's pool: `DATABASE_POOL_SIZE=8 ./dev bench production` measures another.
-        std::env::var("DATABASE_POOL_SIZE").unwrap_or_else(|_| "20 (the default)".into())
+        std::env::var("DATABASE_POOL_SIZE").unwrap_or_else(|_| format!(
+            "{} (the default here)",
+            tessera::platform::config::default_pool_size()
+        ))
     );
     println!("| scenario | before (issue 18) | this run | goal |\n| --- | --- | --- | --- |");
     for row in rows {

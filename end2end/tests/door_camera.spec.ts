@@ -1,4 +1,4 @@
-import { test, expect, chromium } from "@playwright/test";
+import { test, expect, chromium, type BrowserContext } from "@playwright/test";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -109,6 +109,68 @@ test("the door reads through the browser's own BarcodeDetector where there is on
     await door.getByRole("button", { name: /Stop the camera|Arrêter la caméra/ }).click();
     await door.getByRole("button", { name: /Scan with the camera|Scanner avec la caméra/ }).click();
     await expect(door.locator(".verdict-word")).toHaveText(/^(ALREADY CHECKED IN|DÉJÀ ENTRÉ)$/, { timeout: 20_000 });
+  } finally {
+    await camera.close();
+  }
+});
+
+test("the torch button shows only for a camera with a torch, and switches it", async ({ browser }, info) => {
+  test.skip(info.project.name !== "js", "the camera is read by script");
+  const options = info.project.use.launchOptions ?? {};
+  const camera = await chromium.launch({
+    ...options,
+    args: [...(options.args ?? []), "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"],
+  });
+  const open = async (context: BrowserContext) => {
+    const door = await context.newPage();
+    await login(door, "door@demo.tessera.cm", "demo-door-2026");
+    await door.goto("/checkin");
+    await door.getByRole("button", { name: /Scan with the camera|Scanner avec la caméra/ }).click();
+    // The camera is open once its video plays.
+    await expect
+      .poll(() => door.evaluate(() => (document.getElementById("scanner-video") as HTMLVideoElement).readyState), { timeout: 20_000 })
+      .toBeGreaterThan(1);
+    return door;
+  };
+  try {
+    // Chromium's fake camera has no torch: no torch button.
+    const plain = await camera.newContext({ baseURL: info.project.use.baseURL, locale: "en-US", permissions: ["camera"] });
+    const without = await open(plain);
+    await without.waitForTimeout(500);
+    await expect(without.getByRole("button", { name: /^(Torch|Lampe)$/ })).toBeHidden();
+
+    // A camera with a torch, as a phone's back camera reports it: its track lists `torch` among
+    // its capabilities and records the torch settings it is asked for.
+    const lit = await camera.newContext({ baseURL: info.project.use.baseURL, locale: "en-US", permissions: ["camera"] });
+    await lit.addInitScript(() => {
+      const w = window as unknown as { torchAsked: boolean[] };
+      w.torchAsked = [];
+      const proto = MediaStreamTrack.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
+      const capabilities = proto.getCapabilities;
+      proto.getCapabilities = function (this: MediaStreamTrack) {
+        return { ...(capabilities ? (capabilities.call(this) as object) : {}), torch: true };
+      };
+      const apply = proto.applyConstraints;
+      proto.applyConstraints = function (this: MediaStreamTrack, c: { advanced?: { torch?: boolean }[] }) {
+        const torch = c?.advanced?.find((a) => "torch" in a);
+        if (torch) {
+          w.torchAsked.push(Boolean(torch.torch));
+          return Promise.resolve();
+        }
+        return apply.call(this, c);
+      };
+    });
+    const door = await open(lit);
+    const torch = door.getByRole("button", { name: /^(Torch|Lampe)$/ });
+    await expect(torch).toBeVisible();
+    await expect(torch).toHaveAttribute("aria-pressed", "false");
+    await torch.click();
+    await expect(torch).toHaveAttribute("aria-pressed", "true");
+    const asked = () => door.evaluate(() => (window as unknown as { torchAsked: boolean[] }).torchAsked);
+    await expect.poll(asked).toEqual([true]);
+    await torch.click();
+    await expect(torch).toHaveAttribute("aria-pressed", "false");
+    await expect.poll(asked).toEqual([true, false]);
   } finally {
     await camera.close();
   }

@@ -175,3 +175,90 @@ test("the torch button shows only for a camera with a torch, and switches it", a
     await camera.close();
   }
 });
+
+test("each answer beeps and buzzes, the camera switches sides, and the door offers to install", async ({ browser }, info) => {
+  test.skip(info.project.name !== "js", "sound, vibration, camera and install are script");
+  const [ticket] = await festivalTickets(browser, "Brigitte Nkoa");
+  const options = info.project.use.launchOptions ?? {};
+  const camera = await chromium.launch({
+    ...options,
+    args: [...(options.args ?? []), "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"],
+  });
+  try {
+    const context = await camera.newContext({ baseURL: info.project.use.baseURL, locale: "en-US", permissions: ["camera"] });
+    // What the phone would do is recorded: each vibration pattern, each tone's pitch, and the
+    // side of each camera asked for.
+    await context.addInitScript(() => {
+      const w = window as unknown as { buzzes: number[][]; tones: number[]; sides: string[] };
+      w.buzzes = [];
+      w.tones = [];
+      w.sides = [];
+      (navigator as unknown as { vibrate: (p: number | number[]) => boolean }).vibrate = (p) => {
+        w.buzzes.push(Array.isArray(p) ? [...p] : [p]);
+        return true;
+      };
+      const start = OscillatorNode.prototype.start;
+      OscillatorNode.prototype.start = function (this: OscillatorNode, when?: number) {
+        w.tones.push(this.frequency.value);
+        return start.call(this, when);
+      };
+      const media = navigator.mediaDevices;
+      const open = media.getUserMedia.bind(media);
+      media.getUserMedia = (c?: MediaStreamConstraints) => {
+        const video = c?.video as MediaTrackConstraints | undefined;
+        w.sides.push(String(video?.facingMode ?? ""));
+        return open(c);
+      };
+    });
+    const door = await context.newPage();
+    await login(door, "door@demo.tessera.cm", "demo-door-2026");
+    await door.goto("/checkin");
+    const recorded = () => door.evaluate(() => {
+      const w = window as unknown as { buzzes: number[][]; tones: number[]; sides: string[] };
+      return { buzzes: w.buzzes, tones: w.tones, sides: w.sides };
+    });
+
+    // VALID: one high beep and a short buzz; then ALREADY CHECKED IN: two low beeps and a long buzz.
+    const code = door.getByLabel(/^(Ticket code or link|Code ou lien du billet)$/);
+    const submit = door.getByRole("button", { name: /^(Check in|Valider l'entrée)$/ });
+    await code.fill(ticket);
+    await submit.click();
+    await expect(door.locator(".verdict-word")).toHaveText(/^(VALID|VALIDE)$/);
+    await expect.poll(async () => (await recorded()).buzzes).toEqual([[80]]);
+    expect((await recorded()).tones).toEqual([1320]);
+    await code.fill(ticket);
+    await submit.click();
+    await expect(door.locator(".verdict-word")).toHaveText(/^(ALREADY CHECKED IN|DÉJÀ ENTRÉ)$/);
+    await expect.poll(async () => (await recorded()).buzzes).toEqual([[80], [200, 80, 200]]);
+    expect((await recorded()).tones).toEqual([1320, 330, 330]);
+
+    // The back camera first; "Switch camera" reopens it on the front one, and back again.
+    await door.getByRole("button", { name: /Scan with the camera|Scanner avec la caméra/ }).click();
+    await expect.poll(async () => (await recorded()).sides).toEqual(["environment"]);
+    const flip = door.getByRole("button", { name: /^(Switch camera|Changer de caméra)$/ });
+    await flip.click();
+    await expect.poll(async () => (await recorded()).sides, { timeout: 10_000 }).toEqual(["environment", "user"]);
+    await flip.click();
+    await expect.poll(async () => (await recorded()).sides, { timeout: 10_000 }).toEqual(["environment", "user", "environment"]);
+
+    // The install button appears when the browser offers to install the door, and opens the
+    // browser's own prompt.
+    const install = door.getByRole("button", { name: /^(Install the door app|Installer l'application)/ });
+    await expect(install).toBeHidden();
+    const prevented = await door.evaluate(() => {
+      const e = new Event("beforeinstallprompt", { cancelable: true }) as Event & { prompt: () => Promise<void> };
+      e.prompt = () => {
+        (window as unknown as { prompted: number }).prompted = ((window as unknown as { prompted?: number }).prompted ?? 0) + 1;
+        return Promise.resolve();
+      };
+      window.dispatchEvent(e);
+      return e.defaultPrevented;
+    });
+    expect(prevented).toBe(true);
+    await expect(install).toBeVisible();
+    await install.click();
+    expect(await door.evaluate(() => (window as unknown as { prompted?: number }).prompted)).toBe(1);
+  } finally {
+    await camera.close();
+  }
+});

@@ -2,6 +2,8 @@
 
 use std::io::Cursor;
 
+use chrono::{DateTime, Utc};
+
 use reqwest::multipart::{Form, Part};
 use serde_json::Value;
 use sqlx::PgPool;
@@ -244,8 +246,9 @@ async fn approval_extends_from_the_current_end_and_reviewed_tickets_stay_reviewe
         let (_, body) = submit(&app, &t, form(tx, "15000", png(), "p.png")).await;
         ids.push(body["data"]["id"].as_str().unwrap().to_string());
     }
+    let mut said_ends = Vec::new();
     for id in &ids[..2] {
-        let (s, _) = call(
+        let (s, body) = call(
             &app,
             &a,
             reqwest::Method::POST,
@@ -254,7 +257,31 @@ async fn approval_extends_from_the_current_end_and_reviewed_tickets_stay_reviewe
         )
         .await;
         assert_eq!(s, 200);
+        said_ends.push(body["data"]["family"]["newSubscriptionEndsAt"].clone());
     }
+    // Each approval answers with the end its payment bought, which the payment keeps, and the
+    // second's is the subscription's end.
+    let kept: Vec<(DateTime<Utc>, bool)> = sqlx::query_as(
+        "SELECT p.period_end, p.period_end = s.current_period_end
+         FROM payment_tickets t JOIN payments p ON p.id = t.payment_id
+         JOIN subscriptions s ON s.family_id = t.family_id
+         WHERE t.id = ANY($1::uuid[]) ORDER BY p.period_end",
+    )
+    .bind(&ids[..2])
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(kept.len(), 2);
+    assert_eq!(
+        said_ends,
+        kept.iter()
+            .map(|(end, _)| serde_json::to_value(end).unwrap())
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        kept.iter().map(|(_, last)| *last).collect::<Vec<_>>(),
+        [false, true]
+    );
     let days: f64 = sqlx::query_scalar(
         "SELECT extract(epoch FROM s.current_period_end - now())::float8 / 86400 FROM subscriptions s
          JOIN users u ON u.family_id = s.family_id WHERE u.email = 'jean@example.cm'",

@@ -590,14 +590,27 @@ pub async fn approve_in(
     if !admin.role.is_admin() {
         return Err(AppError::Forbidden);
     }
+    // The ticket, its event and the audit entry in one statement: settling ends by numbering
+    // the invoice at the commit, and every statement before it is a round trip.
     let t = sqlx::query!(
-        r#"UPDATE payment_tickets t
-           SET status = 'APPROVED', reviewer_id = $2, reviewed_at = now(), updated_at = now(),
-               admin_notes = CASE WHEN $3 = '' THEN t.admin_notes ELSE $3 END
-           FROM families f
-           WHERE t.id = $1 AND t.status = 'PENDING' AND f.id = t.family_id
-           RETURNING t.reference, t.family_id, t.duration_days, t.amount, t.currency, t.payment_id,
-                     t.reviewed_at AS "reviewed_at!: DateTime<Utc>", f.name AS family_name"#,
+        r#"WITH t AS (
+               UPDATE payment_tickets t
+               SET status = 'APPROVED', reviewer_id = $2, reviewed_at = now(), updated_at = now(),
+                   admin_notes = CASE WHEN $3 = '' THEN t.admin_notes ELSE $3 END
+               FROM families f
+               WHERE t.id = $1 AND t.status = 'PENDING' AND f.id = t.family_id
+               RETURNING t.id, t.reference, t.family_id, t.duration_days, t.amount, t.currency, t.payment_id,
+                         t.reviewed_at, f.name AS family_name),
+           e AS (
+               INSERT INTO ticket_events (ticket_id, actor_id, kind, details)
+               SELECT id, $2, 'APPROVED', $3 FROM t),
+           a AS (
+               INSERT INTO audit_log (actor_id, action, entity, entity_id)
+               SELECT $2, 'ticket.approved', 'payment_ticket', id FROM t)
+           SELECT reference AS "reference!", family_id AS "family_id!", duration_days AS "duration_days!",
+                  amount AS "amount!", currency AS "currency!", payment_id,
+                  reviewed_at AS "reviewed_at!: DateTime<Utc>", family_name AS "family_name!"
+           FROM t"#,
         ticket_id,
         admin.id,
         notes.trim()
@@ -606,24 +619,13 @@ pub async fn approve_in(
     .await
     .map_err(respond::internal)?
     .ok_or_else(|| AppError::form("error.ticket_not_pending", vec![], 409))?;
-    // The ticket's own records first: settling ends by numbering the invoice, whose counter
-    // every approval takes in turn until it commits, so as little as possible follows it.
-    event(tx, ticket_id, Some(admin.id), "APPROVED", notes.trim()).await?;
-    audit(
-        tx,
-        Some(admin.id),
-        "ticket.approved",
-        "payment_ticket",
-        ticket_id,
-    )
-    .await?;
     // Tickets written before payments were opened at submission get theirs now.
     let payment_id = match t.payment_id {
         Some(p) => p,
         None => open_payment(tx, ticket_id).await?,
     };
     let outcome = Outcome::paid_in_full(t.amount, &t.currency);
-    match settle::settle_in(
+    let new_end = match settle::settle_in(
         tx,
         state,
         payment_id,
@@ -632,20 +634,18 @@ pub async fn approve_in(
     )
     .await
     {
-        Ok(Settled::Completed) => {}
+        Ok(Settled::Completed {
+            period_end: Some(end),
+        }) => end,
+        Ok(Settled::Completed { period_end: None }) => {
+            return Err(respond::internal("a ticket's payment bought no period"))
+        }
         Ok(_) | Err(SettleError::Mismatch) => {
             return Err(AppError::form("error.ticket_not_pending", vec![], 409))
         }
         Err(SettleError::Internal(e)) => return Err(e),
         Err(e) => return Err(respond::internal(e)),
-    }
-    let new_end = sqlx::query_scalar!(
-        r#"SELECT period_end AS "end!: DateTime<Utc>" FROM payments WHERE id = $1"#,
-        payment_id
-    )
-    .fetch_one(&mut **tx)
-    .await
-    .map_err(respond::internal)?;
+    };
     Ok(Approval {
         reference: t.reference,
         family_id: t.family_id,

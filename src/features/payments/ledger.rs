@@ -414,7 +414,7 @@ pub async fn confirm(
     )
     .await
     {
-        Ok(Settled::Completed) => {}
+        Ok(Settled::Completed { .. }) => {}
         Ok(_) | Err(settle::SettleError::Mismatch) => {
             return Err(AppError::form("error.payment_not_open", vec![], 409))
         }

@@ -247,7 +247,7 @@ async fn check_one(state: &AppState, c: &Claimed) -> Line {
             )
             .await
             {
-                Ok(Settled::Completed) => line(said, Change::Settled),
+                Ok(Settled::Completed { .. }) => line(said, Change::Settled),
                 Ok(_) => line(said, Change::Unchanged),
                 Err(SettleError::Mismatch) => line(said, Change::Review),
                 Err(e) => line(format!("{said}; {e}"), Change::Error),

@@ -7,7 +7,7 @@
 //! invoice, and queues the e-mail — all in one transaction, so any number of concurrent
 //! reports make one state change, one invoice, one delivery and one e-mail.
 
-use chrono::{Datelike, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use uuid::Uuid;
 
 use super::ledger::Locked;
@@ -86,7 +86,10 @@ impl Source<'_> {
 /// What settling did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Settled {
-    Completed,
+    /// Completed, with the end of the period it paid for where it bought one.
+    Completed {
+        period_end: Option<DateTime<Utc>>,
+    },
     Failed,
     /// The event was handled before, or the payment had already reached this state.
     Unchanged,
@@ -188,8 +191,8 @@ pub async fn settle_in(
                 && p.needs_review
                 && status.can_become_after_review(PaymentStatus::Completed);
             if matches && (status.is_open() || by_review) {
-                complete(tx, state, &p, source, said.as_ref()).await?;
-                return Ok(Settled::Completed);
+                let period_end = complete(tx, state, &p, source, said.as_ref()).await?;
+                return Ok(Settled::Completed { period_end });
             }
             if let Some(said) = &said {
                 sqlx::query!(
@@ -279,14 +282,15 @@ struct Said<'a> {
 }
 
 /// Completes the payment: the status, what it bought, the invoice, the audit entry and one
-/// e-mail (the feature's own, with the invoice attached, or the receipt).
+/// e-mail (the feature's own, with the invoice attached, or the receipt). Returns the end of
+/// the period it paid for, if it bought one.
 async fn complete(
     tx: &mut Tx<'_>,
     state: &AppState,
     p: &Locked,
     source: Source<'_>,
     said: Option<&Said<'_>>,
-) -> Result<(), AppError> {
+) -> Result<Option<DateTime<Utc>>, AppError> {
     let actor = source.actor();
     // A person completing a payment under review settles the question.
     sqlx::query!(
@@ -320,17 +324,18 @@ async fn complete(
             (None, None)
         }
     };
-    if let Some(end) = period_end {
-        sqlx::query!(
-            "UPDATE payments SET period_end = $2::text::timestamptz WHERE id = $1",
-            p.id,
-            end.to_rfc3339()
-        )
-        .execute(&mut **tx)
-        .await
-        .map_err(respond::internal)?;
-    }
-    audit(tx, actor, "payment.completed", "payment", p.id).await?;
+    // The period's end and the audit entry in one statement.
+    sqlx::query!(
+        "WITH ended AS (
+             UPDATE payments SET period_end = $3::text::timestamptz WHERE id = $2 AND $3::text IS NOT NULL)
+         INSERT INTO audit_log (actor_id, action, entity, entity_id) VALUES ($1, 'payment.completed', 'payment', $2)",
+        actor,
+        p.id,
+        period_end.map(|end| end.to_rfc3339())
+    )
+    .execute(&mut **tx)
+    .await
+    .map_err(respond::internal)?;
     // The invoice is numbered at the commit (see `issue_invoice`); its e-mail says where the
     // number goes.
     let mail = match mail {
@@ -360,7 +365,7 @@ async fn complete(
         }
     };
     issue_invoice(tx, state, p, mail).await?;
-    Ok(())
+    Ok(period_end)
 }
 
 /// Stands for the invoice's number in what is written before the number is taken.

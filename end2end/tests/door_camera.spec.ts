@@ -1,4 +1,4 @@
-import { test, expect, chromium, type BrowserContext } from "@playwright/test";
+import { test, expect, chromium, type Browser, type BrowserContext, type TestInfo } from "@playwright/test";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -24,6 +24,19 @@ function y4m(grey: number[]): Buffer {
   return Buffer.concat([Buffer.from(`YUV4MPEG2 W${W} H${H} F10:1 Ip A1:1 C420jpeg\n`), ...Array(10).fill(frame)]);
 }
 
+/// Chromium with a fake camera it may use without asking: its own test pattern, or `video`.
+function cameraBrowser(info: TestInfo, video?: string): Promise<Browser> {
+  const options = info.project.use.launchOptions ?? {};
+  const fake = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"];
+  if (video) fake.push(`--use-file-for-fake-video-capture=${video}`);
+  return chromium.launch({ ...options, args: [...(options.args ?? []), ...fake] });
+}
+
+/// A page context of `camera` on the app, in English, allowed the camera.
+function cameraContext(camera: Browser, info: TestInfo): Promise<BrowserContext> {
+  return camera.newContext({ baseURL: info.project.use.baseURL, locale: "en-US", permissions: ["camera"] });
+}
+
 test("the door reads a ticket's QR code from the camera without the browser's detector", async ({ page, browser }, info) => {
   test.skip(info.project.name !== "js", "the camera is read by script");
   const [ticket] = await festivalTickets(browser, "Camille Mbarga");
@@ -47,13 +60,9 @@ test("the door reads a ticket's QR code from the camera without the browser's de
   const video = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "door-")), "ticket.y4m");
   fs.writeFileSync(video, y4m(grey));
 
-  const options = info.project.use.launchOptions ?? {};
-  const camera = await chromium.launch({
-    ...options,
-    args: [...(options.args ?? []), "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", `--use-file-for-fake-video-capture=${video}`],
-  });
+  const camera = await cameraBrowser(info, video);
   try {
-    const context = await camera.newContext({ baseURL: info.project.use.baseURL, locale: "en-US", permissions: ["camera"] });
+    const context = await cameraContext(camera, info);
     // Whatever this Chromium has, the door must do without the browser's detector.
     await context.addInitScript(() => { delete (window as unknown as Record<string, unknown>).BarcodeDetector; });
     const door = await context.newPage();
@@ -75,13 +84,9 @@ test("the door reads through the browser's own BarcodeDetector where there is on
   const link = new URL(ticket, info.project.use.baseURL).href;
   // Chromium on Linux has no BarcodeDetector: a stand-in with its interface answers the
   // ticket's link for any frame of the (fake) camera, and counts how often it was asked.
-  const options = info.project.use.launchOptions ?? {};
-  const camera = await chromium.launch({
-    ...options,
-    args: [...(options.args ?? []), "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"],
-  });
+  const camera = await cameraBrowser(info);
   try {
-    const context = await camera.newContext({ baseURL: info.project.use.baseURL, locale: "en-US", permissions: ["camera"] });
+    const context = await cameraContext(camera, info);
     await context.addInitScript((link) => {
       const w = window as unknown as Record<string, unknown>;
       w.detectCalls = 0;
@@ -116,11 +121,7 @@ test("the door reads through the browser's own BarcodeDetector where there is on
 
 test("the torch button shows only for a camera with a torch, and switches it", async ({ browser }, info) => {
   test.skip(info.project.name !== "js", "the camera is read by script");
-  const options = info.project.use.launchOptions ?? {};
-  const camera = await chromium.launch({
-    ...options,
-    args: [...(options.args ?? []), "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"],
-  });
+  const camera = await cameraBrowser(info);
   const open = async (context: BrowserContext) => {
     const door = await context.newPage();
     await login(door, "door@demo.tessera.cm", "demo-door-2026");
@@ -134,14 +135,14 @@ test("the torch button shows only for a camera with a torch, and switches it", a
   };
   try {
     // Chromium's fake camera has no torch: no torch button.
-    const plain = await camera.newContext({ baseURL: info.project.use.baseURL, locale: "en-US", permissions: ["camera"] });
+    const plain = await cameraContext(camera, info);
     const without = await open(plain);
     await without.waitForTimeout(500);
     await expect(without.getByRole("button", { name: /^(Torch|Lampe)$/ })).toBeHidden();
 
     // A camera with a torch, as a phone's back camera reports it: its track lists `torch` among
     // its capabilities and records the torch settings it is asked for.
-    const lit = await camera.newContext({ baseURL: info.project.use.baseURL, locale: "en-US", permissions: ["camera"] });
+    const lit = await cameraContext(camera, info);
     await lit.addInitScript(() => {
       const w = window as unknown as { torchAsked: boolean[] };
       w.torchAsked = [];
@@ -179,13 +180,9 @@ test("the torch button shows only for a camera with a torch, and switches it", a
 test("each answer beeps and buzzes, the camera switches sides, and the door offers to install", async ({ browser }, info) => {
   test.skip(info.project.name !== "js", "sound, vibration, camera and install are script");
   const [ticket] = await festivalTickets(browser, "Brigitte Nkoa");
-  const options = info.project.use.launchOptions ?? {};
-  const camera = await chromium.launch({
-    ...options,
-    args: [...(options.args ?? []), "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"],
-  });
+  const camera = await cameraBrowser(info);
   try {
-    const context = await camera.newContext({ baseURL: info.project.use.baseURL, locale: "en-US", permissions: ["camera"] });
+    const context = await cameraContext(camera, info);
     // What the phone would do is recorded: each vibration pattern, each tone's pitch, and the
     // side of each camera asked for.
     await context.addInitScript(() => {

@@ -1416,14 +1416,16 @@ async fn production(pool: &PgPool, addr: &str, pid: u32, family_token: &str, adm
     });
 
     println!(
-        "\ncommit {}, {}; server and load generator on the same machine; {} database connections\n",
+        "\ncommit {}, {}; server and load generator on the same machine; {} database connections, {} prepared statements kept per connection\n",
         std::env::var("TESSERA_BENCH_COMMIT").unwrap_or_else(|_| "unknown".into()),
         machine(),
         // The server's pool: `DATABASE_POOL_SIZE=8 ./dev bench production` measures another.
         std::env::var("DATABASE_POOL_SIZE").unwrap_or_else(|_| format!(
             "{} (the default here)",
             tessera::platform::config::default_pool_size()
-        ))
+        )),
+        // `DATABASE_STATEMENT_CACHE=0 ./dev bench production` measures without them.
+        std::env::var("DATABASE_STATEMENT_CACHE").unwrap_or_else(|_| "100 (the default)".into())
     );
     println!("| scenario | before (issue 18) | this run | goal |\n| --- | --- | --- | --- |");
     for row in rows {

@@ -58,6 +58,8 @@ pub struct Config {
     /// Connections each instance keeps to PostgreSQL (`DATABASE_POOL_SIZE`; by default four per
     /// core of this machine, [`default_pool_size`]).
     pub pool_size: u32,
+    /// Prepared statements each connection keeps (`DATABASE_STATEMENT_CACHE`, 100; 0 for none).
+    pub statement_cache: usize,
     /// Who may read `/metrics` (`TESSERA_METRICS_TOKEN`); unset, it is not served.
     pub metrics_token: Option<Secret>,
     /// The site's offset from UTC in seconds, for dates people type and read
@@ -732,6 +734,15 @@ impl Config {
                     })
                 }
             },
+            statement_cache: match parsed("DATABASE_STATEMENT_CACHE", 100usize)? {
+                n @ 0..=10_000 => n,
+                n => {
+                    return Err(ConfigError::Invalid {
+                        name: "DATABASE_STATEMENT_CACHE",
+                        reason: format!("expected 0 to 10000 statements, got {n}"),
+                    })
+                }
+            },
             metrics_token: var("TESSERA_METRICS_TOKEN")?.map(Secret::new),
             utc_offset_secs: match var("TESSERA_UTC_OFFSET")? {
                 None => crate::domain::DEFAULT_UTC_OFFSET_SECS,
@@ -830,6 +841,7 @@ impl Config {
         Self {
             database_url: Secret::new(database_url),
             pool_size: 20,
+            statement_cache: 100,
             metrics_token: None,
             utc_offset_secs: crate::domain::DEFAULT_UTC_OFFSET_SECS,
             base_url: "http://127.0.0.1:3000".into(),

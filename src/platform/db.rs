@@ -2,20 +2,29 @@
 
 use std::time::Duration;
 
-use sqlx::{postgres::PgPoolOptions, PgPool, Postgres, Transaction};
+use sqlx::{
+    postgres::{PgConnectOptions, PgPoolOptions},
+    PgPool, Postgres, Transaction,
+};
 use tower_sessions_sqlx_store::PostgresStore;
 
 /// A transaction on the app's database.
 pub type Tx<'a> = Transaction<'a, Postgres>;
 
 /// A pool of at most `size` connections (`DATABASE_POOL_SIZE`); a request waits at most 5 s
-/// for one. Each connection caches its prepared statements (sqlx's default, 100 per
-/// connection), so a query is parsed and planned once per connection, not per request.
-pub async fn connect(database_url: &str, size: u32) -> Result<PgPool, sqlx::Error> {
+/// for one. Each connection caches up to `statement_cache` prepared statements
+/// (`DATABASE_STATEMENT_CACHE`, 100), so a query is parsed and planned once per connection, not
+/// per request; 0 prepares each query anew, for a pooler that cannot keep named statements.
+pub async fn connect(
+    database_url: &str,
+    size: u32,
+    statement_cache: usize,
+) -> Result<PgPool, sqlx::Error> {
+    let options: PgConnectOptions = database_url.parse()?;
     PgPoolOptions::new()
         .max_connections(size)
         .acquire_timeout(Duration::from_secs(5))
-        .connect(database_url)
+        .connect_with(options.statement_cache_capacity(statement_cache))
         .await
 }
 

@@ -103,9 +103,13 @@ pub async fn main() -> ExitCode {
         Command::Serve => serve(config).await.map_err(|e| e.to_string()),
         Command::Migrate => {
             async {
-                let pool = connect(config.database_url.expose(), config.pool_size)
-                    .await
-                    .map_err(|e| e.to_string())?;
+                let pool = connect(
+                    config.database_url.expose(),
+                    config.pool_size,
+                    config.statement_cache,
+                )
+                .await
+                .map_err(|e| e.to_string())?;
                 migrate(&pool).await.map_err(|e| e.to_string())
             }
             .await
@@ -157,9 +161,13 @@ async fn create_admin(config: &Config, email: &str, name: &str, phone: &str) -> 
     };
     let password = Password::parse(&password)
         .map_err(|k| crate::i18n::t(Default::default(), k).to_string())?;
-    let pool = connect(config.database_url.expose(), config.pool_size)
-        .await
-        .map_err(|e| e.to_string())?;
+    let pool = connect(
+        config.database_url.expose(),
+        config.pool_size,
+        config.statement_cache,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     migrate(&pool).await.map_err(|e| e.to_string())?;
     let hash = auth::hash_password(password.expose().to_string())
         .await
@@ -188,9 +196,13 @@ async fn create_admin(config: &Config, email: &str, name: &str, phone: &str) -> 
 
 /// The state a command needs: the database (migrated) and everything built on it.
 async fn state(config: Config) -> Result<AppState, String> {
-    let pool = connect(config.database_url.expose(), config.pool_size)
-        .await
-        .map_err(|e| e.to_string())?;
+    let pool = connect(
+        config.database_url.expose(),
+        config.pool_size,
+        config.statement_cache,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     migrate(&pool).await.map_err(|e| e.to_string())?;
     let options = leptos::config::LeptosOptions::builder()
         .output_name("tessera")

@@ -328,7 +328,12 @@ pub async fn build_state(
 
 /// Serves until Ctrl-C or SIGTERM, then lets requests and the job runner finish.
 pub async fn serve(config: Config) -> Result<(), StartError> {
-    let pool = connect(config.database_url.expose(), config.pool_size).await?;
+    let pool = connect(
+        config.database_url.expose(),
+        config.pool_size,
+        config.statement_cache,
+    )
+    .await?;
     migrate(&pool).await?;
     if config.demo {
         demo::seed(&pool).await?;

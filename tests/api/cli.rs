@@ -155,6 +155,14 @@ async fn start_up_refuses_half_a_gateway_and_reads_secrets_from_files(pool: PgPo
     );
     refused(&[("TESSERA_UTC_OFFSET", "+15:00")], "at most 14 hours");
     refused(&[("DATABASE_POOL_SIZE", "0")], "DATABASE_POOL_SIZE");
+    refused(
+        &[("DATABASE_STATEMENT_CACHE", "-1")],
+        "DATABASE_STATEMENT_CACHE",
+    );
+    refused(
+        &[("DATABASE_STATEMENT_CACHE", "20000")],
+        "DATABASE_STATEMENT_CACHE",
+    );
 
     // The database address itself from a file: the migration runs.
     let name: String = sqlx::query_scalar("SELECT current_database()")
@@ -173,6 +181,8 @@ async fn start_up_refuses_half_a_gateway_and_reads_secrets_from_files(pool: PgPo
         .env("DATABASE_URL_FILE", &url_file)
         .env("TESSERA_UTC_OFFSET", "-04:30")
         .env("DATABASE_POOL_SIZE", "3")
+        // No statement kept: each query prepared anew, as behind a pooler that cannot keep them.
+        .env("DATABASE_STATEMENT_CACHE", "0")
         .arg("migrate")
         .output()
         .unwrap();

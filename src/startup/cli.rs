@@ -101,19 +101,7 @@ pub async fn main() -> ExitCode {
     crate::domain::set_site_utc_offset(config.utc_offset_secs);
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await.map_err(|e| e.to_string()),
-        Command::Migrate => {
-            async {
-                let pool = connect(
-                    config.database_url.expose(),
-                    config.pool_size,
-                    config.statement_cache,
-                )
-                .await
-                .map_err(|e| e.to_string())?;
-                migrate(&pool).await.map_err(|e| e.to_string())
-            }
-            .await
-        }
+        Command::Migrate => migrated_pool(&config).await.map(|_| ()),
         Command::Admin(AdminCommand::Create { email, name, phone }) => {
             create_admin(&config, &email, &name, &phone).await
         }
@@ -161,14 +149,7 @@ async fn create_admin(config: &Config, email: &str, name: &str, phone: &str) -> 
     };
     let password = Password::parse(&password)
         .map_err(|k| crate::i18n::t(Default::default(), k).to_string())?;
-    let pool = connect(
-        config.database_url.expose(),
-        config.pool_size,
-        config.statement_cache,
-    )
-    .await
-    .map_err(|e| e.to_string())?;
-    migrate(&pool).await.map_err(|e| e.to_string())?;
+    let pool = migrated_pool(config).await?;
     let hash = auth::hash_password(password.expose().to_string())
         .await
         .map_err(|e| e.to_string())?;
@@ -194,8 +175,8 @@ async fn create_admin(config: &Config, email: &str, name: &str, phone: &str) -> 
     Ok(())
 }
 
-/// The state a command needs: the database (migrated) and everything built on it.
-async fn state(config: Config) -> Result<AppState, String> {
+/// The database of `config`, migrated.
+async fn migrated_pool(config: &Config) -> Result<sqlx::PgPool, String> {
     let pool = connect(
         config.database_url.expose(),
         config.pool_size,
@@ -204,6 +185,12 @@ async fn state(config: Config) -> Result<AppState, String> {
     .await
     .map_err(|e| e.to_string())?;
     migrate(&pool).await.map_err(|e| e.to_string())?;
+    Ok(pool)
+}
+
+/// The state a command needs: the database (migrated) and everything built on it.
+async fn state(config: Config) -> Result<AppState, String> {
+    let pool = migrated_pool(&config).await?;
     let options = leptos::config::LeptosOptions::builder()
         .output_name("tessera")
         .build();

@@ -34,7 +34,8 @@ DECLARE
     n text;
 BEGIN
     DELETE FROM invoice_drafts WHERE id = NEW.id;
-    -- The counter last: its row is held from here to the end of the commit.
+    -- From here to the end of the commit the counter's row is held, through the three writes
+    -- below that need the number.
     INSERT INTO reference_counters (kind, year, last_value) VALUES ('INV', NEW.year, 1)
     ON CONFLICT (kind, year) DO UPDATE SET last_value = reference_counters.last_value + 1
     RETURNING NEW.prefix || lpad(last_value::text, 6, '0') INTO n;

@@ -673,6 +673,32 @@ where
     }
 }
 
+/// [`parsed`], refused outside `range` with what the number counts (`unit`).
+fn parsed_within<T>(
+    name: &'static str,
+    default: T,
+    range: std::ops::RangeInclusive<T>,
+    unit: &str,
+) -> Result<T, ConfigError>
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display,
+    T::Err: std::fmt::Display,
+{
+    let n = parsed(name, default)?;
+    if range.contains(&n) {
+        Ok(n)
+    } else {
+        Err(ConfigError::Invalid {
+            name,
+            reason: format!(
+                "expected {} to {} {unit}, got {n}",
+                range.start(),
+                range.end()
+            ),
+        })
+    }
+}
+
 fn flag(name: &'static str, default: bool) -> Result<bool, ConfigError> {
     match var(name)?
         .as_deref()
@@ -725,24 +751,18 @@ impl Config {
         let base_url = var("TESSERA_BASE_URL")?.unwrap_or_else(|| "http://127.0.0.1:3000".into());
         Self {
             database_url: Secret::new(database_url),
-            pool_size: match parsed("DATABASE_POOL_SIZE", default_pool_size())? {
-                n @ 1..=500 => n,
-                n => {
-                    return Err(ConfigError::Invalid {
-                        name: "DATABASE_POOL_SIZE",
-                        reason: format!("expected 1 to 500 connections, got {n}"),
-                    })
-                }
-            },
-            statement_cache: match parsed("DATABASE_STATEMENT_CACHE", 100usize)? {
-                n @ 0..=10_000 => n,
-                n => {
-                    return Err(ConfigError::Invalid {
-                        name: "DATABASE_STATEMENT_CACHE",
-                        reason: format!("expected 0 to 10000 statements, got {n}"),
-                    })
-                }
-            },
+            pool_size: parsed_within(
+                "DATABASE_POOL_SIZE",
+                default_pool_size(),
+                1..=500,
+                "connections",
+            )?,
+            statement_cache: parsed_within(
+                "DATABASE_STATEMENT_CACHE",
+                100usize,
+                0..=10_000,
+                "statements",
+            )?,
             metrics_token: var("TESSERA_METRICS_TOKEN")?.map(Secret::new),
             utc_offset_secs: match var("TESSERA_UTC_OFFSET")? {
                 None => crate::domain::DEFAULT_UTC_OFFSET_SECS,

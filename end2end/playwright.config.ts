@@ -15,7 +15,10 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   // Two spec files at a time (tests inside a file stay in order): every spec makes its own
   // accounts and orders, so they do not see each other. On this 2-core machine the suite took
-  // 8.6-8.9 min with one worker and 5.8 min with two (2026-12-07). PW_WORKERS overrides it.
+  // 8.6-8.9 min with one worker and 5.8 min with two (2026-12-07). Once the accessibility spec
+  // ran as separate page groups (2026-12-08): 347 s with two workers, 330 s with three, 324 s
+  // with four, the cores 85 %, 94 % and 98 % busy: the browsers are what the time is spent on,
+  // and a little gain is not worth tests racing for the CPU. PW_WORKERS overrides it.
   fullyParallel: false,
   workers: Number(process.env.PW_WORKERS ?? 2),
   reporter: [["list"]],

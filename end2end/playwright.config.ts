@@ -13,8 +13,9 @@ export default defineConfig({
   testDir: "./tests",
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  // Two spec files at a time (tests inside a file stay in order): every spec makes its own
-  // accounts and orders, so they do not see each other. On this 2-core machine the suite took
+  // Two tests at a time (a file's tests stay in order unless it says otherwise, as the
+  // accessibility spec does): every spec makes its own accounts and orders, so they do not see
+  // each other. On this 2-core machine the suite took
   // 8.6-8.9 min with one worker and 5.8 min with two (2026-12-07). Once the accessibility spec
   // ran as separate page groups (2026-12-08): 347 s with two workers, 330 s with three, 324 s
   // with four, the cores 85 %, 94 % and 98 % busy: the browsers are what the time is spent on,

@@ -42,10 +42,15 @@ async function audit(page: Page, path: string, phone: boolean, found: string[], 
   }
 }
 
+// The first link on the page open now whose address starts with the prefix, if there is one.
+function linkHere(page: Page, prefix: string): Promise<string | null> {
+  return page.locator(`a[href^="${prefix}"]`).first().getAttribute("href", { timeout: 2_000 }).catch(() => null);
+}
+
 // The detail pages reached from the lists: a ticket, an order, an e-ticket.
 async function firstLink(page: Page, list: string, prefix: string): Promise<string | null> {
   await page.goto(list);
-  return page.locator(`a[href^="${prefix}"]`).first().getAttribute("href", { timeout: 2_000 }).catch(() => null);
+  return linkHere(page, prefix);
 }
 
 // The pages come in groups, each its own test, and the groups of this file run side by side on
@@ -89,7 +94,7 @@ const GROUPS: Group[] = [
       if (order) {
         await page.goto(order);
         for (const prefix of ["/t/", "/orders/ORD-"]) {
-          const path = await page.locator(`a[href^="${prefix}"]`).first().getAttribute("href", { timeout: 2_000 }).catch(() => null);
+          const path = await linkHere(page, prefix);
           if (path) found.push(path);
         }
       }
